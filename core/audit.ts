@@ -1,0 +1,57 @@
+import type { Finding } from './guard/inbound.ts';
+import type { ChannelKind, Method } from './session.ts';
+
+/** Every auditable event, with the OWASP Logging Vocabulary name where one fits. */
+export const AUDIT_EVENTS = {
+  verification_started: 'authn_verification_started',
+  method_chosen: 'authn_method_chosen',
+  device_prompt_sent: 'authn_push_sent',
+  device_prompt_refused: 'authn_push_rate_limited',
+  device_prompt_failed: 'authn_push_delivery_fail',
+  device_prompt_confirmed: 'authn_login_success',
+  device_prompt_denied: 'authn_login_fail',
+  fraud_reported: 'authn_fraud_reported',
+  device_response_rejected: 'input_validation_fail',
+  pin_issued: 'authn_token_created',
+  pin_wrong: 'authn_login_fail',
+  pin_accepted: 'authn_login_success',
+  pin_locked: 'authn_login_fail_max',
+  pin_reused: 'authn_token_reuse',
+  session_expired: 'session_expired',
+  session_cancelled: 'session_cancelled',
+  grant_issued: 'authz_admin_grant',
+  grant_revoked: 'authz_admin_revoke',
+  grant_expired: 'authz_admin_expired',
+  secret_redacted: 'input_secret_redacted',
+  agent_unauthorized: 'authz_fail',
+  portal_key_rejected: 'authn_token_invalid',
+} as const;
+
+export type AuditEventType = keyof typeof AUDIT_EVENTS;
+export type AuditOutcome = 'success' | 'failure' | 'info';
+
+/** The events a security team is alerted on. */
+export const SECURITY_ALERTS: ReadonlySet<AuditEventType> = new Set([
+  'device_prompt_refused',
+  'device_prompt_denied',
+  'fraud_reported',
+  'pin_locked',
+  'agent_unauthorized',
+]);
+
+/**
+ * One audit entry. `account` is a keyed hash of the account id, never the id or email. `detail` holds
+ * only non-secret facts (counts, reasons, finding kinds).
+ */
+export interface AuditEvent {
+  type: AuditEventType;
+  at: number;
+  outcome: AuditOutcome;
+  channel: ChannelKind;
+  sessionId?: string;
+  agent?: { id: string; workspaceId?: string };
+  account?: string;
+  method?: Method;
+  findings?: Finding[];
+  detail?: Readonly<Record<string, string | number | boolean>>;
+}

@@ -1,0 +1,143 @@
+/**
+ * Every error support-verify raises on purpose carries a stable string code, so adapters and bots can map
+ * it to an HTTP status or a chat message without matching on text.
+ */
+export enum ErrorCode {
+  IllegalTransition = 'sv_illegal_transition',
+  SessionNotFound = 'sv_session_not_found',
+  SessionConflict = 'sv_session_conflict',
+  AccountNotFound = 'sv_account_not_found',
+  PolicyOutOfBounds = 'sv_policy_out_of_bounds',
+  ConfigInvalid = 'sv_config_invalid',
+  UnsafeOutbound = 'sv_unsafe_outbound',
+  StoreUnavailable = 'sv_store_unavailable',
+  RateLimited = 'sv_rate_limited',
+  NotAuthorized = 'sv_not_authorized',
+  RequestInvalid = 'sv_request_invalid',
+  NoTrustedDevice = 'sv_no_trusted_device',
+  DeliveryFailed = 'sv_delivery_failed',
+  Unknown = 'sv_unknown',
+}
+
+export interface CodedError extends Error {
+  code: ErrorCode;
+}
+
+abstract class SupportVerifyError extends Error implements CodedError {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class IllegalTransitionError extends SupportVerifyError {
+  readonly code = ErrorCode.IllegalTransition;
+  constructor(
+    readonly from: string,
+    readonly event: string,
+  ) {
+    super(`a session in state "${from}" cannot take the event "${event}"`);
+  }
+}
+
+export class SessionNotFoundError extends SupportVerifyError {
+  readonly code = ErrorCode.SessionNotFound;
+  constructor(readonly sessionId: string) {
+    super(`no verification session ${sessionId}`);
+  }
+}
+
+/** Another replica changed the session first, and retrying did not settle it. */
+export class SessionConflictError extends SupportVerifyError {
+  readonly code = ErrorCode.SessionConflict;
+  constructor(readonly sessionId: string) {
+    super(`verification session ${sessionId} kept changing under us`);
+  }
+}
+
+export class AccountNotFoundError extends SupportVerifyError {
+  readonly code = ErrorCode.AccountNotFound;
+  constructor() {
+    // The query itself may be an email address: it stays out of the message.
+    super('no account matches that email, phone or account id');
+  }
+}
+
+export class PolicyOutOfBoundsError extends SupportVerifyError {
+  readonly code = ErrorCode.PolicyOutOfBounds;
+  constructor(readonly problems: string[]) {
+    super(`policy out of bounds: ${problems.join('; ')}`);
+  }
+}
+
+export class ConfigInvalidError extends SupportVerifyError {
+  readonly code = ErrorCode.ConfigInvalid;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export class UnsafeOutboundError extends SupportVerifyError {
+  readonly code = ErrorCode.UnsafeOutbound;
+  constructor(readonly key: string) {
+    super(`refused to send "${key}": it reads as asking for a secret`);
+  }
+}
+
+/** The store could not answer in time; on the security path this always counts as "no". */
+export class StoreUnavailableError extends SupportVerifyError {
+  readonly code = ErrorCode.StoreUnavailable;
+}
+
+export class RateLimitedError extends SupportVerifyError {
+  readonly code = ErrorCode.RateLimited;
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`rate limited (${reason}); retry in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+export class NotAuthorizedError extends SupportVerifyError {
+  readonly code = ErrorCode.NotAuthorized;
+}
+
+export class RequestInvalidError extends SupportVerifyError {
+  readonly code = ErrorCode.RequestInvalid;
+  constructor(readonly problems: string[]) {
+    super(`invalid request: ${problems.join('; ')}`);
+  }
+}
+
+export class NoTrustedDeviceError extends SupportVerifyError {
+  readonly code = ErrorCode.NoTrustedDevice;
+  constructor() {
+    super('the account has no trusted device to prompt; use the support PIN');
+  }
+}
+
+/** A prompt or message could not be handed to the service that delivers it. */
+export class DeliveryFailedError extends SupportVerifyError {
+  readonly code = ErrorCode.DeliveryFailed;
+}
+
+export class UnknownError extends SupportVerifyError {
+  readonly code = ErrorCode.Unknown;
+}
+
+export function isCodedError(error: unknown): error is CodedError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<CodedError>).code === 'string' &&
+    Object.values(ErrorCode).includes((error as CodedError).code)
+  );
+}
+
+/** Wraps anything thrown into a CodedError, keeping the original as `cause`. */
+export function asCodedError(error: unknown): CodedError {
+  if (isCodedError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UnknownError(message, { cause: error });
+}

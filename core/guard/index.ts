@@ -1,0 +1,2 @@
+export { FINDING_KINDS, type Finding, type InboundScan, PIN_MASK, REDACTED, scanInbound } from './inbound.ts';
+export { asksForSecret, assertSafeOutbound } from './outbound.ts';

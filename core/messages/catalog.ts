@@ -1,0 +1,235 @@
+import { assertSafeOutbound } from '../guard/outbound.ts';
+
+export type Locale = 'en' | 'nl';
+export const LOCALES: readonly Locale[] = ['en', 'nl'];
+
+/** The reassurance every customer-facing prompt carries. */
+export const REASSURANCE: Readonly<Record<Locale, string>> = {
+  en: 'We will never ask for your password, verification codes, recovery key or security answers.',
+  nl: 'We vragen nooit om je wachtwoord, verificatiecodes, herstelsleutel of antwoorden op beveiligingsvragen.',
+};
+
+type Entry = Readonly<Record<Locale, string>>;
+
+/** A customer-facing text: the reassurance is appended here, so no prompt can go out without it. */
+function customer(en: string, nl: string): Entry {
+  return { en: `${en} ${REASSURANCE.en}`, nl: `${nl} ${REASSURANCE.nl}` };
+}
+
+/**
+ * Every text support-verify shows a person. Keys starting with `customer.`, `device.`, `portal.` or `mail.`
+ * reach customers; `agent.` keys reach support agents. `{name}` placeholders are filled by {@link renderMessage}.
+ */
+export const MESSAGES = {
+  // Agents
+  'agent.choose_method': {
+    en: 'Verify {customer}: choose how the customer confirms it is them.',
+    nl: 'Verifieer {customer}: kies hoe de klant bevestigt dat het om hen gaat.',
+  },
+  'agent.method.device': { en: 'Prompt on their trusted device', nl: 'Melding op hun vertrouwde apparaat' },
+  'agent.method.pin': { en: 'Support PIN they read out', nl: 'Support-pincode die ze voorlezen' },
+  'agent.method.unavailable_device': {
+    en: 'No trusted device on this account: use the support PIN.',
+    nl: 'Geen vertrouwd apparaat op dit account: gebruik de support-pincode.',
+  },
+  'agent.waiting_device': {
+    en: 'Waiting for {customer} to confirm on their {device} ({seconds} s left).',
+    nl: 'Wachten tot {customer} bevestigt op hun {device} (nog {seconds} s).',
+  },
+  'agent.waiting_device.number': {
+    en: 'Give the customer this number to pick on their device: {number}',
+    nl: 'Geef de klant dit nummer om op het apparaat te kiezen: {number}',
+  },
+  'agent.pin_entry': {
+    en: 'Type the 4-digit support PIN the customer reads out to you. Tries left: {tries}.',
+    nl: 'Typ de 4-cijferige support-pincode die de klant voorleest. Pogingen over: {tries}.',
+  },
+  'agent.pin_rejected': {
+    en: 'That PIN was not accepted. Tries left: {tries}. Ask the customer to check the PIN in their account portal.',
+    nl: 'Die pincode is niet geaccepteerd. Pogingen over: {tries}. Laat de klant de pincode in hun accountportaal nakijken.',
+  },
+  'agent.verified': {
+    en: '{customer} is verified. You can see their limited profile and device serial numbers until {until}.',
+    nl: '{customer} is geverifieerd. Je ziet hun beperkte profiel en serienummers van apparaten tot {until}.',
+  },
+  'agent.denied': {
+    en: 'The customer tapped Don’t confirm — do not proceed. Security has been notified.',
+    nl: 'De klant tikte op Niet bevestigen — ga niet verder. Security is op de hoogte gebracht.',
+  },
+  'agent.denied.fraud': {
+    en: 'The customer reported this request as fraud — do not proceed. Security has been notified.',
+    nl: 'De klant heeft dit verzoek als fraude gemeld — ga niet verder. Security is op de hoogte gebracht.',
+  },
+  'agent.denied.number_mismatch': {
+    en: 'The customer picked a different number on their device — do not proceed. Security has been notified.',
+    nl: 'De klant koos een ander nummer op het apparaat — ga niet verder. Security is op de hoogte gebracht.',
+  },
+  'agent.failed.tries': {
+    en: 'Verification failed: too many wrong PINs. That PIN no longer works.',
+    nl: 'Verificatie mislukt: te veel verkeerde pincodes. Die pincode werkt niet meer.',
+  },
+  'agent.failed.locked': {
+    en: 'Verification failed: PIN checks for this account are locked for 24 hours after too many wrong PINs.',
+    nl: 'Verificatie mislukt: pincodecontroles voor dit account zijn 24 uur geblokkeerd na te veel verkeerde pincodes.',
+  },
+  'agent.expired': {
+    en: 'This verification expired before the customer finished. Start a new one if you still need it.',
+    nl: 'Deze verificatie is verlopen voordat de klant klaar was. Start een nieuwe als dat nog nodig is.',
+  },
+  'agent.cancelled': { en: 'Verification cancelled.', nl: 'Verificatie geannuleerd.' },
+  'agent.closed.revoked': { en: 'Access revoked.', nl: 'Toegang ingetrokken.' },
+  'agent.closed.expired': { en: 'Access ended at {until}.', nl: 'Toegang is beëindigd om {until}.' },
+  'agent.closed.conversation': {
+    en: 'Access ended because the support conversation closed.',
+    nl: 'Toegang is beëindigd omdat het supportgesprek is gesloten.',
+  },
+  'agent.unknown_customer': {
+    en: 'No customer matches that email, phone or account id. Check it with the customer and try again.',
+    nl: 'Geen klant gevonden met dat e-mailadres, telefoonnummer of account-id. Controleer het met de klant en probeer opnieuw.',
+  },
+  'agent.not_authorized': {
+    en: 'Sorry, you are not set up to verify customers. Ask your support admin to add you.',
+    nl: 'Sorry, je bent niet ingesteld om klanten te verifiëren. Vraag je supportbeheerder om je toe te voegen.',
+  },
+  'agent.store_unavailable': {
+    en: 'Verification is temporarily unavailable. Nothing was verified or granted; please try again in a moment.',
+    nl: 'Verificatie is tijdelijk niet beschikbaar. Er is niets geverifieerd of vrijgegeven; probeer het zo opnieuw.',
+  },
+  'agent.prompt_refused.pending': {
+    en: 'A device prompt for this account is still waiting for an answer. Wait for it, or use the support PIN.',
+    nl: 'Er wacht nog een apparaatmelding voor dit account op antwoord. Wacht daarop, of gebruik de support-pincode.',
+  },
+  'agent.prompt_refused.limit': {
+    en: 'Too many device prompts for this account recently. Try again in {minutes} min, or use the support PIN.',
+    nl: 'Te veel apparaatmeldingen voor dit account kort na elkaar. Probeer het over {minutes} min opnieuw, of gebruik de support-pincode.',
+  },
+  'agent.prompt_refused.cooldown': {
+    en: 'The customer recently refused a device prompt. No new prompt for {minutes} min; use the support PIN.',
+    nl: 'De klant weigerde onlangs een apparaatmelding. Geen nieuwe melding gedurende {minutes} min; gebruik de support-pincode.',
+  },
+  'agent.script.device': {
+    en: 'Say to the customer: “{script}”',
+    nl: 'Zeg tegen de klant: “{script}”',
+  },
+  'agent.script.pin': {
+    en: 'Say to the customer: “{script}”',
+    nl: 'Zeg tegen de klant: “{script}”',
+  },
+
+  // Customers, in chat or read out by the agent
+  'customer.device.instructions': customer(
+    '{agent} from {company} asked to check that this is your account. We sent a prompt to your {device}. Pick the number {number} there, then tap Confirm. If you did not ask for help, tap Don’t confirm.',
+    '{agent} van {company} wil controleren dat dit jouw account is. We hebben een melding naar je {device} gestuurd. Kies daar het nummer {number} en tik op Bevestigen. Heb je geen hulp gevraagd, tik dan op Niet bevestigen.',
+  ),
+  'customer.device.instructions_plain': customer(
+    '{agent} from {company} asked to check that this is your account. We sent a prompt to your {device}: tap Confirm there. If you did not ask for help, tap Don’t confirm.',
+    '{agent} van {company} wil controleren dat dit jouw account is. We hebben een melding naar je {device} gestuurd: tik daar op Bevestigen. Heb je geen hulp gevraagd, tik dan op Niet bevestigen.',
+  ),
+  'customer.pin.instructions': customer(
+    'To confirm it is you, open your account portal, choose “Generate support PIN” and read the 4 digits to {agent}. The PIN works once and expires after {minutes} minutes.',
+    'Open je accountportaal, kies “Support-pincode maken” en lees de 4 cijfers voor aan {agent} om te bevestigen dat jij het bent. De pincode werkt één keer en verloopt na {minutes} minuten.',
+  ),
+  'customer.pin.not_accepted': customer(
+    'That PIN was not accepted. Tries left: {tries}. You can generate a new PIN in your account portal.',
+    'Die pincode is niet geaccepteerd. Pogingen over: {tries}. Je kunt een nieuwe pincode maken in je accountportaal.',
+  ),
+  'customer.secret_warning': customer(
+    'Please don’t share passwords, verification codes, recovery keys or security answers here — we hid what you sent, and it was not stored.',
+    'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — we hebben verborgen wat je stuurde en het is niet bewaard.',
+  ),
+  'customer.verified': customer(
+    'Thanks, you are verified. {agent} can see your devices’ serial numbers and a limited profile until {until}. They cannot change your account.',
+    'Bedankt, je bent geverifieerd. {agent} kan tot {until} de serienummers van je apparaten en een beperkt profiel zien. Je account wijzigen kan niet.',
+  ),
+  'customer.denied': customer(
+    'You refused the request, so nothing was shared. If you did not ask for help, you can ignore it — your account is safe.',
+    'Je hebt het verzoek geweigerd, dus er is niets gedeeld. Heb je geen hulp gevraagd, dan kun je dit negeren — je account is veilig.',
+  ),
+  'customer.failed': customer(
+    'We could not confirm it is you, so nothing was shared. You can try again with a new support PIN later.',
+    'We konden niet bevestigen dat jij het bent, dus er is niets gedeeld. Je kunt het later opnieuw proberen met een nieuwe support-pincode.',
+  ),
+  'customer.expired': customer(
+    'The check timed out, so nothing was shared. Your agent can start a new one.',
+    'De controle is verlopen, dus er is niets gedeeld. Je medewerker kan een nieuwe starten.',
+  ),
+  'customer.cancelled': customer(
+    'The check was cancelled, so nothing was shared.',
+    'De controle is geannuleerd, dus er is niets gedeeld.',
+  ),
+
+  // Trusted device and account portal
+  'device.prompt.title': { en: 'Is this you asking for help?', nl: 'Vraag jij om hulp?' },
+  'device.prompt.body': customer(
+    '{agent} from {company} ({channel}) wants to confirm that you are the person they are helping.',
+    '{agent} van {company} ({channel}) wil bevestigen dat jij de persoon bent die ze helpen.',
+  ),
+  'device.prompt.pick_number': {
+    en: 'Pick the number your support agent gave you.',
+    nl: 'Kies het nummer dat je supportmedewerker je gaf.',
+  },
+  'portal.pin.generated': customer(
+    'Your support PIN is {pin}. Read it only to the support agent you are talking to. It works once, until {until}.',
+    'Je support-pincode is {pin}. Lees hem alleen voor aan de supportmedewerker met wie je praat. Hij werkt één keer, tot {until}.',
+  ),
+
+  // Email to the account's address, whatever the outcome
+  'mail.verified.subject': {
+    en: 'You were verified by {company} support',
+    nl: 'Je bent geverifieerd door support van {company}',
+  },
+  'mail.verified.body': customer(
+    'Hello {name},\n\n{agent} from {company} support verified your account on {when} through {channel}, by {method}. They can see your devices’ serial numbers and a limited profile until {until}; they cannot change your account.\n\nIf this was not you, reply to this email or contact {company} support.\n\n',
+    'Hallo {name},\n\n{agent} van support van {company} heeft je account op {when} geverifieerd via {channel}, met {method}. Tot {until} kunnen ze de serienummers van je apparaten en een beperkt profiel zien; je account wijzigen kunnen ze niet.\n\nWas jij dit niet? Beantwoord deze e-mail of neem contact op met support van {company}.\n\n',
+  ),
+  'mail.attempt.subject': {
+    en: 'Someone tried to verify your {company} account',
+    nl: 'Iemand probeerde je account bij {company} te verifiëren',
+  },
+  'mail.attempt.body': customer(
+    'Hello {name},\n\n{agent} from {company} support tried to verify your account on {when} through {channel}. Result: {outcome}. Nothing was shared.\n\nIf you did not ask for help, you do not need to do anything — your account is safe — but you can tell {company} support.\n\n',
+    'Hallo {name},\n\n{agent} van support van {company} probeerde op {when} je account te verifiëren via {channel}. Resultaat: {outcome}. Er is niets gedeeld.\n\nHeb je geen hulp gevraagd? Dan hoef je niets te doen — je account is veilig — maar je kunt het support van {company} laten weten.\n\n',
+  ),
+  'mail.method.device': { en: 'a prompt on your trusted device', nl: 'een melding op je vertrouwde apparaat' },
+  'mail.method.pin': { en: 'your support PIN', nl: 'je support-pincode' },
+  'mail.outcome.denied': { en: 'you refused the request', nl: 'je hebt het verzoek geweigerd' },
+  'mail.outcome.failed': { en: 'the check failed', nl: 'de controle is mislukt' },
+  'mail.outcome.expired': { en: 'the check timed out', nl: 'de controle is verlopen' },
+  'mail.outcome.cancelled': { en: 'the agent cancelled the check', nl: 'de medewerker heeft de controle geannuleerd' },
+} as const satisfies Record<string, Entry>;
+
+export type MessageKey = keyof typeof MESSAGES;
+export const MESSAGE_KEYS = Object.keys(MESSAGES) as MessageKey[];
+
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+/**
+ * Renders a catalog message in `locale`, filling every `{placeholder}`. A missing parameter throws rather
+ * than leaving braces in front of a customer, and every result passes the outbound guard.
+ */
+export function renderMessage(key: MessageKey, locale: Locale, params: MessageParams = {}): string {
+  const template = MESSAGES[key][locale];
+  const text = template.replace(/\{(\w+)\}/gu, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`message ${key} needs the parameter {${name}}`);
+    return String(value);
+  });
+  return assertSafeOutbound(text, key);
+}
+
+/** The placeholders a message needs, in order of first use. */
+export function messageParams(key: MessageKey): string[] {
+  const names = new Set<string>();
+  for (const locale of LOCALES) for (const m of MESSAGES[key][locale].matchAll(/\{(\w+)\}/gu)) names.add(m[1] ?? '');
+  return [...names];
+}
+
+/** Maps a BCP 47 tag or Accept-Language value to a supported locale; English when nothing matches. */
+export function resolveLocale(tag: string | undefined | null): Locale {
+  for (const part of (tag ?? '').split(',')) {
+    const language = part.trim().split(/[-_;]/u)[0]?.toLowerCase();
+    if (language === 'nl') return 'nl';
+    if (language === 'en') return 'en';
+  }
+  return 'en';
+}

@@ -1,0 +1,53 @@
+import type { Session } from '../session.ts';
+
+/** A counter that may grow to `limit` within `windowMs` of its first hit. */
+export interface CounterRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * One atomic step against a scope: refuse when any blocking flag is set or any counter is at its limit;
+ * otherwise count one on every counter (each created with its window as TTL) and set the `hold` flag.
+ */
+export interface Allowance {
+  counters: CounterRule[];
+  blockedBy?: string[];
+  /** A flag set on success, which also refuses while it is already set (one pending prompt at a time). */
+  hold?: { name: string; value: string; ttlMs: number };
+}
+
+export type AllowanceResult =
+  | { granted: true; counts: number[] }
+  | { granted: false; refusedBy: string; retryAfterMs: number };
+
+/**
+ * Sessions, counters, flags and one-time claims, each with a TTL and each operation atomic, also across
+ * replicas. A `scope` groups keys that atomic steps touch together (one Redis Cluster slot).
+ *
+ * Every method rejects with `StoreUnavailableError` when the store cannot answer; callers on the security
+ * path treat that as "no".
+ */
+export interface SessionStore {
+  /** Stores a new session (version 1); refuses an id that exists. */
+  create(session: Session, ttlMs: number): Promise<void>;
+  get(id: string): Promise<Session | undefined>;
+  /** Compare-and-set: writes `next` only while the stored version is `next.version - 1`. */
+  replace(next: Session, ttlMs: number): Promise<boolean>;
+
+  take(scope: string, allowance: Allowance): Promise<AllowanceResult>;
+  /** Gives one back on a counter that exists (a correct PIN does not count as a failure). */
+  refund(scope: string, counter: string): Promise<void>;
+  setFlag(scope: string, name: string, value: string, ttlMs: number): Promise<void>;
+  getFlag(scope: string, name: string): Promise<string | undefined>;
+  /** Deletes the flag when it holds `expected` (or whatever it holds, without `expected`); true if deleted. */
+  clearFlag(scope: string, name: string, expected?: string): Promise<boolean>;
+
+  /** `SET NX` with a TTL: true for the first caller only. For idempotency keys and single-use ids. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+
+  /** Resolves when the store answers; readiness checks use it. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,206 @@
+import { IllegalTransitionError } from './errors.ts';
+import type { Locale } from './messages/catalog.ts';
+
+export type SessionState =
+  | 'started'
+  | 'awaiting_device'
+  | 'awaiting_pin'
+  | 'verified'
+  | 'denied'
+  | 'failed'
+  | 'expired'
+  | 'cancelled'
+  | 'closed';
+
+export const SESSION_STATES: readonly SessionState[] = [
+  'started',
+  'awaiting_device',
+  'awaiting_pin',
+  'verified',
+  'denied',
+  'failed',
+  'expired',
+  'cancelled',
+  'closed',
+];
+
+/** States a session never leaves. A verified session still ends once more, as `closed`. */
+export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['denied', 'failed', 'expired', 'cancelled', 'closed']);
+
+export type Method = 'device' | 'pin';
+export type ChannelKind = 'slack' | 'teams' | 'webchat' | 'playground' | 'api';
+
+export interface AgentRef {
+  /** Platform user id, unique within `channel` (and `workspaceId` where the platform has one). */
+  id: string;
+  displayName: string;
+  channel: ChannelKind;
+  workspaceId?: string;
+  locale: Locale;
+}
+
+export interface DevicePromptRef {
+  id: string;
+  expiresAt: number;
+  /** The number the agent's side shows and the customer must pick on the device; absent when matching is off. */
+  matchNumber?: number;
+}
+
+export interface Grant {
+  agentId: string;
+  expiresAt: number;
+}
+
+/** Why a session reached the state it is in, for the agent's message and the audit trail. */
+export type EndReason =
+  | 'device_confirmed'
+  | 'pin_accepted'
+  | 'device_denied'
+  | 'fraud_reported'
+  | 'number_mismatch'
+  | 'pin_tries_exhausted'
+  | 'pin_locked'
+  | 'prompt_expired'
+  | 'session_expired'
+  | 'cancelled_by_agent'
+  | 'conversation_closed'
+  | 'grant_expired'
+  | 'grant_revoked';
+
+/**
+ * One verification of one account by one agent. Times are epoch milliseconds. `version` grows by one with
+ * every transition; stores use it for compare-and-set.
+ */
+export interface Session {
+  id: string;
+  version: number;
+  state: SessionState;
+  accountId: string;
+  customerLocale: Locale;
+  agent: AgentRef;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  method?: Method;
+  prompt?: DevicePromptRef;
+  pinTriesLeft?: number;
+  grant?: Grant;
+  reason?: EndReason;
+  /** Opaque, channel-owned references (message ts, activity id…) so any replica can update the same message. */
+  refs?: Record<string, string>;
+}
+
+export type SessionEvent =
+  | { type: 'choose_device'; prompt: DevicePromptRef }
+  | { type: 'choose_pin'; triesLeft: number }
+  | { type: 'device_confirmed'; promptId: string; grantExpiresAt: number }
+  | { type: 'device_denied'; promptId: string; reason: 'device_denied' | 'fraud_reported' | 'number_mismatch' }
+  | { type: 'prompt_expired'; promptId: string }
+  | { type: 'pin_accepted'; grantExpiresAt: number }
+  | { type: 'pin_rejected'; triesLeft: number }
+  | { type: 'pin_locked' }
+  | { type: 'cancel' }
+  | { type: 'expire' }
+  | { type: 'conversation_closed' }
+  | { type: 'revoke' }
+  | { type: 'grant_expired' };
+
+export type SessionEventType = SessionEvent['type'];
+
+const OPEN: SessionState[] = ['started', 'awaiting_device', 'awaiting_pin'];
+
+/** Which states each event may leave from. Anything not listed is an illegal transition. */
+export const ALLOWED_FROM: Readonly<Record<SessionEventType, readonly SessionState[]>> = {
+  // Switching method mid-way is allowed: a customer without their phone at hand can still read a PIN.
+  choose_device: OPEN,
+  choose_pin: OPEN,
+  device_confirmed: ['awaiting_device'],
+  device_denied: ['awaiting_device'],
+  prompt_expired: ['awaiting_device'],
+  pin_accepted: ['awaiting_pin'],
+  pin_rejected: ['awaiting_pin'],
+  pin_locked: ['awaiting_pin'],
+  cancel: OPEN,
+  expire: OPEN,
+  conversation_closed: [...OPEN, 'verified'],
+  revoke: ['verified'],
+  grant_expired: ['verified'],
+};
+
+export const SESSION_EVENT_TYPES = Object.keys(ALLOWED_FROM) as SessionEventType[];
+
+/**
+ * The one place that decides what happens to a session. Pure: it returns the next session (version + 1)
+ * or throws {@link IllegalTransitionError}; stores apply the result with compare-and-set.
+ */
+export function transition(session: Session, event: SessionEvent, now: number): Session {
+  if (!ALLOWED_FROM[event.type].includes(session.state)) throw new IllegalTransitionError(session.state, event.type);
+  const lapsed = now >= session.expiresAt && OPEN.includes(session.state);
+  if (lapsed && event.type !== 'expire' && event.type !== 'conversation_closed' && event.type !== 'cancel') {
+    throw new IllegalTransitionError(session.state, `${event.type} after the session expired`);
+  }
+  const base = { ...session, version: session.version + 1, updatedAt: now };
+
+  switch (event.type) {
+    case 'choose_device':
+      return { ...base, state: 'awaiting_device', method: 'device', prompt: event.prompt };
+    case 'choose_pin':
+      return { ...base, state: 'awaiting_pin', method: 'pin', prompt: undefined, pinTriesLeft: event.triesLeft };
+    case 'device_confirmed':
+      assertCurrentPrompt(session, event.type, event.promptId, now);
+      return end(base, 'verified', 'device_confirmed', { agentId: session.agent.id, expiresAt: event.grantExpiresAt });
+    case 'device_denied':
+      assertCurrentPrompt(session, event.type, event.promptId, now);
+      return end(base, 'denied', event.reason);
+    case 'prompt_expired':
+      if (session.prompt?.id !== event.promptId) throw new IllegalTransitionError(session.state, 'a stale prompt');
+      return end(base, 'expired', 'prompt_expired');
+    case 'pin_accepted':
+      return end(base, 'verified', 'pin_accepted', { agentId: session.agent.id, expiresAt: event.grantExpiresAt });
+    case 'pin_rejected':
+      return event.triesLeft > 0
+        ? { ...base, pinTriesLeft: event.triesLeft }
+        : end({ ...base, pinTriesLeft: 0 }, 'failed', 'pin_tries_exhausted');
+    case 'pin_locked':
+      return end(base, 'failed', 'pin_locked');
+    case 'cancel':
+      return end(base, 'cancelled', 'cancelled_by_agent');
+    case 'expire':
+      return end(base, 'expired', 'session_expired');
+    case 'conversation_closed':
+      return session.state === 'verified'
+        ? end({ ...base, grant: undefined }, 'closed', 'conversation_closed')
+        : end(base, 'cancelled', 'conversation_closed');
+    case 'revoke':
+      return end({ ...base, grant: undefined }, 'closed', 'grant_revoked');
+    case 'grant_expired':
+      return end({ ...base, grant: undefined }, 'closed', 'grant_expired');
+  }
+}
+
+function end(base: Session, state: SessionState, reason: EndReason, grant?: Grant): Session {
+  const next: Session = { ...base, state, reason, prompt: undefined };
+  if (grant) next.grant = grant;
+  return next;
+}
+
+function assertCurrentPrompt(session: Session, event: SessionEventType, promptId: string, now: number): void {
+  if (session.prompt?.id !== promptId) throw new IllegalTransitionError(session.state, `${event} for a stale prompt`);
+  if (now >= session.prompt.expiresAt)
+    throw new IllegalTransitionError(session.state, `${event} after the prompt expired`);
+}
+
+/** Whether the grant of a verified session lets `agentId` see the account now. */
+export function grantIsActive(session: Session, agentId: string, now: number): boolean {
+  return session.state === 'verified' && session.grant?.agentId === agentId && now < session.grant.expiresAt;
+}
+
+/** The time-based event a session is due for at `now`, if any: prompt, session or grant lapsing. */
+export function dueEvent(session: Session, now: number): SessionEvent | undefined {
+  if (OPEN.includes(session.state) && now >= session.expiresAt) return { type: 'expire' };
+  if (session.state === 'awaiting_device' && session.prompt && now >= session.prompt.expiresAt) {
+    return { type: 'prompt_expired', promptId: session.prompt.id };
+  }
+  if (session.state === 'verified' && session.grant && now >= session.grant.expiresAt) return { type: 'grant_expired' };
+  return undefined;
+}

@@ -1,0 +1,491 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { AuditEvent, AuditEventType } from './audit.ts';
+import {
+  AccountNotFoundError,
+  DeliveryFailedError,
+  IllegalTransitionError,
+  NoTrustedDeviceError,
+  NotAuthorizedError,
+  RateLimitedError,
+  RequestInvalidError,
+  SessionConflictError,
+  SessionNotFoundError,
+} from './errors.ts';
+import { type MessageKey, renderMessage } from './messages/catalog.ts';
+import { formatDateTime } from './messages/format.ts';
+import { FIXED_LIMITS, type Policies } from './policies.ts';
+import type {
+  Accounts,
+  AuditLog,
+  Bus,
+  Clock,
+  DevicePrompts,
+  LimitedProfile,
+  Mailer,
+  Pins,
+  SessionStore,
+} from './ports/index.ts';
+import {
+  type AgentRef,
+  ALLOWED_FROM,
+  type ChannelKind,
+  dueEvent,
+  FINAL_STATES,
+  grantIsActive,
+  type Session,
+  type SessionEvent,
+  transition,
+} from './session.ts';
+
+export interface VerificationDeps {
+  store: SessionStore;
+  bus: Bus;
+  accounts: Accounts;
+  devicePrompts: DevicePrompts;
+  pins: Pins;
+  mailer: Mailer;
+  audit: AuditLog;
+  clock: Clock;
+  policies: Readonly<Policies>;
+  /** The company name customers see on prompts and emails. */
+  company: string;
+  /** Keyed hash of an account id: the only form of it in store keys and audit entries. */
+  hashAccount(accountId: string): string;
+  /** Failures of work done after the answer (emails); they never change an outcome. */
+  onBackgroundError?(error: unknown, what: string): void;
+  newId?(): string;
+  /** A whole number in [min, max). */
+  randomInt?(min: number, max: number): number;
+}
+
+export type PinResult = 'accepted' | 'rejected' | 'locked';
+export type DeviceDecision = 'confirmed' | 'denied' | 'fraud';
+export type Actor = { kind: 'agent'; id: string } | { kind: 'customer' };
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// Sessions outlive their deadlines a little so late updates still find them and App Home can list them.
+const RETENTION_MS = HOUR;
+const MAX_CAS_ATTEMPTS = 8;
+const PIN_PATTERN = /^\d{4}$/u;
+
+const flags = { pending: 'prompt-pending', cooldown: 'prompt-cooldown', pinLock: 'pin-lock' } as const;
+
+/**
+ * The verification flow: every step an agent, a customer's device or a customer takes, each applied
+ * through the pure {@link transition} with compare-and-set, audited, published on the bus, and mailed to
+ * the account's address once it ends.
+ */
+export class Verification {
+  private readonly background = new Set<Promise<void>>();
+  private readonly newId: () => string;
+  private readonly randomInt: (min: number, max: number) => number;
+
+  constructor(private readonly deps: VerificationDeps) {
+    this.newId = deps.newId ?? randomUUID;
+    this.randomInt = deps.randomInt ?? randomInt;
+  }
+
+  async start(input: { agent: AgentRef; query: string; refs?: Record<string, string> }): Promise<Session> {
+    const { store, accounts, clock, policies } = this.deps;
+    const account = await accounts.find(input.query);
+    if (!account) throw new AccountNotFoundError();
+    const now = clock.now();
+    const session: Session = {
+      id: this.newId(),
+      version: 1,
+      state: 'started',
+      accountId: account.id,
+      customerLocale: account.locale,
+      agent: input.agent,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + policies.sessionMinutes * MINUTE,
+      ...(input.refs ? { refs: input.refs } : {}),
+    };
+    await store.create(session, this.ttl(session, now));
+    await this.audit('verification_started', session, 'info');
+    await this.publish(session);
+    return session;
+  }
+
+  async get(sessionId: string): Promise<Session> {
+    return this.load(sessionId);
+  }
+
+  async chooseDevice(sessionId: string, actor: Actor): Promise<Session> {
+    const { store, accounts, devicePrompts, clock, policies } = this.deps;
+    const session = await this.load(sessionId, actor);
+    assertAllowed(session, 'choose_device');
+    const account = await accounts.summary(session.accountId);
+    const devices = account?.devices.filter((d) => d.trusted) ?? [];
+    if (!account || devices.length === 0) throw new NoTrustedDeviceError();
+
+    const now = clock.now();
+    const prompt = {
+      id: `${session.id}.${randomBytes(6).toString('hex')}`,
+      expiresAt: Math.min(now + policies.devicePromptSeconds * 1000, session.expiresAt),
+    };
+    const scope = this.accountScope(session);
+    const allowance = await store.take(scope, {
+      blockedBy: [flags.cooldown],
+      counters: [
+        { name: 'prompts-15m', limit: policies.devicePromptsPer15Minutes, windowMs: 15 * MINUTE },
+        { name: 'prompts-day', limit: FIXED_LIMITS.devicePromptsPerDay, windowMs: 24 * HOUR },
+      ],
+      hold: { name: flags.pending, value: prompt.id, ttlMs: prompt.expiresAt - now },
+    });
+    if (!allowance.granted) {
+      await this.audit('device_prompt_refused', session, 'failure', { refusedBy: allowance.refusedBy });
+      throw new RateLimitedError(allowance.refusedBy, allowance.retryAfterMs);
+    }
+
+    const numberChoices = policies.numberMatching ? this.numberChoices() : undefined;
+    const matchNumber = numberChoices?.[this.randomInt(0, numberChoices.length)];
+    let next: Session;
+    try {
+      next = await this.apply(session, {
+        type: 'choose_device',
+        prompt: { ...prompt, ...(matchNumber ? { matchNumber } : {}) },
+      });
+    } catch (error) {
+      await store.clearFlag(scope, flags.pending, prompt.id);
+      throw error;
+    }
+    try {
+      await devicePrompts.send({
+        promptId: prompt.id,
+        accountId: account.id,
+        deviceIds: devices.map((d) => d.id),
+        locale: account.locale,
+        requester: { agentName: session.agent.displayName, company: this.deps.company, channel: session.agent.channel },
+        ...(numberChoices ? { numberChoices } : {}),
+        expiresAt: prompt.expiresAt,
+      });
+    } catch (error) {
+      // The customer never saw it: free the slot so the agent can retry or switch to the PIN.
+      await store.clearFlag(scope, flags.pending, prompt.id);
+      await this.audit('device_prompt_failed', next, 'failure');
+      throw new DeliveryFailedError('the device prompt could not be delivered', { cause: error });
+    }
+    await this.audit('device_prompt_sent', next, 'info', { numberMatching: matchNumber !== undefined });
+    return next;
+  }
+
+  async choosePin(sessionId: string, actor: Actor): Promise<Session> {
+    const session = await this.load(sessionId, actor);
+    const triesLeft = session.pinTriesLeft ?? this.deps.policies.pinTriesPerSession;
+    const next = await this.apply(session, { type: 'choose_pin', triesLeft });
+    await this.audit('method_chosen', next, 'info');
+    return next;
+  }
+
+  /**
+   * Checks a support PIN for the session. Every try is counted atomically before the PIN is looked at, so
+   * concurrent guesses on any number of replicas never get more tries than the policies allow.
+   */
+  async submitPin(sessionId: string, pin: string, actor: Actor): Promise<{ session: Session; result: PinResult }> {
+    if (!PIN_PATTERN.test(pin)) throw new RequestInvalidError(['a support PIN is exactly 4 digits']);
+    const { store, pins, policies } = this.deps;
+    const session = await this.load(sessionId, actor);
+    assertAllowed(session, 'pin_rejected');
+    const scope = this.accountScope(session);
+    const attempt = await store.take(scope, {
+      blockedBy: [flags.pinLock],
+      counters: [
+        { name: `pin-tries:${session.id}`, limit: policies.pinTriesPerSession, windowMs: this.ttl(session) },
+        {
+          name: 'pin-failures',
+          limit: policies.pinFailuresPerAccountPerDay,
+          windowMs: FIXED_LIMITS.pinFailureWindowHours * HOUR,
+        },
+      ],
+    });
+    if (!attempt.granted) {
+      if (attempt.refusedBy !== `pin-tries:${session.id}`) return this.lockPins(session, scope);
+      // Another concurrent try used the last one; its transition ends the session.
+      return { session: await this.load(sessionId), result: 'rejected' };
+    }
+
+    // An error here leaves both counters counted: an unknown outcome is a failed try, never a success.
+    if (await pins.check(session.accountId, pin)) {
+      await store.refund(scope, 'pin-failures');
+      const next = await this.apply(session, {
+        type: 'pin_accepted',
+        grantExpiresAt: this.deps.clock.now() + policies.grantMinutes * MINUTE,
+      });
+      return { session: next, result: 'accepted' };
+    }
+
+    const [sessionTries = 0, accountFailures = 0] = attempt.counts;
+    if (accountFailures >= policies.pinFailuresPerAccountPerDay) return this.lockPins(session, scope);
+    const triesLeft = Math.max(0, policies.pinTriesPerSession - sessionTries);
+    if (triesLeft === 0) await pins.revoke(session.accountId);
+    const next = await this.applyIfLegal(session, (current) => ({
+      type: 'pin_rejected',
+      triesLeft: Math.min(current.pinTriesLeft ?? triesLeft, triesLeft),
+    }));
+    return { session: next, result: 'rejected' };
+  }
+
+  /** A trusted device's answer, already authenticated by the caller (HMAC, timestamp, single use). */
+  async deviceResponse(promptId: string, decision: DeviceDecision, matchedNumber?: number): Promise<Session> {
+    const sessionId = promptId.split('.')[0] ?? '';
+    const session = await this.load(sessionId);
+    if (session.prompt?.id !== promptId)
+      throw new IllegalTransitionError(session.state, 'a response to a stale prompt');
+    const now = this.deps.clock.now();
+    const expected = session.prompt.matchNumber;
+    if (decision === 'confirmed' && (expected === undefined || matchedNumber === expected)) {
+      return this.apply(session, {
+        type: 'device_confirmed',
+        promptId,
+        grantExpiresAt: now + this.deps.policies.grantMinutes * MINUTE,
+      });
+    }
+    const reason =
+      decision === 'fraud' ? 'fraud_reported' : decision === 'denied' ? 'device_denied' : 'number_mismatch';
+    return this.apply(session, { type: 'device_denied', promptId, reason });
+  }
+
+  async cancel(sessionId: string, actor: Actor): Promise<Session> {
+    return this.apply(await this.load(sessionId, actor), { type: 'cancel' });
+  }
+
+  async revoke(sessionId: string, actor: Actor): Promise<Session> {
+    return this.apply(await this.load(sessionId, actor), { type: 'revoke' });
+  }
+
+  /** The support conversation closed: an open check is cancelled, a grant ends. */
+  async conversationClosed(sessionId: string): Promise<Session> {
+    return this.apply(await this.load(sessionId), { type: 'conversation_closed' });
+  }
+
+  /** What a grant unlocks, for the verifying agent only and only while the grant lasts. */
+  async profile(sessionId: string, agentId: string): Promise<LimitedProfile> {
+    const session = await this.load(sessionId);
+    if (!grantIsActive(session, agentId, this.deps.clock.now())) {
+      throw new NotAuthorizedError('no active grant for this agent on this session');
+    }
+    const profile = await this.deps.accounts.profile(session.accountId);
+    if (!profile) throw new AccountNotFoundError();
+    return profile;
+  }
+
+  /** The account portal asks for a PIN for a signed-in customer. */
+  async issuePin(accountId: string, channel: ChannelKind = 'api'): Promise<{ pin: string; expiresAt: number }> {
+    const account = await this.deps.accounts.summary(accountId);
+    if (!account) throw new AccountNotFoundError();
+    const issued = await this.deps.pins.issue(account.id);
+    await this.deps.audit.append({
+      type: 'pin_issued',
+      at: this.deps.clock.now(),
+      outcome: 'info',
+      channel,
+      account: this.deps.hashAccount(account.id),
+    });
+    return issued;
+  }
+
+  /** Applies whatever time-based transition is due, so a session read after its deadline reads as ended. */
+  async settle(sessionId: string): Promise<Session> {
+    return this.load(sessionId);
+  }
+
+  /** Resolves when every email and other after-the-answer task has finished; for shutdown and tests. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  private async load(sessionId: string, actor?: Actor): Promise<Session> {
+    const session = await this.deps.store.get(sessionId);
+    if (!session) throw new SessionNotFoundError(sessionId);
+    if (actor?.kind === 'agent' && actor.id !== session.agent.id) {
+      throw new NotAuthorizedError('only the agent who started this verification can act on it');
+    }
+    const due = dueEvent(session, this.deps.clock.now());
+    return due ? this.applyIfLegal(session, (current) => dueEvent(current, this.deps.clock.now())) : session;
+  }
+
+  private async lockPins(session: Session, scope: string): Promise<{ session: Session; result: PinResult }> {
+    const { store, pins } = this.deps;
+    await store.setFlag(scope, flags.pinLock, '1', FIXED_LIMITS.pinLockHours * HOUR);
+    await pins.revoke(session.accountId);
+    const next = await this.applyIfLegal(session, () => ({ type: 'pin_locked' }));
+    return { session: next, result: 'locked' };
+  }
+
+  /** Compare-and-set with re-reads; the winner runs the side effects of the transition exactly once. */
+  private async apply(session: Session, event: SessionEvent | ((current: Session) => SessionEvent)): Promise<Session> {
+    let current = session;
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const now = this.deps.clock.now();
+      const applied = typeof event === 'function' ? event(current) : event;
+      const next = transition(current, applied, now);
+      if (await this.deps.store.replace(next, this.ttl(next, now))) {
+        await this.afterTransition(current, applied, next);
+        return next;
+      }
+      const fresh = await this.deps.store.get(session.id);
+      if (!fresh) throw new SessionNotFoundError(session.id);
+      current = fresh;
+    }
+    throw new SessionConflictError(session.id);
+  }
+
+  /** As {@link apply}, but a session that another replica already moved on is returned as it now is. */
+  private async applyIfLegal(
+    session: Session,
+    event: (current: Session) => SessionEvent | undefined,
+  ): Promise<Session> {
+    let latest = session;
+    try {
+      return await this.apply(session, (current) => {
+        latest = current;
+        const next = event(current);
+        if (!next) throw new IllegalTransitionError(current.state, 'nothing due');
+        return next;
+      });
+    } catch (error) {
+      if (error instanceof IllegalTransitionError) return (await this.deps.store.get(session.id)) ?? latest;
+      throw error;
+    }
+  }
+
+  private async afterTransition(prev: Session, event: SessionEvent, next: Session): Promise<void> {
+    const { store } = this.deps;
+    const scope = this.accountScope(next);
+    if (prev.prompt && prev.prompt.id !== next.prompt?.id) await store.clearFlag(scope, flags.pending, prev.prompt.id);
+    if (next.reason === 'device_denied' || next.reason === 'fraud_reported' || next.reason === 'number_mismatch') {
+      await store.setFlag(scope, flags.cooldown, next.reason, this.deps.policies.denyCooldownMinutes * MINUTE);
+    }
+    for (const [type, outcome] of auditFor(event, prev)) {
+      await this.audit(type, next, outcome, next.pinTriesLeft !== undefined ? { triesLeft: next.pinTriesLeft } : {});
+    }
+    await this.publish(next);
+    if (next.state === 'verified' || (FINAL_STATES.has(next.state) && prev.state !== 'verified')) {
+      this.inBackground(this.mailOutcome(next), 'outcome email');
+    }
+  }
+
+  private async mailOutcome(session: Session): Promise<void> {
+    const account = await this.deps.accounts.summary(session.accountId);
+    if (!account) return;
+    const locale = account.locale;
+    const channel =
+      session.agent.channel === 'teams' ? 'Microsoft Teams' : session.agent.channel === 'slack' ? 'Slack' : 'web chat';
+    const common = {
+      name: account.displayName,
+      agent: session.agent.displayName,
+      company: this.deps.company,
+      channel,
+      when: formatDateTime(session.updatedAt, locale),
+    };
+    const verified = session.state === 'verified';
+    const outcome: MessageKey =
+      session.state === 'denied'
+        ? 'mail.outcome.denied'
+        : session.state === 'expired'
+          ? 'mail.outcome.expired'
+          : session.state === 'cancelled'
+            ? 'mail.outcome.cancelled'
+            : 'mail.outcome.failed';
+    await this.deps.mailer.send({
+      to: account.email,
+      locale,
+      subject: renderMessage(verified ? 'mail.verified.subject' : 'mail.attempt.subject', locale, common),
+      text: verified
+        ? renderMessage('mail.verified.body', locale, {
+            ...common,
+            method: renderMessage(session.method === 'device' ? 'mail.method.device' : 'mail.method.pin', locale),
+            until: formatDateTime(session.grant?.expiresAt ?? session.updatedAt, locale),
+          })
+        : renderMessage('mail.attempt.body', locale, { ...common, outcome: renderMessage(outcome, locale) }),
+    });
+  }
+
+  private inBackground(task: Promise<void>, what: string): void {
+    const tracked = task.catch((error: unknown) => this.deps.onBackgroundError?.(error, what));
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  private async audit(
+    type: AuditEventType,
+    session: Session,
+    outcome: AuditEvent['outcome'],
+    detail: AuditEvent['detail'] = {},
+  ): Promise<void> {
+    await this.deps.audit.append({
+      type,
+      at: this.deps.clock.now(),
+      outcome,
+      channel: session.agent.channel,
+      sessionId: session.id,
+      agent: { id: session.agent.id, ...(session.agent.workspaceId ? { workspaceId: session.agent.workspaceId } : {}) },
+      account: this.deps.hashAccount(session.accountId),
+      ...(session.method ? { method: session.method } : {}),
+      ...(detail && Object.keys(detail).length > 0 ? { detail } : {}),
+    });
+  }
+
+  private async publish(session: Session): Promise<void> {
+    await this.deps.bus.publish({ sessionId: session.id, version: session.version, state: session.state });
+  }
+
+  private accountScope(session: Session): string {
+    return `a:${this.deps.hashAccount(session.accountId)}`;
+  }
+
+  private ttl(session: Session, now = this.deps.clock.now()): number {
+    return Math.max(session.expiresAt, session.grant?.expiresAt ?? 0) - now + RETENTION_MS;
+  }
+
+  /** Three distinct two-digit numbers; the customer must pick the one the agent's side shows. */
+  private numberChoices(): number[] {
+    const choices = new Set<number>();
+    while (choices.size < 3) choices.add(this.randomInt(10, 100));
+    return [...choices];
+  }
+}
+
+function assertAllowed(session: Session, event: SessionEvent['type']): void {
+  if (!ALLOWED_FROM[event].includes(session.state)) throw new IllegalTransitionError(session.state, event);
+}
+
+/** The audit entries a committed transition produces. */
+function auditFor(event: SessionEvent, prev: Session): Array<[AuditEventType, AuditEvent['outcome']]> {
+  switch (event.type) {
+    case 'device_confirmed':
+      return [
+        ['device_prompt_confirmed', 'success'],
+        ['grant_issued', 'success'],
+      ];
+    case 'pin_accepted':
+      return [
+        ['pin_accepted', 'success'],
+        ['grant_issued', 'success'],
+      ];
+    case 'device_denied':
+      return [[event.reason === 'fraud_reported' ? 'fraud_reported' : 'device_prompt_denied', 'failure']];
+    case 'pin_rejected':
+      return [['pin_wrong', 'failure']];
+    case 'pin_locked':
+      return [['pin_locked', 'failure']];
+    case 'prompt_expired':
+    case 'expire':
+      return [['session_expired', 'failure']];
+    case 'cancel':
+      return [['session_cancelled', 'info']];
+    case 'conversation_closed':
+      return [[prev.state === 'verified' ? 'grant_revoked' : 'session_cancelled', 'info']];
+    case 'revoke':
+      return [['grant_revoked', 'info']];
+    case 'grant_expired':
+      return [['grant_expired', 'info']];
+    case 'choose_device':
+    case 'choose_pin':
+      // Audited by the caller once the prompt is delivered or the method recorded.
+      return [];
+  }
+}
