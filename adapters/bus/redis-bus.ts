@@ -1,0 +1,69 @@
+import type { Redis } from 'ioredis';
+import type { Bus, SessionUpdate, SessionUpdateHandler } from '../../core/ports/index.ts';
+import { SESSION_STATES, type SessionState } from '../../core/session.ts';
+import { guarded } from '../redis/connect.ts';
+import { storeKeys } from '../store/keys.ts';
+
+/**
+ * {@link Bus} on Redis pub/sub. Publishing uses the shared client; subscribing needs a connection of its
+ * own, which is created on the first subscription. Messages are validated before any handler sees them.
+ */
+export class RedisBus implements Bus {
+  private subscriber: Redis | undefined;
+  private readonly handlers = new Set<SessionUpdateHandler>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly onHandlerError: (error: unknown) => void = () => {},
+  ) {}
+
+  async publish(update: SessionUpdate): Promise<void> {
+    await guarded('publish', () => this.publisher.publish(storeKeys.busChannel, JSON.stringify(update)));
+  }
+
+  async subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
+    if (!this.subscriber) {
+      // The subscriber queues while offline: a subscription made during an outage resumes when Redis returns.
+      this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
+      this.subscriber.on('error', () => {});
+      this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
+      await guarded('subscribe', () => (this.subscriber as Redis).subscribe(storeKeys.busChannel));
+    }
+    this.handlers.add(handler);
+    return async () => {
+      this.handlers.delete(handler);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    this.subscriber = undefined;
+  }
+
+  private dispatch(message: string): void {
+    const update = parseUpdate(message);
+    if (!update) return;
+    for (const handler of this.handlers) {
+      Promise.resolve()
+        .then(() => handler(update))
+        .catch(this.onHandlerError);
+    }
+  }
+}
+
+function parseUpdate(message: string): SessionUpdate | undefined {
+  try {
+    const value = JSON.parse(message) as Partial<SessionUpdate>;
+    if (
+      typeof value.sessionId === 'string' &&
+      Number.isInteger(value.version) &&
+      SESSION_STATES.includes(value.state as SessionState)
+    ) {
+      return { sessionId: value.sessionId, version: value.version as number, state: value.state as SessionState };
+    }
+  } catch {
+    // Not ours, or corrupted: ignored, like any message on a channel we do not understand.
+  }
+  return undefined;
+}

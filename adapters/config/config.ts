@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ConfigInvalidError } from '../../core/errors.ts';
+import { type Policies, resolvePolicies } from '../../core/policies.ts';
+import { configFileSchema, ENV_HINTS, envSchema } from './schemas.ts';
+
+export interface AgentDirectoryConfig {
+  slack: { teamIds: string[]; userGroupIds: string[]; userIds: string[] };
+  teams: { tenantIds: string[]; groupIds: string[]; userIds: string[] };
+}
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** Where the server is reached from outside; in the embedded mode, http://localhost:PORT. */
+  publicUrl: string;
+  redisUrl?: string;
+  slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
+  teams: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
+  portalApiKeys: string[];
+  device: { webhookUrl?: string; secret: string };
+  pinPepper: string;
+  auditKey: string;
+  smtpUrl?: string;
+  outboxDir: string;
+  accountsUrl?: string;
+  logLevel: string;
+  company: string;
+  mailFrom: string;
+  policies: Readonly<Policies>;
+  agents: AgentDirectoryConfig;
+  playground: boolean;
+  /** Variables that fell back to a built-in development value; the start banner lists them. */
+  defaulted: string[];
+}
+
+export const DEMO_PORTAL_KEY = 'demo-portal-key';
+// Development-only values: production refuses to start without real ones (see envSchema).
+const DEV_SECRETS = {
+  PIN_PEPPER: 'dev-only-pin-pepper-not-for-production-use',
+  AUDIT_KEY: 'dev-only-audit-key-not-for-production-use!',
+  DEVICE_WEBHOOK_SECRET: 'dev-only-device-secret-not-for-production',
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates the whole configuration. Throws {@link ConfigInvalidError} listing every problem at
+ * once, each with the variable's name, and never the value (it may be a secret).
+ */
+export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.properties)
+      .map((name) => [name, env[name]?.trim()])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  ) as Record<string, string>;
+
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  addFormats.default(ajv);
+  const validateEnv = ajv.compile(envSchema);
+  const problems = validateEnv(known) ? [] : describeEnvErrors(validateEnv.errors ?? []);
+
+  let file: ReturnType<typeof readConfigFile> = {};
+  if (known.CONFIG_FILE) {
+    try {
+      file = readConfigFile(known.CONFIG_FILE, readFile, ajv, problems);
+    } catch (error) {
+      problems.push(`CONFIG_FILE cannot be read: ${(error as Error).message}`);
+    }
+  }
+  let policies: Readonly<Policies> | undefined;
+  try {
+    policies = resolvePolicies(file.policies);
+  } catch (error) {
+    problems.push(`CONFIG_FILE ${(error as Error).message}`);
+  }
+  if (problems.length > 0 || !policies) throw new ConfigInvalidError([...new Set(problems)]);
+
+  const port = Number(known.PORT ?? 3978);
+  const defaulted = ['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRET', 'PORTAL_API_KEYS'].filter(
+    (name) => !known[name],
+  );
+  const company = file.company ?? 'Example Co';
+  const channelsConfigured = Boolean(known.SLACK_SIGNING_SECRET || known.MicrosoftAppId);
+
+  return {
+    nodeEnv: (known.NODE_ENV as Config['nodeEnv'] | undefined) ?? 'development',
+    port,
+    publicUrl: (known.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/u, ''),
+    ...(known.REDIS_URL ? { redisUrl: known.REDIS_URL } : {}),
+    slack: pick(known, {
+      signingSecret: 'SLACK_SIGNING_SECRET',
+      botToken: 'SLACK_BOT_TOKEN',
+      appToken: 'SLACK_APP_TOKEN',
+      apiUrl: 'SLACK_API_URL',
+    }),
+    teams: pick(known, {
+      appId: 'MicrosoftAppId',
+      appPassword: 'MicrosoftAppPassword',
+      appType: 'MicrosoftAppType',
+      tenantId: 'MicrosoftAppTenantId',
+    }),
+    portalApiKeys: known.PORTAL_API_KEYS ? known.PORTAL_API_KEYS.split(',') : [DEMO_PORTAL_KEY],
+    device: {
+      ...(known.DEVICE_WEBHOOK_URL ? { webhookUrl: known.DEVICE_WEBHOOK_URL } : {}),
+      secret: known.DEVICE_WEBHOOK_SECRET ?? DEV_SECRETS.DEVICE_WEBHOOK_SECRET,
+    },
+    pinPepper: known.PIN_PEPPER ?? DEV_SECRETS.PIN_PEPPER,
+    auditKey: known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY,
+    ...(known.SMTP_URL ? { smtpUrl: known.SMTP_URL } : {}),
+    outboxDir: known.OUTBOX_DIR ?? 'outbox',
+    ...(known.ACCOUNTS_URL ? { accountsUrl: known.ACCOUNTS_URL } : {}),
+    logLevel: known.LOG_LEVEL ?? 'info',
+    company,
+    mailFrom: file.mailFrom ?? `${company} Support <no-reply@support-verify.invalid>`,
+    policies,
+    agents: {
+      slack: { teamIds: [], userGroupIds: [], userIds: [], ...file.agents?.slack },
+      teams: { tenantIds: [], groupIds: [], userIds: [], ...file.agents?.teams },
+    },
+    playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
+    defaulted,
+  };
+}
+
+interface ConfigFile {
+  company?: string;
+  mailFrom?: string;
+  policies?: Partial<Policies>;
+  agents?: { slack?: Partial<AgentDirectoryConfig['slack']>; teams?: Partial<AgentDirectoryConfig['teams']> };
+}
+
+function readConfigFile(path: string, readFile: (path: string) => string, ajv: Ajv, problems: string[]): ConfigFile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFile(path));
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      problems.push(`CONFIG_FILE ${path} is not valid JSON: ${error.message}`);
+      return {};
+    }
+    throw error;
+  }
+  const validate = ajv.compile<ConfigFile>(configFileSchema);
+  if (validate(parsed)) return parsed;
+  for (const error of validate.errors ?? []) {
+    const where = error.instancePath.replace(/^\//u, '').replaceAll('/', '.') || '(top level)';
+    const extra = error.keyword === 'additionalProperties' ? ` "${String(error.params.additionalProperty)}"` : '';
+    problems.push(`CONFIG_FILE ${path}: ${where} ${error.message ?? 'is invalid'}${extra}`);
+  }
+  return {};
+}
+
+function describeEnvErrors(errors: ErrorObject[]): string[] {
+  const problems: string[] = [];
+  for (const error of errors) {
+    if (error.keyword === 'if') continue;
+    if (error.keyword === 'required' || error.keyword === 'dependencies') {
+      const missing = String(error.params.missingProperty);
+      const because =
+        error.keyword === 'dependencies'
+          ? `is required when ${String(error.params.property)} is set`
+          : error.schemaPath.includes('allOf/0')
+            ? 'is required when NODE_ENV=production'
+            : 'is required by the MicrosoftAppType you set';
+      problems.push(
+        `${missing} ${because}${missing === 'REDIS_URL' ? ' (the in-memory store is single-instance)' : ''}`,
+      );
+      continue;
+    }
+    const name = error.instancePath.replace(/^\//u, '');
+    problems.push(`${name} ${ENV_HINTS[name] ?? error.message ?? 'is invalid'}`);
+  }
+  return problems;
+}
+
+function pick<K extends string>(source: Record<string, string>, names: Record<K, string>): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const [key, name] of Object.entries(names) as [K, string][]) if (source[name]) out[key] = source[name];
+  return out;
+}

@@ -1,0 +1,143 @@
+import { POLICY_BOUNDS } from '../../core/policies.ts';
+
+const secret = (minLength: number) => ({ type: 'string', minLength, maxLength: 4096 }) as const;
+const url = (schemes: string) =>
+  ({ type: 'string', format: 'uri', pattern: `^(${schemes})://`, maxLength: 2048 }) as const;
+const ids = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, maxLength: 200 },
+  maxItems: 500,
+  uniqueItems: true,
+};
+
+/** The environment variables support-verify reads (names fixed by DESIGN.md), as strings. */
+export const envSchema = {
+  type: 'object',
+  properties: {
+    NODE_ENV: { enum: ['development', 'production', 'test'] },
+    PORT: {
+      type: 'string',
+      pattern: '^(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$',
+    },
+    PUBLIC_URL: url('https?'),
+    REDIS_URL: url('rediss?'),
+    SLACK_SIGNING_SECRET: secret(16),
+    SLACK_BOT_TOKEN: { type: 'string', pattern: '^xoxb-[A-Za-z0-9-]+$' },
+    SLACK_APP_TOKEN: { type: 'string', pattern: '^xapp-[A-Za-z0-9-]+$' },
+    SLACK_API_URL: url('https?'),
+    MicrosoftAppId: {
+      type: 'string',
+      pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    },
+    MicrosoftAppPassword: secret(8),
+    MicrosoftAppType: { enum: ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] },
+    MicrosoftAppTenantId: { type: 'string', minLength: 1, maxLength: 200 },
+    PORTAL_API_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._~+/=-]{24,}(?:,[A-Za-z0-9._~+/=-]{24,})*$' },
+    DEVICE_WEBHOOK_URL: url('https?'),
+    DEVICE_WEBHOOK_SECRET: secret(32),
+    PIN_PEPPER: secret(32),
+    AUDIT_KEY: secret(32),
+    SMTP_URL: url('smtps?'),
+    ACCOUNTS_URL: url('https?'),
+    LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    CONFIG_FILE: { type: 'string', minLength: 1, maxLength: 4096 },
+    OUTBOX_DIR: { type: 'string', minLength: 1, maxLength: 4096 },
+    PLAYGROUND: { enum: ['on', 'off'] },
+  },
+  dependencies: {
+    DEVICE_WEBHOOK_URL: ['DEVICE_WEBHOOK_SECRET'],
+    MicrosoftAppId: ['MicrosoftAppType'],
+    SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
+    SLACK_APP_TOKEN: ['SLACK_BOT_TOKEN'],
+  },
+  allOf: [
+    {
+      if: { properties: { NODE_ENV: { const: 'production' } }, required: ['NODE_ENV'] },
+      then: {
+        required: [
+          'REDIS_URL',
+          'PUBLIC_URL',
+          'PIN_PEPPER',
+          'AUDIT_KEY',
+          'PORTAL_API_KEYS',
+          'DEVICE_WEBHOOK_URL',
+          'SMTP_URL',
+          'ACCOUNTS_URL',
+        ],
+      },
+    },
+    {
+      if: {
+        properties: { MicrosoftAppType: { enum: ['MultiTenant', 'SingleTenant'] } },
+        required: ['MicrosoftAppType'],
+      },
+      then: { required: ['MicrosoftAppId', 'MicrosoftAppPassword'] },
+    },
+    {
+      if: { properties: { MicrosoftAppType: { const: 'SingleTenant' } }, required: ['MicrosoftAppType'] },
+      then: { required: ['MicrosoftAppTenantId'] },
+    },
+  ],
+} as const;
+
+/** What each variable must be, in words, for the start-up error list. */
+export const ENV_HINTS: Readonly<Record<string, string>> = {
+  NODE_ENV: 'must be development, production or test',
+  PORT: 'must be a port number from 1 to 65535',
+  PUBLIC_URL: 'must be the http(s) URL where this server is reached, e.g. https://verify.example.com',
+  REDIS_URL: 'must be a redis:// or rediss:// URL',
+  SLACK_SIGNING_SECRET: 'must be the Signing Secret from the Slack app’s Basic Information page',
+  SLACK_BOT_TOKEN: 'must be a bot token starting with xoxb-',
+  SLACK_APP_TOKEN: 'must be an app-level token starting with xapp-',
+  SLACK_API_URL: 'must be an http(s) URL ending in /api/',
+  MicrosoftAppId: 'must be the bot’s Microsoft App ID (a GUID)',
+  MicrosoftAppPassword: 'must be the bot’s client secret',
+  MicrosoftAppType: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
+  MicrosoftAppTenantId: 'must be the Entra tenant id',
+  PORTAL_API_KEYS: 'must be one or more comma-separated keys of at least 24 URL-safe characters',
+  DEVICE_WEBHOOK_URL: 'must be the http(s) URL of your device service',
+  DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters',
+  PIN_PEPPER: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+  AUDIT_KEY: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+  SMTP_URL: 'must be an smtp:// or smtps:// URL',
+  ACCOUNTS_URL: 'must be the http(s) URL of your account directory',
+  LOG_LEVEL: 'must be fatal, error, warn, info, debug, trace or silent',
+  CONFIG_FILE: 'must be the path of a JSON config file',
+  OUTBOX_DIR: 'must be a folder path',
+  PLAYGROUND: 'must be on or off',
+};
+
+const policyProperties = Object.fromEntries(
+  Object.entries(POLICY_BOUNDS).map(([name, { min, max }]) => [name, { type: 'integer', minimum: min, maximum: max }]),
+);
+
+/** The JSON file named by `CONFIG_FILE`: company details, policies within their bounds, who counts as an agent. */
+export const configFileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    company: { type: 'string', minLength: 1, maxLength: 100 },
+    mailFrom: { type: 'string', minLength: 3, maxLength: 320 },
+    policies: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { ...policyProperties, numberMatching: { type: 'boolean' } },
+    },
+    agents: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        slack: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { teamIds: ids, userGroupIds: ids, userIds: ids },
+        },
+        teams: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { tenantIds: ids, groupIds: ids, userIds: ids },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,53 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { AuditEvent } from '../../core/audit.ts';
+import type { AuditLog } from '../../core/ports/index.ts';
+
+/** The Prometheus registry and the instruments support-verify reports on `GET /metrics`. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly auditEvents = new Counter({
+    name: 'support_verify_audit_events_total',
+    help: 'Audit events by type and outcome (verifications started, prompts, PIN results, grants, alerts).',
+    labelNames: ['type', 'outcome', 'channel'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Histogram({
+    name: 'support_verify_http_request_duration_seconds',
+    help: 'HTTP requests by route and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
+    registers: [this.registry],
+  });
+  readonly storeFailures = new Counter({
+    name: 'support_verify_store_unavailable_total',
+    help: 'Requests refused because the store could not answer (fail closed).',
+    registers: [this.registry],
+  });
+  readonly backgroundFailures = new Counter({
+    name: 'support_verify_background_failures_total',
+    help: 'Work after the answer that failed, such as outcome emails.',
+    labelNames: ['what'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'support_verify_' });
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** Counts every audit event on its way to the real log, so metrics never diverge from the record. */
+export class CountingAuditLog implements AuditLog {
+  constructor(
+    private readonly inner: AuditLog,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async append(event: AuditEvent): Promise<void> {
+    await this.inner.append(event);
+    this.metrics.auditEvents.inc({ type: event.type, outcome: event.outcome, channel: event.channel });
+  }
+}

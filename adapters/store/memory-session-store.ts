@@ -1,0 +1,132 @@
+import type { Allowance, AllowanceResult, Clock, SessionStore } from '../../core/ports/index.ts';
+import { systemClock } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import { storeKeys } from './keys.ts';
+
+interface Entry {
+  value: string;
+  expiresAt: number;
+}
+
+/**
+ * {@link SessionStore} in one process, for the embedded mode and tests. Each method runs without awaiting
+ * in between, so it is as atomic within the process as the Lua scripts are in Redis.
+ */
+export class MemorySessionStore implements SessionStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly clock: Clock = systemClock) {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  async create(session: Session, ttlMs: number): Promise<void> {
+    const key = storeKeys.session(session.id);
+    if (this.read(key) !== undefined) throw new Error(`session ${session.id} exists already`);
+    this.write(key, JSON.stringify(session), ttlMs);
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const data = this.read(storeKeys.session(id));
+    return data === undefined ? undefined : (JSON.parse(data) as Session);
+  }
+
+  async replace(next: Session, ttlMs: number): Promise<boolean> {
+    const key = storeKeys.session(next.id);
+    const data = this.read(key);
+    if (data === undefined || (JSON.parse(data) as Session).version !== next.version - 1) return false;
+    this.write(key, JSON.stringify(next), ttlMs);
+    return true;
+  }
+
+  async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
+    const key = (name: string) => storeKeys.scoped(scope, name);
+    const blockers = [...(allowance.blockedBy ?? []), ...(allowance.hold ? [allowance.hold.name] : [])];
+    for (const name of blockers) {
+      if (this.read(key(name)) !== undefined)
+        return { granted: false, refusedBy: name, retryAfterMs: this.ttl(key(name)) };
+    }
+    for (const counter of allowance.counters) {
+      if (Number(this.read(key(counter.name)) ?? 0) >= counter.limit) {
+        return { granted: false, refusedBy: counter.name, retryAfterMs: this.ttl(key(counter.name)) };
+      }
+    }
+    const counts = allowance.counters.map((counter) => {
+      const k = key(counter.name);
+      const entry = this.live(k);
+      const count = Number(entry?.value ?? 0) + 1;
+      this.entries.set(k, { value: String(count), expiresAt: entry?.expiresAt ?? this.clock.now() + counter.windowMs });
+      return count;
+    });
+    if (allowance.hold) this.write(key(allowance.hold.name), allowance.hold.value, allowance.hold.ttlMs);
+    return { granted: true, counts };
+  }
+
+  async refund(scope: string, counter: string): Promise<void> {
+    const entry = this.live(storeKeys.scoped(scope, counter));
+    if (entry && Number(entry.value) > 0) entry.value = String(Number(entry.value) - 1);
+  }
+
+  async setFlag(scope: string, name: string, value: string, ttlMs: number): Promise<void> {
+    this.write(storeKeys.scoped(scope, name), value, ttlMs);
+  }
+
+  async getFlag(scope: string, name: string): Promise<string | undefined> {
+    return this.read(storeKeys.scoped(scope, name));
+  }
+
+  async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {
+    const key = storeKeys.scoped(scope, name);
+    const value = this.read(key);
+    if (value === undefined || (expected !== undefined && value !== expected)) return false;
+    return this.entries.delete(key);
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const k = storeKeys.claim(key);
+    if (this.read(k) !== undefined) return false;
+    this.write(k, '1', ttlMs);
+    return true;
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.entries.clear();
+  }
+
+  /** Every live key and value, for tests that look for secrets at rest. */
+  dump(): Array<[string, string]> {
+    return [...this.entries.keys()].flatMap((key) => {
+      const value = this.read(key);
+      return value === undefined ? [] : [[key, value] as [string, string]];
+    });
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private read(key: string): string | undefined {
+    return this.live(key)?.value;
+  }
+
+  private write(key: string, value: string, ttlMs: number): void {
+    this.entries.set(key, { value, expiresAt: this.clock.now() + Math.max(1, ttlMs) });
+  }
+
+  private ttl(key: string): number {
+    return Math.max(0, (this.entries.get(key)?.expiresAt ?? 0) - this.clock.now());
+  }
+
+  private sweep(): void {
+    for (const key of this.entries.keys()) this.live(key);
+  }
+}

@@ -1,0 +1,178 @@
+import type { Redis } from 'ioredis';
+import type { Allowance, AllowanceResult, SessionStore } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import { guarded } from '../redis/connect.ts';
+import { storeKeys } from './keys.ts';
+
+// Sessions are hashes: `v` is the version compared on every write, `d` the session JSON.
+const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+const REPLACE = `
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`;
+
+// KEYS: blockers, counters, [hold]. ARGV: #blockers, #counters, hold?, limits…, windows…, [hold value, hold ttl].
+// Each counter is created with its window as TTL in this same step.
+const TAKE = `
+local nb, nc, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+for i = 1, nb do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl ~= -2 then return {0, i, ttl} end
+end
+if hold then
+  local ttl = redis.call('PTTL', KEYS[nb + nc + 1])
+  if ttl ~= -2 then return {0, nb + nc + 1, ttl} end
+end
+for j = 1, nc do
+  local count = tonumber(redis.call('GET', KEYS[nb + j]) or '0')
+  if count >= tonumber(ARGV[3 + j]) then return {0, nb + j, redis.call('PTTL', KEYS[nb + j])} end
+end
+local result = {1}
+for j = 1, nc do
+  local count = redis.call('INCR', KEYS[nb + j])
+  if count == 1 or redis.call('PTTL', KEYS[nb + j]) < 0 then redis.call('PEXPIRE', KEYS[nb + j], ARGV[3 + nc + j]) end
+  result[j + 1] = count
+end
+if hold then redis.call('SET', KEYS[nb + nc + 1], ARGV[4 + 2 * nc], 'PX', ARGV[5 + 2 * nc]) end
+return result`;
+
+const REFUND = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 0 then redis.call('DECR', KEYS[1]) end
+return count`;
+
+const CLEAR_IF = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+interface ScriptedRedis extends Redis {
+  svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
+  svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
+  svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
+  svRefund(key: string): Promise<number>;
+  svClearIf(key: string, expected: string): Promise<number>;
+}
+
+export interface RedisSessionStoreOptions {
+  /**
+   * Replicas that must acknowledge a consumed PIN or a counted failure before the answer (`WAIT`), so a
+   * failover cannot bring a used PIN back. 0 where no replica is configured.
+   */
+  replicasToAck?: number;
+  waitTimeoutMs?: number;
+}
+
+/** {@link SessionStore} on Redis: every multi-key step is one Lua script in one hash slot. */
+export class RedisSessionStore implements SessionStore {
+  private readonly redis: ScriptedRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly options: RedisSessionStoreOptions = {},
+  ) {
+    redis.defineCommand('svCreate', { numberOfKeys: 1, lua: CREATE });
+    redis.defineCommand('svReplace', { numberOfKeys: 1, lua: REPLACE });
+    redis.defineCommand('svTake', { lua: TAKE });
+    redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
+    redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  async create(session: Session, ttlMs: number): Promise<void> {
+    const created = await guarded('create', () =>
+      this.redis.svCreate(storeKeys.session(session.id), session.version, JSON.stringify(session), ttl(ttlMs)),
+    );
+    if (created !== 1) throw new Error(`session ${session.id} exists already`);
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const data = await guarded('get', () => this.redis.hget(storeKeys.session(id), 'd'));
+    return data ? (JSON.parse(data) as Session) : undefined;
+  }
+
+  async replace(next: Session, ttlMs: number): Promise<boolean> {
+    const written = await guarded('replace', () =>
+      this.redis.svReplace(
+        storeKeys.session(next.id),
+        next.version - 1,
+        next.version,
+        JSON.stringify(next),
+        ttl(ttlMs),
+      ),
+    );
+    return written === 1;
+  }
+
+  async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
+    const blockers = allowance.blockedBy ?? [];
+    const { counters, hold } = allowance;
+    const keys = [...blockers, ...counters.map((c) => c.name), ...(hold ? [hold.name] : [])];
+    const args = [
+      blockers.length,
+      counters.length,
+      hold ? '1' : '0',
+      ...counters.map((c) => c.limit),
+      ...counters.map((c) => ttl(c.windowMs)),
+      ...(hold ? [hold.value, ttl(hold.ttlMs)] : []),
+    ];
+    const reply = await guarded('take', () =>
+      this.redis.svTake(keys.length, ...keys.map((name) => storeKeys.scoped(scope, name)), ...args),
+    );
+    if (reply[0] === 1) {
+      await this.waitForReplicas();
+      return { granted: true, counts: reply.slice(1) };
+    }
+    const index = (reply[1] ?? 1) - 1;
+    return { granted: false, refusedBy: keys[index] ?? 'unknown', retryAfterMs: Math.max(0, reply[2] ?? 0) };
+  }
+
+  async refund(scope: string, counter: string): Promise<void> {
+    await guarded('refund', () => this.redis.svRefund(storeKeys.scoped(scope, counter)));
+  }
+
+  async setFlag(scope: string, name: string, value: string, ttlMs: number): Promise<void> {
+    await guarded('setFlag', () => this.redis.set(storeKeys.scoped(scope, name), value, 'PX', ttl(ttlMs)));
+    await this.waitForReplicas();
+  }
+
+  async getFlag(scope: string, name: string): Promise<string | undefined> {
+    return (await guarded('getFlag', () => this.redis.get(storeKeys.scoped(scope, name)))) ?? undefined;
+  }
+
+  async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {
+    const key = storeKeys.scoped(scope, name);
+    const deleted = await guarded('clearFlag', () =>
+      expected === undefined ? this.redis.del(key) : this.redis.svClearIf(key, expected),
+    );
+    if (deleted === 1) await this.waitForReplicas();
+    return deleted === 1;
+  }
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    const reply = await guarded('claim', () => this.redis.set(storeKeys.claim(key), '1', 'PX', ttl(ttlMs), 'NX'));
+    return reply === 'OK';
+  }
+
+  async ping(): Promise<void> {
+    await guarded('ping', () => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async waitForReplicas(): Promise<void> {
+    const replicas = this.options.replicasToAck ?? 0;
+    if (replicas > 0) await guarded('wait', () => this.redis.wait(replicas, this.options.waitTimeoutMs ?? 500));
+  }
+}
+
+function ttl(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
+}

@@ -1,0 +1,36 @@
+import type { Request, Response } from 'restify';
+import { sendJson } from '../http/responses.ts';
+
+export function healthRoute(startedAt: number, now: () => number) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000) });
+  };
+}
+
+/** Ready only while the store answers within `timeoutMs`: a load balancer stops sending work otherwise. */
+export function readinessRoute(ping: () => Promise<void>, timeoutMs = 1000) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+        }),
+      ]);
+      sendJson(res, 200, { status: 'ready', store: 'reachable' });
+    } catch {
+      sendJson(res, 503, { status: 'unavailable', store: 'unreachable' }, { 'retry-after': '2' });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+export function metricsRoute(render: () => Promise<string>, contentType: string) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    const body = await render();
+    res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
+    res.end(body);
+  };
+}

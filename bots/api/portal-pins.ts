@@ -1,0 +1,84 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { JSONSchemaType } from 'ajv';
+import type { Request, Response } from 'restify';
+import { type Locale, renderMessage, resolveLocale } from '../../core/messages/catalog.ts';
+import { formatDateTime } from '../../core/messages/format.ts';
+import type { AuditLog, Clock } from '../../core/ports/index.ts';
+import type { Verification } from '../../core/verification.ts';
+import { bearerToken } from '../http/handler.ts';
+import { parseJson, readBody } from '../http/json-body.ts';
+import { HttpError, sendJson } from '../http/responses.ts';
+import { bodyValidator } from '../http/validation.ts';
+
+interface PinRequest {
+  locale?: Locale;
+}
+
+const validateBody = bodyValidator<PinRequest>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { locale: { type: 'string', enum: ['en', 'nl'], nullable: true } },
+} as JSONSchemaType<PinRequest>);
+
+export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/u;
+
+export interface PortalPinsDeps {
+  verification: Verification;
+  audit: AuditLog;
+  clock: Clock;
+  portalApiKeys: readonly string[];
+}
+
+/**
+ * `POST /v1/accounts/:accountId/support-pins`: the portal backend asks for a PIN for a customer it has
+ * signed in. Answers `{pin, expiresAt, validForSeconds, message}` once; nothing keeps the PIN in clear.
+ */
+export function portalPinsRoute(deps: PortalPinsDeps) {
+  const keyDigests = deps.portalApiKeys.map(digest);
+  return async (req: Request, res: Response): Promise<void> => {
+    const token = bearerToken(req);
+    if (!token || !matchesAnyKey(digest(token), keyDigests)) {
+      await deps.audit.append({
+        type: 'portal_key_rejected',
+        at: deps.clock.now(),
+        outcome: 'failure',
+        channel: 'api',
+      });
+      throw new HttpError(401, 'unauthorized', 'a valid portal API key is required', {
+        'www-authenticate': 'Bearer realm="support-verify"',
+      });
+    }
+    const accountId = String(req.params?.accountId ?? '');
+    if (!ACCOUNT_ID_PATTERN.test(accountId))
+      throw new HttpError(400, 'invalid_request', 'accountId is not a valid account id');
+
+    const raw = await readBody(req, 1024, {
+      json: Number(req.headers['content-length'] ?? 0) > 0 || hasChunkedBody(req),
+    });
+    const body = validateBody(raw.trim() === '' ? {} : parseJson(raw));
+
+    const { pin, expiresAt } = await deps.verification.issuePin(accountId);
+    const locale = body.locale ?? resolveLocale(req.headers['accept-language']);
+    sendJson(res, 201, {
+      pin,
+      expiresAt: new Date(expiresAt).toISOString(),
+      validForSeconds: Math.round((expiresAt - deps.clock.now()) / 1000),
+      message: renderMessage('portal.pin.generated', locale, { pin, until: formatDateTime(expiresAt, locale) }),
+    });
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Compares against every key, without stopping at the first match, so timing says nothing about which. */
+function matchesAnyKey(candidate: Buffer, keys: readonly Buffer[]): boolean {
+  let matched = false;
+  for (const key of keys) matched = timingSafeEqual(candidate, key) || matched;
+  return matched;
+}
+
+function hasChunkedBody(req: Request): boolean {
+  return /chunked/iu.test(String(req.headers['transfer-encoding'] ?? ''));
+}

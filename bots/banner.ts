@@ -1,0 +1,66 @@
+import type { Config } from '../adapters/config/config.ts';
+import { DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
+
+/** The start-up banner: what is on, and what to set for the rest. Never prints a secret's value. */
+export function renderBanner(config: Config, url: string): string {
+  const lines: Array<[string, string]> = [
+    [
+      'store',
+      config.redisUrl
+        ? `Redis at ${redactUrl(config.redisUrl)}`
+        : 'in memory (single instance; set REDIS_URL to scale out)',
+    ],
+    [
+      'accounts',
+      config.accountsUrl
+        ? `directory at ${redactUrl(config.accountsUrl)}`
+        : 'demo: alex@example.com, jan@example.nl, sam@example.com (set ACCOUNTS_URL)',
+    ],
+    [
+      'device',
+      config.device.webhookUrl
+        ? `webhook ${redactUrl(config.device.webhookUrl)}`
+        : 'simulated device (set DEVICE_WEBHOOK_URL)',
+    ],
+    ['mail', config.smtpUrl ? `SMTP ${redactUrl(config.smtpUrl)}` : `written to ./${config.outboxDir} (set SMTP_URL)`],
+    [
+      'portal API',
+      config.portalApiKeys.includes(DEMO_PORTAL_KEY)
+        ? `POST ${url}/v1/accounts/:accountId/support-pins with "Authorization: Bearer ${DEMO_PORTAL_KEY}"`
+        : `POST ${url}/v1/accounts/:accountId/support-pins (${config.portalApiKeys.length} key(s) from PORTAL_API_KEYS)`,
+    ],
+    ['health', `${url}/healthz  ${url}/readyz  ${url}/metrics`],
+    [
+      'policies',
+      `PIN ${config.policies.pinValidMinutes} min, ${config.policies.pinTriesPerSession} tries; device prompt ${config.policies.devicePromptSeconds} s; access ${config.policies.grantMinutes} min${config.policies.numberMatching ? '; number matching on' : ''}`,
+    ],
+  ];
+  if (config.defaulted.length > 0) {
+    lines.push([
+      'dev values',
+      `${config.defaulted.join(', ')} use built-in development values; set them before production`,
+    ]);
+  }
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return [
+    '',
+    `support-verify is running at ${url} (${config.nodeEnv}, ${config.redisUrl ? 'Redis' : 'embedded'} mode)`,
+    ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    '',
+    `  Try it: curl -s -X POST -H 'Authorization: Bearer ${config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? DEMO_PORTAL_KEY : '<portal key>'}' ${url}/v1/accounts/demo-alex/support-pins`,
+    '  Configuration: README.md#configuration',
+    '',
+  ].join('\n');
+}
+
+/** A URL without its user name or password. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/u, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}

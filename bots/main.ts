@@ -1,0 +1,42 @@
+import { loadConfig } from '../adapters/config/config.ts';
+import { ConfigInvalidError } from '../core/errors.ts';
+import { renderBanner } from './banner.ts';
+import { createApp } from './server.ts';
+
+// The entry point of `npm start`: validate, compose, listen, and shut down cleanly on SIGTERM.
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigInvalidError) {
+      process.stderr.write(`support-verify cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const app = await createApp(config, {
+    host: process.env.HOST ?? (config.nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
+  });
+  const url = await app.listen();
+  process.stdout.write(`${renderBanner(config, url)}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    app.logger.error({ err: { name: (reason as Error)?.name } }, 'unhandled rejection');
+  });
+}
+
+await main();

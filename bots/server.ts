@@ -1,0 +1,230 @@
+import type { AddressInfo } from 'node:net';
+import restify, { type Request, type Response, type Server } from 'restify';
+import { DemoAccounts } from '../adapters/accounts/demo-accounts.ts';
+import { HttpAccounts } from '../adapters/accounts/http-accounts.ts';
+import { LogAuditLog, MemoryAuditLog, TeeAuditLog } from '../adapters/audit/log-audit-log.ts';
+import { RedisAuditLog } from '../adapters/audit/redis-audit-log.ts';
+import { InProcessBus } from '../adapters/bus/in-process-bus.ts';
+import { RedisBus } from '../adapters/bus/redis-bus.ts';
+import type { Config } from '../adapters/config/config.ts';
+import { SimulatedDevice } from '../adapters/devices/simulated-device.ts';
+import { WebhookDevicePrompts } from '../adapters/devices/webhook-device-prompts.ts';
+import { createLogger, type Logger } from '../adapters/log/logger.ts';
+import { OutboxMailer } from '../adapters/mailer/outbox-mailer.ts';
+import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
+import { CountingAuditLog, Metrics } from '../adapters/metrics/metrics.ts';
+import { BuiltinPins } from '../adapters/pins/builtin-pins.ts';
+import { connectRedis } from '../adapters/redis/connect.ts';
+import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
+import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
+import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
+import { systemClock } from '../core/ports/index.ts';
+import { keyedAccountHash } from '../core/signing.ts';
+import { Verification } from '../core/verification.ts';
+import { deviceResponsesRoute } from './api/device-responses.ts';
+import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
+import { portalPinsRoute } from './api/portal-pins.ts';
+import { jsonRoute } from './http/handler.ts';
+
+export interface AppOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Host to bind; tests and the embedded mode use loopback. */
+  host?: string;
+}
+
+/** Everything one replica runs, composed from the configuration. */
+export interface App {
+  config: Config;
+  server: Server;
+  logger: Logger;
+  clock: Clock;
+  store: SessionStore;
+  bus: Bus;
+  accounts: Accounts;
+  /** The durable audit record: a Redis stream, or memory in the embedded mode. */
+  auditRecord: RedisAuditLog | MemoryAuditLog;
+  verification: Verification;
+  metrics: Metrics;
+  /** Present in the embedded mode (no `DEVICE_WEBHOOK_URL`). */
+  device?: SimulatedDevice;
+  /** Present when `SMTP_URL` is unset. */
+  outbox?: OutboxMailer;
+  /** Starts listening and resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const metrics = new Metrics();
+  const onHandlerError = (error: unknown) =>
+    logger.error({ err: { name: (error as Error).name } }, 'bus handler failed');
+
+  let store: SessionStore;
+  let bus: Bus;
+  let auditRecord: RedisAuditLog | MemoryAuditLog;
+  if (config.redisUrl) {
+    const redis = connectRedis({ url: config.redisUrl });
+    store = new RedisSessionStore(redis);
+    bus = new RedisBus(redis, onHandlerError);
+    auditRecord = new RedisAuditLog(redis);
+  } else {
+    store = new MemorySessionStore(clock);
+    bus = new InProcessBus(onHandlerError);
+    auditRecord = new MemoryAuditLog();
+  }
+  const audit: AuditLog = new CountingAuditLog(new TeeAuditLog([auditRecord, new LogAuditLog(logger)]), metrics);
+  const hashAccount = (accountId: string) => keyedAccountHash(config.auditKey, accountId);
+  const accounts: Accounts = config.accountsUrl
+    ? new HttpAccounts({ baseUrl: config.accountsUrl })
+    : await DemoAccounts.load();
+
+  let device: SimulatedDevice | undefined;
+  let devicePrompts: DevicePrompts;
+  if (config.device.webhookUrl) {
+    devicePrompts = new WebhookDevicePrompts({
+      url: config.device.webhookUrl,
+      secret: config.device.secret,
+      responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
+      clock,
+    });
+  } else {
+    device = new SimulatedDevice(config.device.secret, clock);
+    devicePrompts = device;
+  }
+  let outbox: OutboxMailer | undefined;
+  let smtp: SmtpMailer | undefined;
+  let mailer: Mailer;
+  if (config.smtpUrl) {
+    smtp = new SmtpMailer(config.smtpUrl, config.mailFrom);
+    mailer = smtp;
+  } else {
+    outbox = new OutboxMailer(config.outboxDir, config.mailFrom);
+    mailer = outbox;
+  }
+
+  const pins = new BuiltinPins({
+    store,
+    clock,
+    pepper: config.pinPepper,
+    validMinutes: config.policies.pinValidMinutes,
+    hashAccount,
+  });
+  const verification = new Verification({
+    store,
+    bus,
+    accounts,
+    devicePrompts,
+    pins,
+    mailer,
+    audit,
+    clock,
+    policies: config.policies,
+    company: config.company,
+    hashAccount,
+    onBackgroundError: (error, what) => {
+      metrics.backgroundFailures.inc({ what });
+      logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, what }, `${what} failed`);
+    },
+  });
+
+  const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false });
+  installBasics(server, logger, metrics);
+  const startedAt = clock.now();
+  server.get(
+    '/healthz',
+    jsonRoute(
+      logger,
+      healthRoute(startedAt, () => clock.now()),
+    ),
+  );
+  server.get(
+    '/readyz',
+    jsonRoute(
+      logger,
+      readinessRoute(() => store.ping()),
+    ),
+  );
+  server.get(
+    '/metrics',
+    jsonRoute(
+      logger,
+      metricsRoute(() => metrics.text(), metrics.registry.contentType),
+    ),
+  );
+  server.post(
+    '/v1/accounts/:accountId/support-pins',
+    jsonRoute(logger, portalPinsRoute({ verification, audit, clock, portalApiKeys: config.portalApiKeys })),
+  );
+  server.post(
+    '/v1/device-prompts/:promptId/response',
+    jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
+  );
+
+  const host = options.host ?? '127.0.0.1';
+  return {
+    config,
+    server,
+    logger,
+    clock,
+    store,
+    bus,
+    accounts,
+    auditRecord,
+    verification,
+    metrics,
+    ...(device ? { device } : {}),
+    ...(outbox ? { outbox } : {}),
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(config.port, host, () => resolve());
+      });
+      const { port } = server.address() as AddressInfo;
+      const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      device?.attach(local);
+      return local;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.server.closeIdleConnections();
+      });
+      await verification.idle();
+      await bus.close();
+      await store.close();
+      smtp?.close();
+    },
+  };
+}
+
+/** Headers every answer carries, uniform JSON for unknown routes, and one log line and metric per request. */
+function installBasics(server: Server, logger: Logger, metrics: Metrics): void {
+  const started = new WeakMap<Request, number>();
+  server.pre((req: Request, res: Response, next: () => void) => {
+    started.set(req, performance.now());
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    res.setHeader('x-frame-options', 'DENY');
+    next();
+  });
+  // Restify answers these itself after the listener; the listener only shapes the body like every other error.
+  const shape = (code: string, message: string) => (_req: Request, _res: Response, err: Error, done: () => void) => {
+    Object.assign(err, { toJSON: () => ({ error: { code, message } }) });
+    done();
+  };
+  server.on('NotFound', shape('not_found', 'no such route'));
+  server.on('MethodNotAllowed', shape('method_not_allowed', 'that method is not allowed on this route'));
+  server.on('after', (req: Request, res: Response, route: { path?: string } | undefined) => {
+    const ms = performance.now() - (started.get(req) ?? performance.now());
+    const path = String(route?.path ?? 'unmatched');
+    metrics.httpRequests.observe(
+      { route: path, method: req.method ?? 'GET', status: String(res.statusCode) },
+      ms / 1000,
+    );
+    logger.debug({ method: req.method, route: path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+  });
+}
