@@ -53,6 +53,7 @@ export const envSchema = {
   allOf: [
     {
       if: { properties: { NODE_ENV: { const: 'production' } }, required: ['NODE_ENV'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: {
         required: [
           'REDIS_URL',
@@ -71,10 +72,12 @@ export const envSchema = {
         properties: { MicrosoftAppType: { enum: ['MultiTenant', 'SingleTenant'] } },
         required: ['MicrosoftAppType'],
       },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: { required: ['MicrosoftAppId', 'MicrosoftAppPassword'] },
     },
     {
       if: { properties: { MicrosoftAppType: { const: 'SingleTenant' } }, required: ['MicrosoftAppType'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: { required: ['MicrosoftAppTenantId'] },
     },
   ],

@@ -44,7 +44,7 @@ const PASSWORD_RE = new RegExp(
   'giu',
 );
 
-const CODE_WORDS = String.raw`(?:verification|verificatie|security|beveiligings|login|inlog|log-?in|one[- ]time|sms|2fa|two[- ]factor|mfa|otp|authenticat(?:ion|or)|toegangs|bevestigings|confirmation|access)?[- ]?(?:code|token|otp)s?`;
+const CODE_WORDS = `(?:verification|verificatie|security|beveiligings|login|inlog|log-?in|one[- ]time|sms|2fa|two[- ]factor|mfa|otp|authenticat(?:ion|or)|toegangs|bevestigings|confirmation|access)?[- ]?(?:code|token|otp)s?`;
 const KEYWORD_CODE_RE = new RegExp(
   String.raw`${NOT_WORD_BEFORE}(?<!(?:backup|back-up|recovery|herstel|reserve|nood)[- ]?)(?:${CODE_WORDS}|otp|2fa)${ASSIGN}["'“]?([A-Z]-)?((?:\d[ -]?){4,8}|[A-Z0-9]{2,5}-?[A-Z0-9]{2,5})${NOT_WORD_AFTER}`,
   'giu',
@@ -66,10 +66,7 @@ const KEYWORD_RECOVERY_RE = new RegExp(
   'giu',
 );
 // Apple-style XXXX-XXXX-… keys, BitLocker-style 6-digit groups: four or more groups, letters and digits mixed.
-const GROUPED_KEY_RE = new RegExp(
-  String.raw`${NOT_WORD_BEFORE}[A-Z0-9]{4,6}(?:[- ][A-Z0-9]{4,6}){3,}${NOT_WORD_AFTER}`,
-  'gu',
-);
+const GROUPED_KEY_RE = new RegExp(`${NOT_WORD_BEFORE}[A-Z0-9]{4,6}(?:[- ][A-Z0-9]{4,6}){3,}${NOT_WORD_AFTER}`, 'gu');
 
 const ANSWER_WORDS = String.raw`(?:(?:answer|antwoord)(?:\s+(?:to|on|op)\s+(?:my|the|mijn|de|het)\s+(?:security|secret|geheime|beveiligings)\s*(?:question|vraag))?|security\s+answer|geheim\s+antwoord|beveiligingsvraag|security\s+question|mother'?s\s+maiden\s+name|maiden\s+name|meisjesnaam(?:\s+van\s+mijn\s+moeder)?|(?:first|eerste)\s+(?:pet|huisdier|school|car|auto|teacher|leraar|juf|meester)(?:'?s)?(?:\s+(?:name|naam))?|(?:name|naam)\s+(?:of|van)\s+(?:my|mijn)\s+(?:first|eerste)\s+(?:pet|huisdier|school|car|auto|teacher|leraar)|(?:city|town|stad|plaats)\s+(?:where\s+I\s+was\s+born|I\s+was\s+born\s+in|waar\s+ik\s+geboren\s+ben)|geboorteplaats|favou?rite\s+(?:color|colour|food|movie|book)|lievelingskleur)`;
 const ANSWER_RE = new RegExp(

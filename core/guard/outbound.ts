@@ -3,7 +3,7 @@ import { UnsafeOutboundError } from '../errors.ts';
 const SECRET_NOUN = new RegExp(
   [
     String.raw`pass\s?words?|passwd|pass\s?codes?|pass\s?phrases?`,
-    String.raw`(?:verification|security|login|sign[- ]in|one[- ]time|sms|text|2fa|two[- ]factor|mfa|authentication|authenticator|access|confirmation)[- ]?codes?`,
+    `(?:verification|security|login|sign[- ]in|one[- ]time|sms|text|2fa|two[- ]factor|mfa|authentication|authenticator|access|confirmation)[- ]?codes?`,
     String.raw`codes?|otps?|2fa|one[- ]time\s+passwords?`,
     String.raw`recovery\s+(?:keys?|codes?|phrases?)|backup\s+codes?|seed\s+phrases?|secret\s+keys?`,
     String.raw`security\s+(?:answers?|questions?)|secret\s+answers?|maiden\s+name|first\s+pet`,
