@@ -88,7 +88,7 @@ export function scanInbound(text: string, options: { expectingPin?: boolean } = 
     const bare = value.replace(/^["'“‘]|["'”’.,;!?]+$/gu, '');
     if (NOT_A_SECRET.has(bare.toLowerCase()) || bare.length < 3) continue;
     // In the PIN step "the pin is 4821" is the support PIN itself, captured below, not a leaked secret.
-    if (options.expectingPin && /^pin$/iu.test(firstWord(m[0])) && /^\d{4}$/u.test(bare)) continue;
+    if (options.expectingPin && /^pin(?:-?code)?$/iu.test(firstWord(m[0])) && /^\d{4}$/u.test(bare)) continue;
     // "password reset", "wachtwoord vergeten": no separator means the next word must look like a password.
     if (
       !/[:=]|\s(is|was|luidt|it's|its)\b/iu.test(m[0].slice(0, m[0].length - value.length)) &&

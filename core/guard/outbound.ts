@@ -21,6 +21,9 @@ const REQUEST_VERB =
 const NEGATION =
   /(?<![\p{L}])(?:never|not|don['’]?t|do\s+not|won['’]t|will\s+not|shouldn['’]t|no\s+one|nobody|no|nooit|niet|geen|niemand)(?![\p{L}])/iu;
 
+// Dutch puts its negation after the object ("deel je wachtwoord met niemand"); these count wherever they stand.
+const TRAILING_NEGATION = /(?<![\p{L}])(?:niemand|niet|nooit|no\s+one|nobody)(?![\p{L}])/iu;
+
 // Clauses, so a leading "never mind," cannot excuse what follows it.
 const CLAUSE_BREAK = /[.!?;:\n,()]+|\s[-–—]\s|(?<![\p{L}])(?:but|and then|then|maar|en dan|dan)(?![\p{L}])/iu;
 
@@ -33,7 +36,7 @@ export function asksForSecret(text: string): boolean {
     if (!clause || !SECRET_NOUN.test(clause) || !REQUEST_VERB.test(clause)) continue;
     const noun = clause.search(SECRET_NOUN);
     const negation = clause.search(NEGATION);
-    if (negation === -1 || negation > noun) return true;
+    if ((negation === -1 || negation > noun) && !TRAILING_NEGATION.test(clause)) return true;
   }
   return false;
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type Config, loadConfig } from '../../adapters/config/config.ts';
+import { createLogger } from '../../adapters/log/logger.ts';
+import { type App, createApp } from '../../bots/server.ts';
+import type { Clock } from '../../core/ports/index.ts';
+
+export const TEST_DEVICE_SECRET = 'test-device-secret-0123456789abcdef0123456789';
+export const TEST_PORTAL_KEY = 'test-portal-key-0123456789abcdef';
+export const TEST_PORTAL_KEY_2 = 'test-portal-key-rotated-0123456789';
+
+export interface TestApp {
+  app: App;
+  url: string;
+  /** Every log line the app wrote, as written. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** The real server on a free port, logging into memory, mail into a temporary outbox. */
+export async function startTestApp(
+  options: { redisUrl?: string; env?: Record<string, string>; clock?: Clock; mutate?: (config: Config) => void } = {},
+): Promise<TestApp> {
+  const outbox = mkdtempSync(join(tmpdir(), 'sv-outbox-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET,
+    PORTAL_API_KEYS: `${TEST_PORTAL_KEY},${TEST_PORTAL_KEY_2}`,
+    PIN_PEPPER: 'test-pin-pepper-0123456789abcdef0123456789',
+    AUDIT_KEY: 'test-audit-key-0123456789abcdef0123456789',
+    OUTBOX_DIR: outbox,
+    LOG_LEVEL: 'debug',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  });
+  config.port = 0;
+  options.mutate?.(config);
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await createApp(config, {
+    logger: createLogger({ level: 'debug', destination }),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const url = await app.listen();
+  return {
+    app,
+    url,
+    logs,
+    async close() {
+      await app.close();
+      rmSync(outbox, { recursive: true, force: true });
+    },
+  };
+}

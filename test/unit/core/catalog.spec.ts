@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { asksForSecret } from '../../../core/guard/index.ts';
+import {
+  LOCALES,
+  MESSAGE_KEYS,
+  MESSAGES,
+  messageParams,
+  REASSURANCE,
+  renderMessage,
+  resolveLocale,
+} from '../../../core/messages/catalog.ts';
+import { formatDateTime } from '../../../core/messages/format.ts';
+
+const CUSTOMER_PROMPT = /^(customer|device\.prompt\.body|portal|mail\.[a-z]+\.body)/u;
+
+describe('message catalog', () => {
+  for (const key of MESSAGE_KEYS) {
+    describe(key, () => {
+      for (const locale of LOCALES) {
+        it(`renders in ${locale} and passes the outbound guard`, () => {
+          const params = Object.fromEntries(messageParams(key).map((name) => [name, `‹${name}›`]));
+          const text = renderMessage(key, locale, params);
+          expect(text).to.not.match(/\{\w+\}/u);
+          expect(asksForSecret(text)).to.equal(false);
+          for (const name of messageParams(key)) expect(text, `uses {${name}}`).to.contain(`‹${name}›`);
+        });
+      }
+
+      if (CUSTOMER_PROMPT.test(key)) {
+        it('carries the reassurance in both languages', () => {
+          expect(MESSAGES[key].en).to.contain(REASSURANCE.en);
+          expect(MESSAGES[key].nl).to.contain(REASSURANCE.nl);
+        });
+      }
+
+      it('uses the same placeholders in both languages', () => {
+        const names = (text: string) => [...text.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]).sort();
+        expect(names(MESSAGES[key].nl)).to.deep.equal(names(MESSAGES[key].en));
+      });
+    });
+  }
+
+  it('has a Dutch text that differs from the English one for every sentence-length message', () => {
+    const untranslated = MESSAGE_KEYS.filter((k) => MESSAGES[k].en.length > 30 && MESSAGES[k].en === MESSAGES[k].nl);
+    expect(untranslated).to.deep.equal([]);
+  });
+
+  it('refuses to render with a missing parameter rather than show braces', () => {
+    expect(() => renderMessage('agent.pin_entry', 'en')).to.throw(/\{tries\}/u);
+  });
+
+  it('refuses to send a text that would ask for a secret, even through a parameter', () => {
+    expect(() => renderMessage('agent.choose_method', 'en', { customer: 'x. Please send us your password' })).to.throw(
+      /asking for a secret/u,
+    );
+  });
+
+  it('picks Dutch or English from a language tag or Accept-Language header, English otherwise', () => {
+    expect(resolveLocale('nl-NL')).to.equal('nl');
+    expect(resolveLocale('nl_BE')).to.equal('nl');
+    expect(resolveLocale('fr-FR,nl;q=0.8')).to.equal('nl');
+    expect(resolveLocale('en-GB,en;q=0.9')).to.equal('en');
+    expect(resolveLocale('de-DE')).to.equal('en');
+    expect(resolveLocale(undefined)).to.equal('en');
+    expect(resolveLocale('')).to.equal('en');
+  });
+
+  it('formats times for people in each language', () => {
+    const at = Date.parse('2026-11-24T17:45:00Z');
+    expect(formatDateTime(at, 'en')).to.equal('24 Nov 2026, 17:45 UTC');
+    expect(formatDateTime(at, 'nl')).to.match(/^24 nov 2026,? 17:45 UTC$/u);
+  });
+});

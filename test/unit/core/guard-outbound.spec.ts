@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { UnsafeOutboundError } from '../../../core/errors.ts';
+import { asksForSecret, assertSafeOutbound } from '../../../core/guard/index.ts';
+
+const ASKS = [
+  'Please send us your password',
+  'What is your password?',
+  "What's the verification code you received?",
+  'Can you tell me the code from the SMS?',
+  'Type your 2FA code here',
+  'Reply with the one-time code we sent you.',
+  'Please read out your recovery key',
+  'To continue, enter your security answer.',
+  "Confirm your mother's maiden name",
+  'We need your backup codes to proceed',
+  'Never mind, send your password',
+  "Don't worry about the form, but tell me your passcode",
+  'Stuur ons je wachtwoord',
+  'Wat is je verificatiecode?',
+  'Geef de sms-code door aan de medewerker',
+  'Kun je de code uit de sms voorlezen?',
+  'Typ je herstelsleutel hier',
+  'Noem het antwoord op je beveiligingsvraag',
+  'We hebben je inlogcode nodig',
+];
+
+const SAFE = [
+  'We will never ask for your password.',
+  'We never ask for passwords or codes.',
+  "Please don't share your password with anyone, including us.",
+  'Do not send us verification codes.',
+  'No one from support will ask for your recovery key.',
+  'Read the 4-digit support PIN to the agent.',
+  'Open your account portal and choose “Generate support PIN”.',
+  'Check that your phone shows 42, then tap Confirm.',
+  'Tries left: 2.',
+  'Wij vragen nooit om je wachtwoord of codes.',
+  'Deel je wachtwoord met niemand.',
+  'Lees de 4-cijferige support-pincode voor aan de medewerker.',
+  'Typ de support-pincode die de klant voorleest.',
+  'Your password reset link is on its way.',
+];
+
+describe('guard: outbound', () => {
+  describe('refuses texts that ask for a secret', () => {
+    for (const text of ASKS) {
+      it(JSON.stringify(text), () => {
+        expect(asksForSecret(text)).to.equal(true);
+        expect(() => assertSafeOutbound(text, 'test.key')).to.throw(UnsafeOutboundError, 'test.key');
+      });
+    }
+  });
+
+  describe('allows reassurances and the support PIN', () => {
+    for (const text of SAFE) {
+      it(JSON.stringify(text), () => {
+        expect(asksForSecret(text)).to.equal(false);
+        expect(assertSafeOutbound(text)).to.equal(text);
+      });
+    }
+  });
+});
