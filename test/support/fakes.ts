@@ -64,6 +64,8 @@ export interface FlowFixture {
   pins: BuiltinPins;
   updates: SessionUpdate[];
   policies: Readonly<Policies>;
+  /** What the flow reported as failing after its answer (emails). */
+  backgroundErrors: Array<{ error: unknown; what: string }>;
 }
 
 /** The verification flow on real adapters (memory store unless one is given), with recording doubles at the edges. */
@@ -82,6 +84,7 @@ export async function flowFixture(
   const mailer = new RecordingMailer();
   const device = new RecordingDevicePrompts();
   const pins = new BuiltinPins({ store, clock, pepper: PEPPER, validMinutes: policies.pinValidMinutes, hashAccount });
+  const backgroundErrors: FlowFixture['backgroundErrors'] = [];
   const verification = new Verification({
     store,
     bus,
@@ -94,6 +97,7 @@ export async function flowFixture(
     policies,
     company: 'Example Co',
     hashAccount,
+    onBackgroundError: (error, what) => backgroundErrors.push({ error, what }),
   });
-  return { verification, store, clock, audit, mailer, device, pins, updates, policies };
+  return { verification, store, clock, audit, mailer, device, pins, updates, policies, backgroundErrors };
 }
