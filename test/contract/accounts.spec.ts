@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { expect } from 'chai';
+import { DEMO_DIRECTORY, DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
+import { HttpAccounts } from '../../adapters/accounts/http-accounts.ts';
+import { normalizeLookup } from '../../adapters/accounts/lookup.ts';
+import type { Accounts, LimitedProfile } from '../../core/ports/index.ts';
+import { RecordingServer } from '../support/recording-server.ts';
+
+function accountsContract(name: string, open: () => Promise<{ accounts: Accounts; close(): Promise<void> }>): void {
+  describe(`Accounts contract: ${name}`, () => {
+    let accounts: Accounts;
+    let close: () => Promise<void>;
+    beforeEach(async () => {
+      ({ accounts, close } = await open());
+    });
+    afterEach(async () => close());
+
+    it('finds the demo accounts by email, phone or id (DESIGN.md’s fixed demo data)', async () => {
+      for (const query of ['alex@example.com', 'Alex@Example.com', '+31 6 1234 5678', '06 1234 5678', 'demo-alex']) {
+        expect((await accounts.find(query))?.id, query).to.equal('demo-alex');
+      }
+      const jan = await accounts.find('jan@example.nl');
+      expect(jan).to.deep.include({ id: 'demo-jan', locale: 'nl' });
+    });
+
+    it('answers undefined for nobody', async () => {
+      expect(await accounts.find('nobody@example.com')).to.equal(undefined);
+      expect(await accounts.summary('demo-nobody')).to.equal(undefined);
+      expect(await accounts.profile('demo-nobody')).to.equal(undefined);
+    });
+
+    it('keeps serial numbers out of everything but the profile', async () => {
+      const summary = await accounts.find('alex@example.com');
+      expect(JSON.stringify(summary)).to.not.match(/DMPXK1ALEX01|C02ZK2ALEX02|serial/u);
+      expect(summary?.devices.map((d) => d.name)).to.deep.equal(['iPhone', 'MacBook']);
+      expect(JSON.stringify(await accounts.summary('demo-jan'))).to.not.contain('F17ZJ3JAN003');
+    });
+
+    it('gives the limited profile with device serials', async () => {
+      const alex = await accounts.profile('demo-alex');
+      expect(alex?.devices.map((d) => [d.name, d.serial])).to.deep.equal([
+        ['iPhone', 'DMPXK1ALEX01'],
+        ['MacBook', 'C02ZK2ALEX02'],
+      ]);
+      expect((await accounts.profile('demo-jan'))?.devices[0]?.serial).to.equal('F17ZJ3JAN003');
+    });
+  });
+}
+
+accountsContract('demo directory', async () => ({ accounts: await DemoAccounts.load(), close: async () => {} }));
+
+/** A company directory service serving the demo file, as `ACCOUNTS_URL` expects. */
+async function directoryDouble(): Promise<RecordingServer> {
+  const directory = JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')) as {
+    accounts: Array<LimitedProfile & { phone: string }>;
+  };
+  const server = new RecordingServer();
+  server.reply = ({ url }) => {
+    const parsed = new URL(url, 'http://x');
+    const id = /^\/v1\/accounts\/([^/]+)$/u.exec(parsed.pathname)?.[1];
+    const lookup = parsed.searchParams.get('lookup');
+    const wanted = lookup ? normalizeLookup(lookup) : undefined;
+    const found = directory.accounts.find((a) =>
+      id
+        ? a.id === decodeURIComponent(id)
+        : wanted && (a.id === wanted.id || a.email === wanted.email || a.phone === wanted.phone),
+    );
+    if (!found) return { status: 404, body: { error: 'not found' } };
+    const { phone: _phone, ...profile } = found;
+    return { status: 200, body: profile };
+  };
+  return server;
+}
+
+accountsContract('http directory', async () => {
+  const server = await directoryDouble();
+  const url = await server.start();
+  return { accounts: new HttpAccounts({ baseUrl: `${url}/v1` }), close: () => server.stop() };
+});
+
+describe('HttpAccounts', () => {
+  let server: RecordingServer;
+  let accounts: HttpAccounts;
+  beforeEach(async () => {
+    server = new RecordingServer();
+    accounts = new HttpAccounts({ baseUrl: `${await server.start()}/v1/`, timeoutMs: 300 });
+  });
+  afterEach(async () => server.stop());
+
+  it('asks with the query encoded, never in a path segment', async () => {
+    server.reply = () => ({ status: 404 });
+    await accounts.find('a+b@example.com');
+    expect(server.requests[0]?.url).to.equal('/v1/accounts?lookup=a%2Bb%40example.com');
+  });
+
+  it('refuses an answer that is not a valid profile', async () => {
+    server.reply = () => ({ status: 200, body: { id: 'x', displayName: 'X', devices: 'none' } });
+    let failure: unknown;
+    await accounts.profile('x').catch((error: unknown) => {
+      failure = error;
+    });
+    expect(String(failure)).to.match(/invalid profile/u);
+  });
+
+  it('fails on a server error or a slow directory instead of guessing', async () => {
+    server.reply = () => ({ status: 500 });
+    let failure: unknown;
+    await accounts.find('x').catch((error: unknown) => {
+      failure = error;
+    });
+    expect(String(failure)).to.match(/500/u);
+    server.reply = () => new Promise((resolve) => setTimeout(() => resolve({ status: 404 }), 1000));
+    failure = undefined;
+    await accounts.find('x').catch((error: unknown) => {
+      failure = error;
+    });
+    expect((failure as Error).name).to.match(/TimeoutError|AbortError/u);
+  });
+});

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
+import { RedisBus } from '../../adapters/bus/redis-bus.ts';
+import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import { storeKeys } from '../../adapters/store/keys.ts';
+import type { Bus, SessionUpdate } from '../../core/ports/index.ts';
+import { sleep, useRedisServer } from '../support/redis-fixture.ts';
+
+interface BusHarness {
+  /** Two buses that share their channel, as two replicas' buses do. */
+  buses: [Bus, Bus];
+  /** Lets delivery happen. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function eventually(check: () => boolean, settle: () => Promise<void>): Promise<void> {
+  for (let i = 0; i < 40 && !check(); i++) await settle();
+}
+
+function busContract(name: string, open: () => Promise<BusHarness>): void {
+  describe(`Bus contract: ${name}`, () => {
+    let h: BusHarness;
+    beforeEach(async () => {
+      h = await open();
+    });
+    afterEach(async () => h.close());
+
+    const update: SessionUpdate = { sessionId: 's-1', version: 2, state: 'awaiting_pin' };
+
+    it('delivers a published update to every subscriber, on any replica', async () => {
+      const [a, b] = h.buses;
+      const seenA: SessionUpdate[] = [];
+      const seenB: SessionUpdate[] = [];
+      await a.subscribe((u) => {
+        seenA.push(u);
+      });
+      await b.subscribe((u) => {
+        seenB.push(u);
+      });
+      await a.publish(update);
+      await eventually(() => seenA.length > 0 && seenB.length > 0, h.settle);
+      expect(seenA).to.deep.equal([update]);
+      expect(seenB).to.deep.equal([update]);
+    });
+
+    it('stops delivering after unsubscribe', async () => {
+      const [a, b] = h.buses;
+      const seen: SessionUpdate[] = [];
+      const stop = await b.subscribe((u) => {
+        seen.push(u);
+      });
+      await stop();
+      await a.publish(update);
+      await h.settle();
+      await h.settle();
+      expect(seen).to.deep.equal([]);
+    });
+
+    it('keeps delivering to others when one handler throws', async () => {
+      const [a] = h.buses;
+      const seen: SessionUpdate[] = [];
+      await a.subscribe(() => {
+        throw new Error('handler bug');
+      });
+      await a.subscribe((u) => {
+        seen.push(u);
+      });
+      await a.publish(update);
+      await eventually(() => seen.length > 0, h.settle);
+      expect(seen).to.deep.equal([update]);
+    });
+  });
+}
+
+busContract('in process', async () => {
+  const bus = new InProcessBus();
+  return { buses: [bus, bus], settle: () => sleep(1), close: () => bus.close() };
+});
+
+describe('RedisBus', () => {
+  const redis = useRedisServer();
+
+  busContract('redis', async () => {
+    const a = connectRedis({ url: redis().url });
+    const b = connectRedis({ url: redis().url });
+    await Promise.all([whenReady(a), whenReady(b)]);
+    const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
+    return {
+      buses,
+      settle: () => sleep(20),
+      close: async () => {
+        await Promise.all(buses.map((bus) => bus.close()));
+        a.disconnect();
+        b.disconnect();
+      },
+    };
+  });
+
+  it('ignores messages on its channel that are not session updates', async () => {
+    const client = connectRedis({ url: redis().url });
+    await whenReady(client);
+    const bus = new RedisBus(client);
+    const seen: SessionUpdate[] = [];
+    await bus.subscribe((u) => {
+      seen.push(u);
+    });
+    const raw = redis().client();
+    for (const junk of [
+      'not json',
+      '{}',
+      '{"sessionId":"s","version":"2","state":"verified"}',
+      '{"sessionId":"s","version":2,"state":"hacked"}',
+    ]) {
+      await raw.publish(storeKeys.busChannel, junk);
+    }
+    await raw.publish(storeKeys.busChannel, JSON.stringify({ sessionId: 's', version: 3, state: 'verified' }));
+    await eventually(
+      () => seen.length > 0,
+      () => sleep(20),
+    );
+    expect(seen).to.deep.equal([{ sessionId: 's', version: 3, state: 'verified' }]);
+    await raw.quit();
+    await bus.close();
+    client.disconnect();
+  });
+});

@@ -1,0 +1,229 @@
+import { expect } from 'chai';
+import type { SessionStore } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+
+export interface StoreHarness {
+  /** Two stores over the same data, as two replicas would have. */
+  stores: [SessionStore, SessionStore];
+  /** Lets `ms` of store time pass. */
+  elapse(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+export function sampleSession(overrides: Partial<Session> = {}): Session {
+  const now = Date.now();
+  counter += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`,
+    version: 1,
+    state: 'started',
+    accountId: 'demo-alex',
+    customerLocale: 'en',
+    agent: { id: 'U1', displayName: 'Robin', channel: 'slack', locale: 'en' },
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: now + 1_800_000,
+    ...overrides,
+  };
+}
+
+/** What every {@link SessionStore} must do, run against each implementation. */
+export function sessionStoreContract(name: string, open: () => Promise<StoreHarness>): void {
+  describe(`SessionStore contract: ${name}`, () => {
+    let h: StoreHarness;
+    let store: SessionStore;
+    let other: SessionStore;
+    let scope: string;
+    beforeEach(async () => {
+      h = await open();
+      [store, other] = h.stores;
+      scope = `a:test-${Math.random().toString(36).slice(2)}`;
+    });
+    afterEach(async () => h.close());
+
+    describe('sessions', () => {
+      it('stores and reads back a session exactly', async () => {
+        const session = sampleSession({ refs: { ts: '1700000000.000100' } });
+        await store.create(session, 60_000);
+        expect(await other.get(session.id)).to.deep.equal(session);
+      });
+
+      it('refuses to create a session that exists', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        let refused = false;
+        await other.create({ ...session, state: 'cancelled' }, 60_000).catch(() => {
+          refused = true;
+        });
+        expect(refused).to.equal(true);
+        expect((await store.get(session.id))?.state).to.equal('started');
+      });
+
+      it('answers undefined for an unknown id', async () => {
+        expect(await store.get('no-such-session')).to.equal(undefined);
+      });
+
+      it('replaces only from the version it expects (compare-and-set)', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        expect(await store.replace({ ...session, version: 2, state: 'awaiting_pin' }, 60_000)).to.equal(true);
+        expect(await other.replace({ ...session, version: 2, state: 'cancelled' }, 60_000)).to.equal(false);
+        expect(await other.replace({ ...session, version: 4, state: 'cancelled' }, 60_000)).to.equal(false);
+        expect((await store.get(session.id))?.state).to.equal('awaiting_pin');
+        expect(await store.replace({ ...sampleSession(), version: 2 }, 60_000), 'unknown id').to.equal(false);
+      });
+
+      it('lets exactly one of many concurrent writers from one version win, across replicas', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 ? store : other).replace({ ...session, version: 2, refs: { writer: String(i) } }, 60_000),
+          ),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+        const winner = results.indexOf(true);
+        expect((await store.get(session.id))?.refs).to.deep.equal({ writer: String(winner) });
+      });
+
+      it('forgets a session after its TTL', async () => {
+        const session = sampleSession();
+        await store.create(session, 150);
+        await h.elapse(250);
+        expect(await store.get(session.id)).to.equal(undefined);
+      });
+    });
+
+    describe('allowances', () => {
+      const rule = { name: 'tries', limit: 3, windowMs: 60_000 };
+
+      it('counts up to the limit, then refuses with the counter’s name and time left', async () => {
+        for (const expected of [1, 2, 3]) {
+          expect(await store.take(scope, { counters: [rule] })).to.deep.equal({ granted: true, counts: [expected] });
+        }
+        const refused = await other.take(scope, { counters: [rule] });
+        expect(refused).to.include({ granted: false, refusedBy: 'tries' });
+        expect(refused.granted === false && refused.retryAfterMs).to.be.within(1, 60_000);
+      });
+
+      it('counts every counter together or none', async () => {
+        const tight = { name: 'tight', limit: 1, windowMs: 60_000 };
+        const loose = { name: 'loose', limit: 10, windowMs: 60_000 };
+        expect(await store.take(scope, { counters: [loose, tight] })).to.deep.equal({ granted: true, counts: [1, 1] });
+        expect((await store.take(scope, { counters: [loose, tight] })).granted).to.equal(false);
+        expect(await store.take(scope, { counters: [loose] }), 'the refusal counted nothing').to.deep.equal({
+          granted: true,
+          counts: [2],
+        });
+      });
+
+      it('starts a counter’s window at its first hit, and forgets it after', async () => {
+        const short = { name: 'short', limit: 1, windowMs: 150 };
+        expect((await store.take(scope, { counters: [short] })).granted).to.equal(true);
+        expect((await store.take(scope, { counters: [short] })).granted).to.equal(false);
+        await h.elapse(250);
+        expect(await store.take(scope, { counters: [short] })).to.deep.equal({ granted: true, counts: [1] });
+      });
+
+      it('refuses while a blocking flag is set', async () => {
+        await store.setFlag(scope, 'cooldown', 'denied', 60_000);
+        const refused = await other.take(scope, { counters: [rule], blockedBy: ['cooldown'] });
+        expect(refused).to.include({ granted: false, refusedBy: 'cooldown' });
+        expect(await store.take(scope, { counters: [rule] }), 'nothing was counted').to.deep.equal({
+          granted: true,
+          counts: [1],
+        });
+      });
+
+      it('holds a flag on success and refuses while it is held', async () => {
+        const hold = { name: 'pending', value: 'prompt-1', ttlMs: 150 };
+        expect((await store.take(scope, { counters: [rule], hold })).granted).to.equal(true);
+        expect(await other.getFlag(scope, 'pending')).to.equal('prompt-1');
+        expect(await other.take(scope, { counters: [rule], hold: { ...hold, value: 'prompt-2' } })).to.include({
+          granted: false,
+          refusedBy: 'pending',
+        });
+        await h.elapse(250);
+        expect((await other.take(scope, { counters: [rule], hold: { ...hold, value: 'prompt-3' } })).granted).to.equal(
+          true,
+        );
+      });
+
+      it('never grants more than the limit under concurrency, across replicas', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => (i % 2 ? store : other).take(scope, { counters: [rule] })),
+        );
+        expect(results.filter((r) => r.granted)).to.have.length(3);
+      });
+
+      it('refunds one, never below zero, and never creates a counter', async () => {
+        await store.take(scope, { counters: [rule] });
+        await store.take(scope, { counters: [rule] });
+        await other.refund(scope, 'tries');
+        expect(await store.take(scope, { counters: [rule] })).to.deep.equal({ granted: true, counts: [2] });
+        await store.refund(scope, 'absent');
+        await store.refund(scope, 'absent');
+        expect(await store.take(scope, { counters: [{ ...rule, name: 'absent' }] })).to.deep.equal({
+          granted: true,
+          counts: [1],
+        });
+      });
+    });
+
+    describe('flags', () => {
+      it('sets, reads and clears', async () => {
+        await store.setFlag(scope, 'pin', 'hash-1', 60_000);
+        expect(await other.getFlag(scope, 'pin')).to.equal('hash-1');
+        expect(await other.clearFlag(scope, 'pin')).to.equal(true);
+        expect(await store.getFlag(scope, 'pin')).to.equal(undefined);
+        expect(await store.clearFlag(scope, 'pin')).to.equal(false);
+      });
+
+      it('clears only when it holds the expected value', async () => {
+        await store.setFlag(scope, 'pin', 'hash-1', 60_000);
+        expect(await store.clearFlag(scope, 'pin', 'hash-2')).to.equal(false);
+        expect(await store.getFlag(scope, 'pin')).to.equal('hash-1');
+        expect(await other.clearFlag(scope, 'pin', 'hash-1')).to.equal(true);
+      });
+
+      it('lets exactly one concurrent compare-and-delete win', async () => {
+        await store.setFlag(scope, 'pin', 'hash-1', 60_000);
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => (i % 2 ? store : other).clearFlag(scope, 'pin', 'hash-1')),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+      });
+
+      it('replaces a flag’s value and TTL when set again, and forgets it after the TTL', async () => {
+        await store.setFlag(scope, 'pin', 'hash-1', 60_000);
+        await store.setFlag(scope, 'pin', 'hash-2', 150);
+        expect(await store.getFlag(scope, 'pin')).to.equal('hash-2');
+        await h.elapse(250);
+        expect(await store.getFlag(scope, 'pin')).to.equal(undefined);
+      });
+
+      it('keeps scopes apart', async () => {
+        await store.setFlag(scope, 'pin', 'hash-1', 60_000);
+        expect(await store.getFlag(`${scope}-other`, 'pin')).to.equal(undefined);
+      });
+    });
+
+    describe('claims', () => {
+      it('are granted to the first caller only, across replicas, until they expire', async () => {
+        const key = `event:${scope}`;
+        const results = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 ? store : other).claim(key, 150)),
+        );
+        expect(results.filter(Boolean)).to.have.length(1);
+        await h.elapse(250);
+        expect(await store.claim(key, 150)).to.equal(true);
+      });
+    });
+
+    it('answers a ping', async () => {
+      await store.ping();
+      await other.ping();
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
+import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
+import { StoreUnavailableError } from '../../core/errors.ts';
+import { FakeClock } from '../support/clock.ts';
+import { sleep, useRedisServer } from '../support/redis-fixture.ts';
+import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
+
+sessionStoreContract('memory', async () => {
+  const clock = new FakeClock(Date.now());
+  const store = new MemorySessionStore(clock);
+  return {
+    stores: [store, store],
+    elapse: async (ms) => clock.advance(ms),
+    close: () => store.close(),
+  };
+});
+
+describe('RedisSessionStore', () => {
+  const redis = useRedisServer();
+
+  sessionStoreContract('redis', async () => {
+    const a = connectRedis({ url: redis().url });
+    const b = connectRedis({ url: redis().url });
+    await Promise.all([whenReady(a), whenReady(b)]);
+    const stores: [RedisSessionStore, RedisSessionStore] = [new RedisSessionStore(a), new RedisSessionStore(b)];
+    return {
+      stores,
+      elapse: sleep,
+      close: async () => {
+        await Promise.all(stores.map((s) => s.close()));
+      },
+    };
+  });
+
+  it('puts a TTL on every key it writes, and a hash tag in every key', async () => {
+    await redis().flush();
+    const client = connectRedis({ url: redis().url });
+    await whenReady(client);
+    const store = new RedisSessionStore(client);
+    const session = sampleSession();
+    await store.create(session, 60_000);
+    await store.replace({ ...session, version: 2 }, 60_000);
+    await store.take('a:x', {
+      counters: [{ name: 'c', limit: 5, windowMs: 60_000 }],
+      hold: { name: 'h', value: 'v', ttlMs: 60_000 },
+    });
+    await store.refund('a:x', 'c');
+    await store.setFlag('a:x', 'f', 'v', 60_000);
+    await store.claim('k', 60_000);
+
+    const inspector = redis().client();
+    const keys = await inspector.keys('*');
+    expect(keys).to.have.length(5);
+    for (const key of keys) {
+      expect(key).to.match(/^sv:\{[^}]+\}/u);
+      expect(await inspector.pttl(key), key).to.be.within(1, 60_000);
+    }
+    await inspector.quit();
+    await store.close();
+  });
+
+  it('fails closed with StoreUnavailableError when Redis is gone, and recovers when it is back', async function () {
+    this.timeout(20_000);
+    const client = connectRedis({ url: redis().url, commandTimeoutMs: 300 });
+    await whenReady(client);
+    const store = new RedisSessionStore(client);
+    const session = sampleSession();
+    await store.create(session, 60_000);
+
+    await redis().stop();
+    for (const call of [
+      () => store.get(session.id),
+      () => store.replace({ ...session, version: 2 }, 60_000),
+      () => store.take('a:y', { counters: [{ name: 'c', limit: 1, windowMs: 1000 }] }),
+      () => store.claim('k2', 1000),
+      () => store.ping(),
+    ]) {
+      let failure: unknown;
+      await call().catch((error: unknown) => {
+        failure = error;
+      });
+      expect(failure).to.be.instanceOf(StoreUnavailableError);
+    }
+
+    await redis().launch();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && client.status !== 'ready') await sleep(50);
+    await store.ping();
+    await store.create(sampleSession(), 60_000);
+    await store.close();
+  });
+});
