@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import { SimulatedDevice } from '../../adapters/devices/simulated-device.ts';
+import { WebhookDevicePrompts } from '../../adapters/devices/webhook-device-prompts.ts';
+import type { DevicePromptRequest, DevicePrompts } from '../../core/ports/index.ts';
+import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signing.ts';
+import { FakeClock } from '../support/clock.ts';
+import { RecordingServer } from '../support/recording-server.ts';
+
+const SECRET = 'device-secret-0123456789abcdef0123456789';
+
+interface DeviceHarness {
+  prompts: DevicePrompts;
+  /** What reached the customer's device side. */
+  received(): Promise<Array<Omit<DevicePromptRequest, 'expiresAt'> & { expiresAt: number | string }>>;
+  close(): Promise<void>;
+}
+
+const request = (clock: FakeClock): DevicePromptRequest => ({
+  promptId: '8d3c1c52-0a0b-4c6f-9a47-1d0b7a4b9f10.a1b2c3d4e5f6',
+  accountId: 'demo-alex',
+  deviceIds: ['dev-alex-iphone'],
+  locale: 'en',
+  requester: { agentName: 'Robin', company: 'Example Co', channel: 'slack' },
+  numberChoices: [17, 42, 86],
+  expiresAt: clock.now() + 120_000,
+});
+
+function devicePromptsContract(name: string, open: (clock: FakeClock) => Promise<DeviceHarness>): void {
+  describe(`DevicePrompts contract: ${name}`, () => {
+    const clock = new FakeClock(Date.now());
+    let h: DeviceHarness;
+    beforeEach(async () => {
+      h = await open(clock);
+    });
+    afterEach(async () => h.close());
+
+    it('delivers who is asking, from where, the numbers to pick from, and the deadline', async () => {
+      const sent = request(clock);
+      await h.prompts.send(sent);
+      const [received] = await h.received();
+      expect(received).to.deep.include({
+        promptId: sent.promptId,
+        accountId: 'demo-alex',
+        deviceIds: ['dev-alex-iphone'],
+        locale: 'en',
+        requester: sent.requester,
+        numberChoices: [17, 42, 86],
+      });
+      expect(new Date(received?.expiresAt ?? 0).getTime()).to.equal(sent.expiresAt);
+    });
+
+    it('never tells the device which number is the right one', async () => {
+      await h.prompts.send(request(clock));
+      expect(JSON.stringify(await h.received())).to.not.match(/matchNumber/u);
+    });
+  });
+}
+
+devicePromptsContract('simulated device', async (clock) => {
+  const device = new SimulatedDevice(SECRET, clock);
+  return { prompts: device, received: async () => device.pending(), close: async () => {} };
+});
+
+devicePromptsContract('signed webhook', async (clock) => {
+  const service = new RecordingServer();
+  const url = await service.start();
+  const prompts = new WebhookDevicePrompts({
+    url: `${url}/push`,
+    secret: SECRET,
+    responseUrl: 'https://verify.example.com/v1/device-prompts/{promptId}/response',
+    clock,
+  });
+  return {
+    prompts,
+    received: async () => service.requests.map((r) => JSON.parse(r.body)),
+    close: () => service.stop(),
+  };
+});
+
+describe('WebhookDevicePrompts', () => {
+  it('fails loudly when the device service refuses or cannot be reached', async () => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    service.reply = () => ({ status: 503 });
+    const options = { secret: SECRET, responseUrl: 'https://x/{promptId}', clock, timeoutMs: 500 };
+    for (const prompts of [
+      new WebhookDevicePrompts({ ...options, url: `${url}/push` }),
+      new WebhookDevicePrompts({ ...options, url: 'http://127.0.0.1:1/push' }),
+    ]) {
+      let failure: unknown;
+      await prompts.send(request(clock)).catch((error: unknown) => {
+        failure = error;
+      });
+      expect(failure).to.be.instanceOf(Error);
+    }
+    await service.stop();
+  });
+
+  it('signs what it sends so the device service can check it, and says where to answer', async () => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    const prompts = new WebhookDevicePrompts({
+      url: `${url}/push`,
+      secret: SECRET,
+      responseUrl: 'https://verify.example.com/v1/device-prompts/{promptId}/response',
+      clock,
+    });
+    await prompts.send(request(clock));
+    const [received] = service.requests;
+    const headers = received?.headers ?? {};
+    const check = checkSignature(
+      SECRET,
+      { timestamp: String(headers[TIMESTAMP_HEADER]), signature: String(headers[SIGNATURE_HEADER]) },
+      received?.body ?? '',
+      clock.now(),
+    );
+    expect(check).to.equal('valid');
+    expect(JSON.parse(received?.body ?? '{}').responseUrl).to.equal(
+      'https://verify.example.com/v1/device-prompts/8d3c1c52-0a0b-4c6f-9a47-1d0b7a4b9f10.a1b2c3d4e5f6/response',
+    );
+    await service.stop();
+  });
+});
+
+describe('SimulatedDevice', () => {
+  it('answers through the signed response route, naming the prompt in the signed body', async () => {
+    const clock = new FakeClock(Date.now());
+    const server = new RecordingServer();
+    const device = new SimulatedDevice(SECRET, clock);
+    device.attach(await server.start());
+    await device.send(request(clock));
+    expect(await device.answer(request(clock).promptId, { decision: 'confirmed', matchedNumber: 42 })).to.equal(200);
+    const [sent] = server.requests;
+    expect(sent?.url).to.equal('/v1/device-prompts/8d3c1c52-0a0b-4c6f-9a47-1d0b7a4b9f10.a1b2c3d4e5f6/response');
+    expect(JSON.parse(sent?.body ?? '{}')).to.deep.equal({
+      promptId: request(clock).promptId,
+      decision: 'confirmed',
+      matchedNumber: 42,
+    });
+    const headers = sent?.headers ?? {};
+    expect(
+      checkSignature(
+        SECRET,
+        { timestamp: String(headers[TIMESTAMP_HEADER]), signature: String(headers[SIGNATURE_HEADER]) },
+        sent?.body ?? '',
+        clock.now(),
+      ),
+    ).to.equal('valid');
+    expect(device.pending(), 'answered prompts leave the screen').to.deep.equal([]);
+    await server.stop();
+  });
+
+  it('drops prompts from the screen once they expire', async () => {
+    const clock = new FakeClock(Date.now());
+    const device = new SimulatedDevice(SECRET, clock);
+    await device.send(request(clock));
+    expect(device.pending('demo-alex')).to.have.length(1);
+    expect(device.pending('demo-jan')).to.have.length(0);
+    clock.advance(120_000);
+    expect(device.pending()).to.deep.equal([]);
+  });
+});
