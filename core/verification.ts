@@ -58,7 +58,8 @@ export interface VerificationDeps {
   randomInt?(min: number, max: number): number;
 }
 
-export type PinResult = 'accepted' | 'rejected' | 'locked';
+/** `busy`: another check of this session's PIN was in flight; nothing was counted, re-read the session. */
+export type PinResult = 'accepted' | 'rejected' | 'locked' | 'busy';
 export type DeviceDecision = 'confirmed' | 'denied' | 'fraud';
 export type Actor = { kind: 'agent'; id: string } | { kind: 'customer' };
 
@@ -70,6 +71,8 @@ const MAX_CAS_ATTEMPTS = 8;
 const PIN_PATTERN = /^\d{4}$/u;
 
 const flags = { pending: 'prompt-pending', cooldown: 'prompt-cooldown', pinLock: 'pin-lock' } as const;
+// Bounds how long a crashed replica's PIN check can hold a session; a live check takes milliseconds.
+const PIN_CHECK_HOLD_MS = 10_000;
 
 /**
  * The verification flow: every step an agent, a customer's device or a customer takes, each applied
@@ -182,7 +185,9 @@ export class Verification {
 
   /**
    * Checks a support PIN for the session. Every try is counted atomically before the PIN is looked at, so
-   * concurrent guesses on any number of replicas never get more tries than the policies allow.
+   * concurrent guesses on any number of replicas never get more tries than the policies allow; and only
+   * one check per session runs at a time, so a duplicate of the right PIN cannot fail the session while the
+   * first is being accepted.
    */
   async submitPin(sessionId: string, pin: string, actor: Actor): Promise<{ session: Session; result: PinResult }> {
     if (!PIN_PATTERN.test(pin)) throw new RequestInvalidError(['a support PIN is exactly 4 digits']);
@@ -190,42 +195,53 @@ export class Verification {
     const session = await this.load(sessionId, actor);
     assertAllowed(session, 'pin_rejected');
     const scope = this.accountScope(session);
+    const triesCounter = `pin-tries:${session.id}`;
+    const checking = {
+      name: `pin-check:${session.id}`,
+      value: randomBytes(8).toString('hex'),
+      ttlMs: PIN_CHECK_HOLD_MS,
+    };
     const attempt = await store.take(scope, {
       blockedBy: [flags.pinLock],
       counters: [
-        { name: `pin-tries:${session.id}`, limit: policies.pinTriesPerSession, windowMs: this.ttl(session) },
+        { name: triesCounter, limit: policies.pinTriesPerSession, windowMs: this.ttl(session) },
         {
           name: 'pin-failures',
           limit: policies.pinFailuresPerAccountPerDay,
           windowMs: FIXED_LIMITS.pinFailureWindowHours * HOUR,
         },
       ],
+      hold: checking,
     });
     if (!attempt.granted) {
-      if (attempt.refusedBy !== `pin-tries:${session.id}`) return this.lockPins(session, scope);
-      // Another concurrent try used the last one; its transition ends the session.
+      if (attempt.refusedBy === checking.name) return { session: await this.load(sessionId), result: 'busy' };
+      if (attempt.refusedBy !== triesCounter) return this.lockPins(session, scope);
+      // Another try used the last one; its transition ends the session.
       return { session: await this.load(sessionId), result: 'rejected' };
     }
 
-    // An error here leaves both counters counted: an unknown outcome is a failed try, never a success.
-    if (await pins.check(session.accountId, pin)) {
-      await store.refund(scope, 'pin-failures');
-      const next = await this.apply(session, {
-        type: 'pin_accepted',
-        grantExpiresAt: this.deps.clock.now() + policies.grantMinutes * MINUTE,
-      });
-      return { session: next, result: 'accepted' };
+    try {
+      // An error here leaves both counters counted: an unknown outcome is a failed try, never a success.
+      if (await pins.check(session.accountId, pin)) {
+        await store.refund(scope, 'pin-failures');
+        const next = await this.applyIfLegal(session, () => ({
+          type: 'pin_accepted',
+          grantExpiresAt: this.deps.clock.now() + policies.grantMinutes * MINUTE,
+        }));
+        return { session: next, result: next.state === 'verified' ? 'accepted' : 'rejected' };
+      }
+      const [sessionTries = 0, accountFailures = 0] = attempt.counts;
+      if (accountFailures >= policies.pinFailuresPerAccountPerDay) return await this.lockPins(session, scope);
+      const triesLeft = Math.max(0, policies.pinTriesPerSession - sessionTries);
+      if (triesLeft === 0) await pins.revoke(session.accountId);
+      const next = await this.applyIfLegal(session, (current) => ({
+        type: 'pin_rejected',
+        triesLeft: Math.min(current.pinTriesLeft ?? triesLeft, triesLeft),
+      }));
+      return { session: next, result: 'rejected' };
+    } finally {
+      await store.clearFlag(scope, checking.name, checking.value);
     }
-
-    const [sessionTries = 0, accountFailures = 0] = attempt.counts;
-    if (accountFailures >= policies.pinFailuresPerAccountPerDay) return this.lockPins(session, scope);
-    const triesLeft = Math.max(0, policies.pinTriesPerSession - sessionTries);
-    if (triesLeft === 0) await pins.revoke(session.accountId);
-    const next = await this.applyIfLegal(session, (current) => ({
-      type: 'pin_rejected',
-      triesLeft: Math.min(current.pinTriesLeft ?? triesLeft, triesLeft),
-    }));
-    return { session: next, result: 'rejected' };
   }
 
   /** A trusted device's answer, already authenticated by the caller (HMAC, timestamp, single use). */

@@ -286,6 +286,18 @@ describe('verification flow', () => {
       expect((await f.verification.submitPin(session.id, pin, { kind: 'customer' })).result).to.equal('accepted');
     });
 
+    it('answers a duplicate submitted while the first is checked with "busy", using no try', async () => {
+      const { pin } = await f.verification.issuePin('demo-alex');
+      const session = await startFor(f);
+      await f.verification.choosePin(session.id, agent);
+      const [first, second] = await Promise.all([
+        f.verification.submitPin(session.id, pin, agent),
+        f.verification.submitPin(session.id, pin, agent),
+      ]);
+      expect([first.result, second.result]).to.have.members(['accepted', 'busy']);
+      expect((await f.verification.get(session.id)).state).to.equal('verified');
+    });
+
     it('refuses a PIN for an unknown account', async () => {
       await expectRejection(f.verification.issuePin('demo-nobody'), AccountNotFoundError);
     });

@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import { type Config, DEMO_PORTAL_KEY, loadConfig } from '../../../adapters/config/config.ts';
+import { ConfigInvalidError } from '../../../core/errors.ts';
+import { DEFAULT_POLICIES } from '../../../core/policies.ts';
+
+const LONG = 'x'.repeat(40);
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  REDIS_URL: 'redis://redis.internal:6379',
+  PUBLIC_URL: 'https://verify.example.com',
+  PIN_PEPPER: LONG,
+  AUDIT_KEY: LONG,
+  PORTAL_API_KEYS: 'portal-key-aaaaaaaaaaaaaaaaaaaaaaaa',
+  DEVICE_WEBHOOK_URL: 'https://devices.example.com/push',
+  DEVICE_WEBHOOK_SECRET: LONG,
+  SMTP_URL: 'smtps://mailer:pw@smtp.example.com',
+  ACCOUNTS_URL: 'https://directory.example.com/v1',
+};
+
+function problems(env: Record<string, string>, files: Record<string, string> = {}): string[] {
+  try {
+    loadConfig(env, (path) => {
+      const content = files[path];
+      if (content === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
+      return content;
+    });
+  } catch (error) {
+    if (error instanceof ConfigInvalidError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config: Config = loadConfig({});
+    expect(config).to.deep.include({
+      nodeEnv: 'development',
+      port: 3978,
+      publicUrl: 'http://localhost:3978',
+      portalApiKeys: [DEMO_PORTAL_KEY],
+      outboxDir: 'outbox',
+      playground: true,
+      company: 'Example Co',
+    });
+    expect(config.redisUrl).to.equal(undefined);
+    expect(config.policies).to.deep.equal(DEFAULT_POLICIES);
+    expect(config.defaulted).to.deep.equal(['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRET', 'PORTAL_API_KEYS']);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(PRODUCTION);
+    expect(config.defaulted).to.deep.equal([]);
+    expect(config.playground).to.equal(false);
+    expect(config.portalApiKeys).to.deep.equal(['portal-key-aaaaaaaaaaaaaaaaaaaaaaaa']);
+  });
+
+  it('refuses production without REDIS_URL, saying why', () => {
+    const { REDIS_URL: _, ...env } = PRODUCTION;
+    expect(problems(env)).to.deep.equal([
+      'REDIS_URL is required when NODE_ENV=production (the in-memory store is single-instance)',
+    ]);
+  });
+
+  it('refuses production on development values, naming every missing variable', () => {
+    expect(problems({ NODE_ENV: 'production' })).to.have.members([
+      'REDIS_URL is required when NODE_ENV=production (the in-memory store is single-instance)',
+      'PUBLIC_URL is required when NODE_ENV=production',
+      'PIN_PEPPER is required when NODE_ENV=production',
+      'AUDIT_KEY is required when NODE_ENV=production',
+      'PORTAL_API_KEYS is required when NODE_ENV=production',
+      'DEVICE_WEBHOOK_URL is required when NODE_ENV=production',
+      'SMTP_URL is required when NODE_ENV=production',
+      'ACCOUNTS_URL is required when NODE_ENV=production',
+    ]);
+  });
+
+  it('names each invalid variable, all at once, and never echoes a value', () => {
+    const found = problems({
+      PORT: '99999',
+      REDIS_URL: 'http://localhost:6379',
+      PIN_PEPPER: 'short-secret-value',
+      SLACK_BOT_TOKEN: 'xoxp-user-token',
+      SLACK_SIGNING_SECRET: 'abcdefabcdefabcdef',
+      MicrosoftAppType: 'Sometimes',
+      LOG_LEVEL: 'loud',
+      PLAYGROUND: 'maybe',
+    });
+    expect(found.map((p) => p.split(' ')[0])).to.have.members([
+      'PORT',
+      'REDIS_URL',
+      'PIN_PEPPER',
+      'SLACK_BOT_TOKEN',
+      'MicrosoftAppType',
+      'LOG_LEVEL',
+      'PLAYGROUND',
+    ]);
+    expect(found.join('\n')).to.not.contain('short-secret-value').and.not.contain('xoxp-user-token');
+  });
+
+  it('requires the partner of a variable that needs one', () => {
+    expect(problems({ DEVICE_WEBHOOK_URL: 'https://devices.example.com' })).to.deep.equal([
+      'DEVICE_WEBHOOK_SECRET is required when DEVICE_WEBHOOK_URL is set',
+    ]);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).to.deep.equal([
+      'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set',
+    ]);
+    expect(problems({ MicrosoftAppType: 'SingleTenant' })).to.have.members([
+      'MicrosoftAppId is required by the MicrosoftAppType you set',
+      'MicrosoftAppPassword is required by the MicrosoftAppType you set',
+      'MicrosoftAppTenantId is required by the MicrosoftAppType you set',
+    ]);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', PORT: '  ' }).port).to.equal(3978);
+  });
+
+  it('reads policies, company and agents from CONFIG_FILE', () => {
+    const file = JSON.stringify({
+      company: 'Acme',
+      policies: { grantMinutes: 5, numberMatching: false },
+      agents: { slack: { teamIds: ['T1'] }, teams: { tenantIds: ['tenant-1'], groupIds: ['g-1'] } },
+    });
+    const config = loadConfig({ CONFIG_FILE: '/etc/sv.json' }, () => file);
+    expect(config.company).to.equal('Acme');
+    expect(config.policies).to.deep.include({ grantMinutes: 5, numberMatching: false, pinTriesPerSession: 3 });
+    expect(config.agents.slack).to.deep.equal({ teamIds: ['T1'], userGroupIds: [], userIds: [] });
+    expect(config.agents.teams.groupIds).to.deep.equal(['g-1']);
+  });
+
+  it('refuses policies outside their bounds and unknown settings in CONFIG_FILE', () => {
+    const file = JSON.stringify({ policies: { pinTriesPerSession: 9, grantMinutes: 0 }, colour: 'blue' });
+    expect(problems({ CONFIG_FILE: 'c.json' }, { 'c.json': file })).to.have.members([
+      'CONFIG_FILE c.json: (top level) must NOT have additional properties "colour"',
+      'CONFIG_FILE c.json: policies.pinTriesPerSession must be <= 5',
+      'CONFIG_FILE c.json: policies.grantMinutes must be >= 1',
+    ]);
+  });
+
+  it('says when CONFIG_FILE is missing or not JSON', () => {
+    expect(problems({ CONFIG_FILE: 'missing.json' })[0]).to.match(/^CONFIG_FILE cannot be read: ENOENT/u);
+    expect(problems({ CONFIG_FILE: 'bad.json' }, { 'bad.json': '{"policies": ' })[0]).to.match(
+      /^CONFIG_FILE bad.json is not valid JSON/u,
+    );
+  });
+
+  it('turns the playground off when a channel is configured, unless asked', () => {
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'a'.repeat(32) }).playground).to.equal(false);
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 'a'.repeat(32), PLAYGROUND: 'on' }).playground).to.equal(true);
+  });
+});
