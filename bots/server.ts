@@ -14,7 +14,7 @@ import { OutboxMailer } from '../adapters/mailer/outbox-mailer.ts';
 import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
 import { CountingAuditLog, Metrics } from '../adapters/metrics/metrics.ts';
 import { BuiltinPins } from '../adapters/pins/builtin-pins.ts';
-import { connectRedis } from '../adapters/redis/connect.ts';
+import { connectRedis, whenReady } from '../adapters/redis/connect.ts';
 import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
@@ -68,6 +68,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let auditRecord: RedisAuditLog | MemoryAuditLog;
   if (config.redisUrl) {
     const redis = connectRedis({ url: config.redisUrl });
+    // Start even when Redis is late: /readyz says so and every request fails closed until it answers.
+    await whenReady(redis, 5000).catch(() =>
+      logger.warn('Redis is not reachable yet; /readyz answers 503 until it is'),
+    );
     store = new RedisSessionStore(redis);
     bus = new RedisBus(redis, onHandlerError);
     auditRecord = new RedisAuditLog(redis);
@@ -131,7 +135,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false });
+  // Long ids must reach the routes' own validation (a clear 400), not fall through the router as a 404.
+  const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false, maxParamLength: 512 });
   installBasics(server, logger, metrics);
   const startedAt = clock.now();
   server.get(

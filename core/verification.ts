@@ -11,6 +11,7 @@ import {
   SessionConflictError,
   SessionNotFoundError,
 } from './errors.ts';
+import type { Finding } from './guard/inbound.ts';
 import { type MessageKey, renderMessage } from './messages/catalog.ts';
 import { formatDateTime } from './messages/format.ts';
 import { FIXED_LIMITS, type Policies } from './policies.ts';
@@ -301,6 +302,25 @@ export class Verification {
       account: this.deps.hashAccount(account.id),
     });
     return issued;
+  }
+
+  /**
+   * A channel hid secrets a customer (or an agent) typed: audited with the kinds found, never the text.
+   * The channel answers with the `customer.secret_warning` message.
+   */
+  async secretRedacted(input: { channel: ChannelKind; findings: Finding[]; sessionId?: string }): Promise<void> {
+    if (input.findings.length === 0) return;
+    const session = input.sessionId ? await this.deps.store.get(input.sessionId) : undefined;
+    await this.deps.audit.append({
+      type: 'secret_redacted',
+      at: this.deps.clock.now(),
+      outcome: 'info',
+      channel: input.channel,
+      findings: input.findings,
+      ...(session
+        ? { sessionId: session.id, account: this.deps.hashAccount(session.accountId), agent: { id: session.agent.id } }
+        : {}),
+    });
   }
 
   /** Applies whatever time-based transition is due, so a session read after its deadline reads as ended. */

@@ -39,10 +39,7 @@ const NOT_A_SECRET = new Set(
 
 const PASSWORD_WORDS = String.raw`(?:pass\s?words?|passwd|pwd|pw|pass\s?code|pass\s?phrase|wachtwoord(?:en)?|pincode|pin)`;
 const ASSIGN = String.raw`(?:\s*[:=]\s*|\s+(?:is|was|=|luidt|is\s+nu|is\s+now|is\s+het|was\s+het|it's|its)\s*:?\s*|\s+)`;
-const PASSWORD_RE = new RegExp(
-  String.raw`${NOT_WORD_BEFORE}${PASSWORD_WORDS}${ASSIGN}["'“‘]?(\S{3,64}?)["'”’]?(?=[\s.,;!?)]*(?:$|\s))`,
-  'giu',
-);
+const PASSWORD_RE = new RegExp(String.raw`${NOT_WORD_BEFORE}${PASSWORD_WORDS}${ASSIGN}(\S{3,200})(?=\s|$)`, 'giu');
 
 const CODE_WORDS = `(?:verification|verificatie|security|beveiligings|login|inlog|log-?in|one[- ]time|sms|2fa|two[- ]factor|mfa|otp|authenticat(?:ion|or)|toegangs|bevestigings|confirmation|access)?[- ]?(?:code|token|otp)s?`;
 const KEYWORD_CODE_RE = new RegExp(
@@ -96,8 +93,9 @@ export function scanInbound(text: string, options: { expectingPin?: boolean } = 
     ) {
       continue;
     }
+    // The whole token goes: any character, a trailing "!" included, may be part of a password.
     const start = (m.index ?? 0) + m[0].length - value.length;
-    spans.push({ start, end: start + bare.length, kind: 'password' });
+    spans.push({ start, end: start + value.length, kind: 'password' });
   }
 
   for (const m of text.matchAll(KEYWORD_CODE_RE)) {

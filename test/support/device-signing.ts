@@ -17,3 +17,16 @@ export function signedDeviceAnswer(
     },
   };
 }
+
+/** Headers that sign `body` exactly as given, for bodies that are not valid JSON or not an object. */
+export function signRawBody(
+  secret: string,
+  body: string,
+  timestampSeconds = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    [TIMESTAMP_HEADER]: String(timestampSeconds),
+    [SIGNATURE_HEADER]: signBody(secret, timestampSeconds, body),
+  };
+}

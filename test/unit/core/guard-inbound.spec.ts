@@ -62,9 +62,16 @@ describe('guard: inbound', () => {
   });
 
   it('keeps the words around a secret so the agent still reads the message', () => {
-    expect(scanInbound('Hi! my password is hunter2, can you help?').redacted).to.equal(
-      'Hi! my password is [hidden], can you help?',
+    expect(scanInbound('Hi! my password is hunter2 - can you help?').redacted).to.equal(
+      'Hi! my password is [hidden] - can you help?',
     );
+  });
+
+  it('hides a password’s last character too, whatever it is', () => {
+    for (const text of ['password: Abc123!', 'wachtwoord is Geheim123!', 'pw=Summer2024.', "password is 'quoted1'"]) {
+      const { redacted } = scanInbound(text);
+      expect(redacted, text).to.match(/\[hidden\]$/u);
+    }
   });
 
   it('handles empty, huge and odd input without throwing', () => {

@@ -414,6 +414,18 @@ describe('verification flow', () => {
     });
   });
 
+  it('audits a redaction by kind only, tied to the session when there is one', async () => {
+    const session = await startFor(f);
+    await f.verification.secretRedacted({ channel: 'webchat', findings: [], sessionId: session.id });
+    await f.verification.secretRedacted({ channel: 'webchat', findings: ['password'], sessionId: session.id });
+    await f.verification.secretRedacted({ channel: 'slack', findings: ['verification_code', 'recovery_key'] });
+    const redactions = f.audit.events.filter((e) => e.type === 'secret_redacted');
+    expect(redactions).to.have.length(2);
+    expect(redactions[0]).to.deep.include({ channel: 'webchat', findings: ['password'], sessionId: session.id });
+    expect(redactions[0]?.account).to.match(/^[0-9a-f]{32}$/u);
+    expect(redactions[1]).to.deep.include({ channel: 'slack', findings: ['verification_code', 'recovery_key'] });
+  });
+
   it('publishes every committed change once, in version order', async () => {
     const session = await startFor(f);
     await f.verification.choosePin(session.id, agent);

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { startTestApp, TEST_PORTAL_KEY, type TestApp } from '../../support/app.ts';
+import { request } from '../../support/http.ts';
+import { sleep, useRedisServer } from '../../support/redis-fixture.ts';
+
+describe('health, readiness, metrics and unknown routes', () => {
+  const redis = useRedisServer();
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp({ redisUrl: redis().url });
+  });
+  afterEach(async () => t.close());
+
+  it('is alive', async () => {
+    const answer = await request(`${t.url}/healthz`);
+    expect(answer.status).to.equal(200);
+    expect(answer.json.status).to.equal('ok');
+  });
+
+  it('is ready while Redis answers, unready while it is down, and ready again after', async function () {
+    this.timeout(20_000);
+    expect((await request(`${t.url}/readyz`)).json).to.deep.equal({ status: 'ready', store: 'reachable' });
+    await redis().stop();
+    const down = await request(`${t.url}/readyz`);
+    expect(down.status).to.equal(503);
+    expect(down.json).to.deep.equal({ status: 'unavailable', store: 'unreachable' });
+    expect((await request(`${t.url}/healthz`)).status, 'still alive').to.equal(200);
+    await redis().launch();
+    let up = await request(`${t.url}/readyz`);
+    for (let i = 0; i < 100 && up.status !== 200; i++) {
+      await sleep(100);
+      up = await request(`${t.url}/readyz`);
+    }
+    expect(up.status).to.equal(200);
+  });
+
+  it('reports Prometheus metrics, including audit events and requests', async () => {
+    await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    });
+    const metrics = await request(`${t.url}/metrics`);
+    expect(metrics.status).to.equal(200);
+    expect(metrics.headers.get('content-type')).to.match(/^text\/plain; version=0\.0\.4/u);
+    expect(metrics.text).to.match(
+      /support_verify_audit_events_total\{type="pin_issued",outcome="info",channel="api"\} 1/u,
+    );
+    expect(metrics.text).to.match(
+      /support_verify_http_request_duration_seconds_count\{route="\/v1\/accounts\/:accountId\/support-pins",method="POST",status="201"\} 1/u,
+    );
+    expect(metrics.text).to.contain('support_verify_process_resident_memory_bytes');
+  });
+
+  it('answers unknown routes and methods with JSON errors', async () => {
+    const missing = await request(`${t.url}/nope`);
+    expect(missing.status).to.equal(404);
+    expect(missing.json).to.deep.equal({ error: { code: 'not_found', message: 'no such route' } });
+    const wrongMethod = await request(`${t.url}/healthz`, { method: 'DELETE' });
+    expect(wrongMethod.status).to.equal(405);
+    expect(wrongMethod.json.error?.code).to.equal('method_not_allowed');
+    const oddPath = await request(`${t.url}/%E0%A4%A`);
+    expect(oddPath.status).to.be.within(400, 499);
+  });
+
+  it('sends security headers on every answer', async () => {
+    for (const path of ['/healthz', '/nope']) {
+      const answer = await request(`${t.url}${path}`);
+      expect(answer.headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(answer.headers.get('x-frame-options')).to.equal('DENY');
+      expect(answer.headers.get('referrer-policy')).to.equal('no-referrer');
+    }
+  });
+});

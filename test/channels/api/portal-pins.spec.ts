@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { startTestApp, TEST_PORTAL_KEY, TEST_PORTAL_KEY_2, type TestApp } from '../../support/app.ts';
+import { AGENT } from '../../support/fakes.ts';
+import { request } from '../../support/http.ts';
+import { useRedisServer } from '../../support/redis-fixture.ts';
+
+describe('POST /v1/accounts/:accountId/support-pins', () => {
+  const redis = useRedisServer();
+  let t: TestApp;
+  beforeEach(async () => {
+    await redis().flush();
+    t = await startTestApp({ redisUrl: redis().url });
+  });
+  afterEach(async () => t.close());
+
+  const issue = (
+    accountId = 'demo-alex',
+    options: { key?: string | null; headers?: Record<string, string>; body?: string } = {},
+  ) =>
+    request(`${t.url}/v1/accounts/${accountId}/support-pins`, {
+      method: 'POST',
+      headers: {
+        ...(options.key === null ? {} : { authorization: `Bearer ${options.key ?? TEST_PORTAL_KEY}` }),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+
+  it('issues a 4-digit PIN with its expiry and the words to show the customer', async () => {
+    const answer = await issue();
+    expect(answer.status).to.equal(201);
+    expect(answer.json.pin).to.match(/^\d{4}$/u);
+    expect(answer.json.validForSeconds).to.equal(600);
+    expect(Date.parse(String(answer.json.expiresAt)) - Date.now()).to.be.within(595_000, 600_000);
+    expect(answer.json.message)
+      .to.contain(`Your support PIN is ${answer.json.pin}`)
+      .and.contain('never ask for your password');
+    expect(answer.headers.get('cache-control')).to.equal('no-store');
+  });
+
+  it('speaks Dutch when asked, by header or body', async () => {
+    expect((await issue('demo-alex', { headers: { 'accept-language': 'nl-NL,nl;q=0.9' } })).json.message).to.match(
+      /^Je support-pincode is \d{4}/u,
+    );
+    expect((await issue('demo-jan', { body: '{"locale":"nl"}' })).json.message).to.match(/^Je support-pincode/u);
+  });
+
+  it('accepts every configured key, for rotation', async () => {
+    expect((await issue('demo-alex', { key: TEST_PORTAL_KEY_2 })).status).to.equal(201);
+  });
+
+  it('refuses a missing, wrong or differently-schemed key with 401, audited, and issues nothing', async () => {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { authorization: 'Bearer wrong-key-0123456789abcdef' },
+      { authorization: `Bearer ${TEST_PORTAL_KEY}x` },
+      { authorization: `Basic ${Buffer.from(`x:${TEST_PORTAL_KEY}`).toString('base64')}` },
+      { authorization: `Bearer ${TEST_PORTAL_KEY} extra` },
+    ]) {
+      const answer = await issue('demo-alex', { key: null, headers });
+      expect(answer.status, JSON.stringify(headers)).to.equal(401);
+      expect(answer.json.error?.code).to.equal('unauthorized');
+      expect(answer.headers.get('www-authenticate')).to.equal('Bearer realm="support-verify"');
+    }
+    expect(await redis().dump()).to.not.contain('support-pin');
+    const audit = await t.app.auditRecord.read();
+    expect(audit.filter((e) => e.type === 'portal_key_rejected')).to.have.length(5);
+  });
+
+  it('answers 404 for an unknown account and issues nothing', async () => {
+    const answer = await issue('demo-nobody');
+    expect(answer.status).to.equal(404);
+    expect(answer.json.error?.code).to.equal('account_not_found');
+    expect(await redis().dump()).to.not.contain('support-pin');
+  });
+
+  it('refuses malformed account ids and bodies with a clear 4xx, issuing nothing', async () => {
+    const cases: Array<[string, Parameters<typeof issue>[1], number, string]> = [
+      ['..%2F..%2Fetc', {}, 400, 'invalid_request'],
+      [`a${'b'.repeat(200)}`, {}, 400, 'invalid_request'],
+      ['demo-alex', { body: '{"locale":' }, 400, 'invalid_json'],
+      ['demo-alex', { body: '[]' }, 400, 'invalid_request'],
+      ['demo-alex', { body: '{"locale":"fr"}' }, 400, 'invalid_request'],
+      ['demo-alex', { body: '{"pin":"1234"}' }, 400, 'invalid_request'],
+      ['demo-alex', { body: JSON.stringify({ locale: 'en', pad: 'x'.repeat(5000) }) }, 413, 'payload_too_large'],
+      ['demo-alex', { body: '{}', headers: { 'content-type': 'text/plain' } }, 415, 'unsupported_media_type'],
+    ];
+    for (const [accountId, options, status, code] of cases) {
+      const answer = await issue(accountId, options);
+      expect(answer.status, `${accountId} ${JSON.stringify(options)}`).to.equal(status);
+      expect(answer.json.error?.code).to.equal(code);
+    }
+    expect(await redis().dump()).to.not.contain('support-pin');
+  });
+
+  it('names what is wrong with a body', async () => {
+    const answer = await issue('demo-alex', { body: '{"locale":"fr","extra":1}' });
+    expect(answer.json.error?.message).to.contain('locale').and.contain('extra');
+  });
+
+  it('issues a PIN that verifies the customer once', async () => {
+    const { pin } = (await issue()).json as { pin: string };
+    const session = await t.app.verification.start({ agent: AGENT, query: 'alex@example.com' });
+    await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
+    expect((await t.app.verification.submitPin(session.id, pin, { kind: 'agent', id: AGENT.id })).result).to.equal(
+      'accepted',
+    );
+  });
+
+  it('answers 503 "try again" while Redis is down, and works again after', async function () {
+    this.timeout(20_000);
+    await redis().stop();
+    const down = await issue();
+    expect(down.status).to.equal(503);
+    expect(down.json.error?.code).to.equal('temporarily_unavailable');
+    expect(down.headers.get('retry-after')).to.equal('2');
+    await redis().launch();
+    let up = await issue();
+    for (let i = 0; i < 100 && up.status !== 201; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      up = await issue();
+    }
+    expect(up.status).to.equal(201);
+  });
+});

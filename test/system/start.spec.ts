@@ -1,0 +1,105 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { request } from '../support/http.ts';
+import { useRedisServer } from '../support/redis-fixture.ts';
+import { freePort } from '../support/redis-server.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+// The exact command `npm start` runs, so this test cannot drift from package.json.
+const START = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start.split(' ');
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const [bin = 'tsx', ...args] = START;
+  const child = spawn(join(ROOT, 'node_modules', '.bin', bin), args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('npm start', function () {
+  this.timeout(30_000);
+  const redis = useRedisServer();
+  let outbox: string;
+  beforeEach(() => {
+    outbox = mkdtempSync(join(tmpdir(), 'sv-start-'));
+  });
+  afterEach(() => rmSync(outbox, { recursive: true, force: true }));
+
+  it('starts on embedded defaults with a banner of what is on, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const run = start({ PORT: String(port), OUTBOX_DIR: outbox });
+    await until(() => run.stdout().includes('Configuration:'));
+    const banner = run.stdout();
+    expect(banner).to.contain(`support-verify is running at http://127.0.0.1:${port} (development, embedded mode)`);
+    expect(banner).to.contain('in memory (single instance; set REDIS_URL to scale out)');
+    expect(banner).to.contain('demo: alex@example.com, jan@example.nl');
+    expect(banner).to.contain('simulated device');
+    expect(banner).to.contain('dev values');
+    expect(run.stderr()).to.not.match(/DeprecationWarning|Error/u);
+
+    expect((await request(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);
+    const pin = await request(`http://127.0.0.1:${port}/v1/accounts/demo-alex/support-pins`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-portal-key' },
+    });
+    expect(pin.status).to.equal(201);
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).to.equal(0);
+  });
+
+  it('uses Redis when REDIS_URL is set, and says so without printing credentials', async () => {
+    const port = await freePort();
+    const url = redis().url.replace('redis://', 'redis://user:s3cret-pass@');
+    const run = start({ PORT: String(port), OUTBOX_DIR: outbox, REDIS_URL: url });
+    await until(() => run.stdout().includes('Configuration:') || run.child.exitCode !== null);
+    expect(run.stdout()).to.contain('(development, Redis mode)');
+    expect(run.stdout()).to.contain(`Redis at redis://127.0.0.1:${redis().port}`);
+    expect(run.stdout() + run.stderr()).to.not.contain('s3cret-pass');
+    run.child.kill('SIGTERM');
+    await run.exited;
+  });
+
+  it('refuses to start in production without REDIS_URL, naming it', async () => {
+    const run = start({ NODE_ENV: 'production' });
+    expect(await run.exited).to.equal(1);
+    expect(run.stderr()).to.contain('support-verify cannot start: invalid configuration');
+    expect(run.stderr()).to.contain('REDIS_URL is required when NODE_ENV=production');
+  });
+
+  it('refuses any invalid variable by name, all at once, without echoing values', async () => {
+    const run = start({ PORT: 'eighty', LOG_LEVEL: 'loud', PIN_PEPPER: 'tooshortpepper' });
+    expect(await run.exited).to.equal(1);
+    for (const name of ['PORT', 'LOG_LEVEL', 'PIN_PEPPER'])
+      expect(run.stderr()).to.match(new RegExp(`- ${name} `, 'u'));
+    expect(run.stderr()).to.not.contain('tooshortpepper');
+  });
+});
