@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import { LogAuditLog, MemoryAuditLog, TeeAuditLog } from '../../adapters/audit/log-audit-log.ts';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
 import { createLogger } from '../../adapters/log/logger.ts';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
 import type { AuditEvent } from '../../core/audit.ts';
-import { useRedisServer } from '../support/redis-fixture.ts';
+import { readyClients, useRedisServer } from '../support/redis-fixture.ts';
 
 const events: AuditEvent[] = [
   {
@@ -55,8 +55,7 @@ describe('RedisAuditLog', () => {
   const redis = useRedisServer();
   auditLogContract('redis stream', async () => {
     await redis().flush();
-    const client = connectRedis({ url: redis().url });
-    await whenReady(client);
+    const [client] = (await readyClients(redis().url, 1)) as [Redis];
     return { log: new RedisAuditLog(client), close: async () => void (await client.quit()) };
   });
 });

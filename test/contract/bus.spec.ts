@@ -1,10 +1,10 @@
 import { expect } from 'chai';
+import type { Redis } from 'ioredis';
 import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
 import { RedisBus } from '../../adapters/bus/redis-bus.ts';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
 import { storeKeys } from '../../adapters/store/keys.ts';
 import type { Bus, SessionUpdate } from '../../core/ports/index.ts';
-import { sleep, useRedisServer } from '../support/redis-fixture.ts';
+import { readyClients, sleep, useRedisServer } from '../support/redis-fixture.ts';
 
 interface BusHarness {
   /** Two buses that share their channel, as two replicas' buses do. */
@@ -82,9 +82,7 @@ describe('RedisBus', () => {
   const redis = useRedisServer();
 
   busContract('redis', async () => {
-    const a = connectRedis({ url: redis().url });
-    const b = connectRedis({ url: redis().url });
-    await Promise.all([whenReady(a), whenReady(b)]);
+    const [a, b] = (await readyClients(redis().url, 2)) as [Redis, Redis];
     const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
     return {
       buses,
@@ -98,8 +96,7 @@ describe('RedisBus', () => {
   });
 
   it('ignores messages on its channel that are not session updates', async () => {
-    const client = connectRedis({ url: redis().url });
-    await whenReady(client);
+    const [client] = (await readyClients(redis().url, 1)) as [Redis];
     const bus = new RedisBus(client);
     const seen: SessionUpdate[] = [];
     await bus.subscribe((u) => {

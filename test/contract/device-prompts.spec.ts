@@ -61,7 +61,10 @@ devicePromptsContract('simulated device', async (clock) => {
   return { prompts: device, received: async () => device.pending(), close: async () => {} };
 });
 
-devicePromptsContract('signed webhook', async (clock) => {
+/** A webhook sender pointed at a recording device service. */
+async function webhookToRecorder(
+  clock: FakeClock,
+): Promise<{ prompts: WebhookDevicePrompts; service: RecordingServer }> {
   const service = new RecordingServer();
   const url = await service.start();
   const prompts = new WebhookDevicePrompts({
@@ -70,6 +73,11 @@ devicePromptsContract('signed webhook', async (clock) => {
     responseUrl: 'https://verify.example.com/v1/device-prompts/{promptId}/response',
     clock,
   });
+  return { prompts, service };
+}
+
+devicePromptsContract('signed webhook', async (clock) => {
+  const { prompts, service } = await webhookToRecorder(clock);
   return {
     prompts,
     received: async () => service.requests.map((r) => JSON.parse(r.body)),
@@ -99,14 +107,7 @@ describe('WebhookDevicePrompts', () => {
 
   it('signs what it sends so the device service can check it, and says where to answer', async () => {
     const clock = new FakeClock(Date.now());
-    const service = new RecordingServer();
-    const url = await service.start();
-    const prompts = new WebhookDevicePrompts({
-      url: `${url}/push`,
-      secret: SECRET,
-      responseUrl: 'https://verify.example.com/v1/device-prompts/{promptId}/response',
-      clock,
-    });
+    const { prompts, service } = await webhookToRecorder(clock);
     await prompts.send(request(clock));
     const [received] = service.requests;
     const headers = received?.headers ?? {};

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { BuiltinPins, isGuessable } from '../../adapters/pins/builtin-pins.ts';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import { connectRedis } from '../../adapters/redis/connect.ts';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import type { Pins, SessionStore } from '../../core/ports/index.ts';
 import { FakeClock } from '../support/clock.ts';
 import { hashAccount, PEPPER } from '../support/fakes.ts';
-import { useRedisServer } from '../support/redis-fixture.ts';
+import { replicaStores, useRedisServer } from '../support/redis-fixture.ts';
 
 interface PinsHarness {
   /** Two authorities over one store each, sharing data: two replicas. */
@@ -115,10 +115,8 @@ describe('BuiltinPins on Redis', () => {
   pinsContract('built-in on redis', async () => {
     await redis().flush();
     const clock = new FakeClock(Date.now());
-    const clients = [connectRedis({ url: redis().url }), connectRedis({ url: redis().url })];
-    await Promise.all(clients.map((c) => whenReady(c)));
-    const stores = clients.map((c) => new RedisSessionStore(c));
-    const [a, b] = stores as [RedisSessionStore, RedisSessionStore];
+    const stores = await replicaStores(redis().url);
+    const [a, b] = stores;
     return {
       replicas: [pinsFor(a, clock), pinsFor(b, clock)],
       clock,

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import type { Redis } from 'ioredis';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { FakeClock } from '../support/clock.ts';
-import { sleep, useRedisServer } from '../support/redis-fixture.ts';
+import { readyClients, replicaStores, sleep, useRedisServer } from '../support/redis-fixture.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 sessionStoreContract('memory', async () => {
@@ -21,10 +21,7 @@ describe('RedisSessionStore', () => {
   const redis = useRedisServer();
 
   sessionStoreContract('redis', async () => {
-    const a = connectRedis({ url: redis().url });
-    const b = connectRedis({ url: redis().url });
-    await Promise.all([whenReady(a), whenReady(b)]);
-    const stores: [RedisSessionStore, RedisSessionStore] = [new RedisSessionStore(a), new RedisSessionStore(b)];
+    const stores = await replicaStores(redis().url);
     return {
       stores,
       elapse: sleep,
@@ -36,9 +33,8 @@ describe('RedisSessionStore', () => {
 
   it('puts a TTL on every key it writes, and a hash tag in every key', async () => {
     await redis().flush();
-    const client = connectRedis({ url: redis().url });
-    await whenReady(client);
-    const store = new RedisSessionStore(client);
+    const [client] = await readyClients(redis().url, 1);
+    const store = new RedisSessionStore(client as Redis);
     const session = sampleSession();
     await store.create(session, 60_000);
     await store.replace({ ...session, version: 2 }, 60_000);
@@ -63,9 +59,8 @@ describe('RedisSessionStore', () => {
 
   it('fails closed with StoreUnavailableError when Redis is gone, and recovers when it is back', async function () {
     this.timeout(20_000);
-    const client = connectRedis({ url: redis().url, commandTimeoutMs: 300 });
-    await whenReady(client);
-    const store = new RedisSessionStore(client);
+    const [client] = await readyClients(redis().url, 1, { commandTimeoutMs: 300 });
+    const store = new RedisSessionStore(client as Redis);
     const session = sampleSession();
     await store.create(session, 60_000);
 
@@ -86,7 +81,7 @@ describe('RedisSessionStore', () => {
 
     await redis().launch();
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && client.status !== 'ready') await sleep(50);
+    while (Date.now() < deadline && client?.status !== 'ready') await sleep(50);
     await store.ping();
     await store.create(sampleSession(), 60_000);
     await store.close();

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
-import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
+import type { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { IllegalTransitionError } from '../../core/errors.ts';
 import { FakeClock } from '../support/clock.ts';
 import { AGENT, type FlowFixture, flowFixture } from '../support/fakes.ts';
-import { useRedisServer } from '../support/redis-fixture.ts';
+import { replicaStores, useRedisServer } from '../support/redis-fixture.ts';
 
 const agent = { kind: 'agent', id: AGENT.id } as const;
 
@@ -17,9 +16,7 @@ describe('concurrency across replicas on one Redis', () => {
   beforeEach(async () => {
     await redis().flush();
     const clock = new FakeClock(Date.now());
-    const clients = [connectRedis({ url: redis().url }), connectRedis({ url: redis().url })];
-    await Promise.all(clients.map((c) => whenReady(c)));
-    stores = clients.map((c) => new RedisSessionStore(c));
+    stores = await replicaStores(redis().url);
     replicas = [
       await flowFixture({ store: stores[0] as RedisSessionStore, clock }),
       await flowFixture({ store: stores[1] as RedisSessionStore, clock }),
