@@ -16,9 +16,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await createApp(config, {
-    host: process.env.HOST ?? (config.nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1'),
-  });
+  const app = await createApp(config);
   const url = await app.listen();
   process.stdout.write(`${renderBanner(config, url)}\n`);
 

@@ -29,8 +29,6 @@ import { jsonRoute } from './http/handler.ts';
 export interface AppOptions {
   logger?: Logger;
   clock?: Clock;
-  /** Host to bind; tests and the embedded mode use loopback. */
-  host?: string;
 }
 
 /** Everything one replica runs, composed from the configuration. */
@@ -72,7 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await whenReady(redis, 5000).catch(() =>
       logger.warn('Redis is not reachable yet; /readyz answers 503 until it is'),
     );
-    store = new RedisSessionStore(redis);
+    store = new RedisSessionStore(redis, { replicasToAck: config.redisWaitReplicas });
     bus = new RedisBus(redis, onHandlerError);
     auditRecord = new RedisAuditLog(redis);
   } else {
@@ -169,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
   );
 
-  const host = options.host ?? '127.0.0.1';
+  const { host } = config;
   return {
     config,
     server,

@@ -13,9 +13,13 @@ export interface AgentDirectoryConfig {
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
+  /** Address to listen on: loopback unless production. */
+  host: string;
   /** Where the server is reached from outside; in the embedded mode, http://localhost:PORT. */
   publicUrl: string;
   redisUrl?: string;
+  /** Replicas that must acknowledge a consumed PIN or a counted failure (`WAIT`); 0 without replicas. */
+  redisWaitReplicas: number;
   slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
   teams: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   portalApiKeys: string[];
@@ -87,8 +91,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   return {
     nodeEnv: (known.NODE_ENV as Config['nodeEnv'] | undefined) ?? 'development',
     port,
+    host: known.HOST ?? (known.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (known.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/u, ''),
     ...(known.REDIS_URL ? { redisUrl: known.REDIS_URL } : {}),
+    redisWaitReplicas: Number(known.REDIS_WAIT_REPLICAS ?? 0),
     slack: pick(known, {
       signingSecret: 'SLACK_SIGNING_SECRET',
       botToken: 'SLACK_BOT_TOKEN',

@@ -21,6 +21,7 @@ export const envSchema = {
     },
     PUBLIC_URL: url('https?'),
     REDIS_URL: url('rediss?'),
+    REDIS_WAIT_REPLICAS: { type: 'string', pattern: '^[0-5]$' },
     SLACK_SIGNING_SECRET: secret(16),
     SLACK_BOT_TOKEN: { type: 'string', pattern: '^xoxb-[A-Za-z0-9-]+$' },
     SLACK_APP_TOKEN: { type: 'string', pattern: '^xapp-[A-Za-z0-9-]+$' },
@@ -86,9 +87,11 @@ export const envSchema = {
 /** What each variable must be, in words, for the start-up error list. */
 export const ENV_HINTS: Readonly<Record<string, string>> = {
   NODE_ENV: 'must be development, production or test',
+  HOST: 'must be an address or host name to listen on, e.g. 0.0.0.0',
   PORT: 'must be a port number from 1 to 65535',
   PUBLIC_URL: 'must be the http(s) URL where this server is reached, e.g. https://verify.example.com',
   REDIS_URL: 'must be a redis:// or rediss:// URL',
+  REDIS_WAIT_REPLICAS: 'must be a number of replicas from 0 to 5',
   SLACK_SIGNING_SECRET: 'must be the Signing Secret from the Slack app’s Basic Information page',
   SLACK_BOT_TOKEN: 'must be a bot token starting with xoxb-',
   SLACK_APP_TOKEN: 'must be an app-level token starting with xapp-',

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../../core/errors.ts';
 import type { Allowance, AllowanceResult, SessionStore } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { guarded } from '../redis/connect.ts';
@@ -167,9 +168,14 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** Fails closed when fewer replicas than configured acknowledge: the write could be lost on failover. */
   private async waitForReplicas(): Promise<void> {
     const replicas = this.options.replicasToAck ?? 0;
-    if (replicas > 0) await guarded('wait', () => this.redis.wait(replicas, this.options.waitTimeoutMs ?? 500));
+    if (replicas === 0) return;
+    const acknowledged = await guarded('wait', () => this.redis.wait(replicas, this.options.waitTimeoutMs ?? 500));
+    if (acknowledged < replicas) {
+      throw new StoreUnavailableError(`only ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write`);
+    }
   }
 }
 

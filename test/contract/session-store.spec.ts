@@ -5,6 +5,7 @@ import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { FakeClock } from '../support/clock.ts';
 import { readyClients, replicaStores, sleep, useRedisServer } from '../support/redis-fixture.ts';
+import { RedisServer } from '../support/redis-server.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 sessionStoreContract('memory', async () => {
@@ -85,5 +86,42 @@ describe('RedisSessionStore', () => {
     await store.ping();
     await store.create(sampleSession(), 60_000);
     await store.close();
+  });
+
+  describe('with a replica (REDIS_WAIT_REPLICAS)', () => {
+    let replica: RedisServer;
+    before(async function () {
+      this.timeout(15_000);
+      replica = await RedisServer.start(['--replicaof', '127.0.0.1', String(redis().port)]);
+    });
+    after(async () => replica.dispose());
+
+    it('answers only once a replica holds the counted try or the consumed PIN', async function () {
+      this.timeout(20_000);
+      const [client] = await readyClients(redis().url, 1);
+      const store = new RedisSessionStore(client as Redis, { replicasToAck: 1, waitTimeoutMs: 1000 });
+      const copy = replica.client();
+      for (let i = 0; i < 100 && (await copy.info('replication')).includes('master_link_status:down'); i++)
+        await sleep(50);
+
+      await store.setFlag('a:w', 'support-pin', 'hash', 60_000);
+      expect(
+        (await store.take('a:w', { counters: [{ name: 'fails', limit: 10, windowMs: 60_000 }] })).granted,
+      ).to.equal(true);
+      expect(await copy.get('sv:{a:w}:fails'), 'already on the replica').to.equal('1');
+      expect(await store.clearFlag('a:w', 'support-pin', 'hash')).to.equal(true);
+      expect(await copy.exists('sv:{a:w}:support-pin')).to.equal(0);
+
+      await replica.stop();
+      let failure: unknown;
+      await store
+        .take('a:w', { counters: [{ name: 'fails', limit: 10, windowMs: 60_000 }] })
+        .catch((error: unknown) => {
+          failure = error;
+        });
+      expect(failure, 'no replica acknowledged: fail closed').to.be.instanceOf(StoreUnavailableError);
+      copy.disconnect();
+      await store.close();
+    });
   });
 });

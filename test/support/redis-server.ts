@@ -26,13 +26,17 @@ export class RedisServer {
   private process: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'sv-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: string[],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  /** `extraArgs` go to redis-server as they are, e.g. `['--replicaof', '127.0.0.1', '6390']`. */
+  static async start(extraArgs: string[] = []): Promise<RedisServer> {
     const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
     if (found.error || found.status !== 0) {
       throw new Error(
@@ -40,7 +44,7 @@ export class RedisServer {
           `(${found.error?.message ?? found.stderr}). Install it: Debian/Ubuntu "apt-get install redis-server", macOS "brew install redis".`,
       );
     }
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await freePort(), extraArgs);
     await server.launch();
     return server;
   }
@@ -48,7 +52,19 @@ export class RedisServer {
   async launch(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        this.dir,
+        ...this.extraArgs,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;

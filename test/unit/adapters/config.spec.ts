@@ -85,6 +85,7 @@ describe('configuration', () => {
       MicrosoftAppType: 'Sometimes',
       LOG_LEVEL: 'loud',
       PLAYGROUND: 'maybe',
+      REDIS_WAIT_REPLICAS: 'all',
     });
     expect(found.map((p) => p.split(' ')[0])).to.have.members([
       'PORT',
@@ -94,6 +95,7 @@ describe('configuration', () => {
       'MicrosoftAppType',
       'LOG_LEVEL',
       'PLAYGROUND',
+      'REDIS_WAIT_REPLICAS',
     ]);
     expect(found.join('\n')).to.not.contain('short-secret-value').and.not.contain('xoxp-user-token');
   });
