@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(config);
-  const url = await app.listen();
+  const url = await app.listen().catch((error: NodeJS.ErrnoException) => {
+    const why =
+      error.code === 'EADDRINUSE' ? `port ${config.port} is already in use; set PORT to another` : error.message;
+    process.stderr.write(`support-verify cannot start: ${why}\n`);
+    process.exit(1);
+  });
   process.stdout.write(`${renderBanner(config, url)}\n`);
 
   let stopping = false;

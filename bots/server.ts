@@ -183,8 +183,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(outbox ? { outbox } : {}),
     async listen() {
       await new Promise<void>((resolve, reject) => {
-        server.server.once('error', reject);
-        server.listen(config.port, host, () => resolve());
+        // Restify re-emits the HTTP server's errors on itself; without this listener EADDRINUSE would crash.
+        server.once('error', reject);
+        server.listen(config.port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
       const { port } = server.address() as AddressInfo;
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

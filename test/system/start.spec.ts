@@ -20,6 +20,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+const running = new Set<ChildProcess>();
+
 function start(env: Record<string, string>): Started {
   const [bin = 'tsx', ...args] = START;
   const child = spawn(join(ROOT, 'node_modules', '.bin', bin), args, {
@@ -35,7 +37,13 @@ function start(env: Record<string, string>): Started {
   child.stderr?.on('data', (c: Buffer) => {
     err += c.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -51,7 +59,11 @@ describe('npm start', function () {
   beforeEach(() => {
     outbox = mkdtempSync(join(tmpdir(), 'sv-start-'));
   });
-  afterEach(() => rmSync(outbox, { recursive: true, force: true }));
+  afterEach(() => {
+    // A failed assertion must not leave a server running (it would also keep mocha from exiting).
+    for (const child of running) child.kill('SIGKILL');
+    rmSync(outbox, { recursive: true, force: true });
+  });
 
   it('starts on embedded defaults with a banner of what is on, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
@@ -101,5 +113,18 @@ describe('npm start', function () {
     for (const name of ['PORT', 'LOG_LEVEL', 'PIN_PEPPER'])
       expect(run.stderr()).to.match(new RegExp(`- ${name} `, 'u'));
     expect(run.stderr()).to.not.contain('tooshortpepper');
+  });
+
+  it('says so when the port is taken', async () => {
+    const port = await freePort();
+    const first = start({ PORT: String(port), OUTBOX_DIR: outbox });
+    await until(() => first.stdout().includes('Configuration:'));
+    const second = start({ PORT: String(port), OUTBOX_DIR: outbox });
+    expect(await second.exited).to.equal(1);
+    expect(second.stderr()).to.contain(
+      `support-verify cannot start: port ${port} is already in use; set PORT to another`,
+    );
+    first.child.kill('SIGTERM');
+    await first.exited;
   });
 });
