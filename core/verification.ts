@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventType } from './audit.ts';
 import {
   AccountNotFoundError,
@@ -72,6 +72,8 @@ const MAX_CAS_ATTEMPTS = 8;
 const PIN_PATTERN = /^\d{4}$/u;
 
 const flags = { pending: 'prompt-pending', cooldown: 'prompt-cooldown', pinLock: 'pin-lock' } as const;
+const RECENT_PER_AGENT = 20;
+const RECENT_DAYS = 7;
 // Bounds how long a crashed replica's PIN check can hold a session; a live check takes milliseconds.
 const PIN_CHECK_HOLD_MS = 10_000;
 
@@ -108,6 +110,7 @@ export class Verification {
       ...(input.refs ? { refs: input.refs } : {}),
     };
     await store.create(session, this.ttl(session, now));
+    await store.remember(agentScope(input.agent), 'recent', session.id, RECENT_PER_AGENT, RECENT_DAYS * 24 * HOUR);
     await this.audit('verification_started', session, 'info');
     await this.publish(session);
     return session;
@@ -115,6 +118,24 @@ export class Verification {
 
   async get(sessionId: string): Promise<Session> {
     return this.load(sessionId);
+  }
+
+  /** The agent's most recent verifications, newest first, as they are now (for App Home and the like). */
+  async recent(agent: Pick<AgentRef, 'id' | 'channel' | 'workspaceId'>, limit = 10): Promise<Session[]> {
+    const ids = (await this.deps.store.recall(agentScope(agent), 'recent')).slice(0, limit);
+    const sessions = await Promise.all(ids.map((id) => this.load(id).catch(() => undefined)));
+    return sessions.filter((s): s is Session => s !== undefined);
+  }
+
+  /** Someone who is not set up as an agent tried to verify: refused by the channel, audited here. */
+  async agentUnauthorized(input: { channel: ChannelKind; agentId: string; workspaceId?: string }): Promise<void> {
+    await this.deps.audit.append({
+      type: 'agent_unauthorized',
+      at: this.deps.clock.now(),
+      outcome: 'failure',
+      channel: input.channel,
+      agent: { id: input.agentId, ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}) },
+    });
   }
 
   async chooseDevice(sessionId: string, actor: Actor): Promise<Session> {
@@ -483,6 +504,12 @@ export class Verification {
     while (choices.size < 3) choices.add(this.randomInt(10, 100));
     return [...choices];
   }
+}
+
+/** Where an agent's recent sessions are kept: hashed, so any platform's ids fit in a key's hash tag. */
+function agentScope(agent: Pick<AgentRef, 'id' | 'channel' | 'workspaceId'>): string {
+  const key = `${agent.channel}\u0000${agent.workspaceId ?? ''}\u0000${agent.id}`;
+  return `g:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
 }
 
 function assertAllowed(session: Session, event: SessionEvent['type']): void {

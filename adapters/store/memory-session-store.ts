@@ -83,6 +83,16 @@ export class MemorySessionStore implements SessionStore {
     return this.entries.delete(key);
   }
 
+  async remember(scope: string, name: string, value: string, max: number, ttlMs: number): Promise<void> {
+    const key = storeKeys.scoped(scope, name);
+    const list = [value, ...this.list(key).filter((v) => v !== value)].slice(0, max);
+    this.write(key, JSON.stringify(list), ttlMs);
+  }
+
+  async recall(scope: string, name: string): Promise<string[]> {
+    return this.list(storeKeys.scoped(scope, name));
+  }
+
   async claim(key: string, ttlMs: number): Promise<boolean> {
     const k = storeKeys.claim(key);
     if (this.read(k) !== undefined) return false;
@@ -103,6 +113,11 @@ export class MemorySessionStore implements SessionStore {
       const value = this.read(key);
       return value === undefined ? [] : [[key, value] as [string, string]];
     });
+  }
+
+  private list(key: string): string[] {
+    const data = this.read(key);
+    return data === undefined ? [] : (JSON.parse(data) as string[]);
   }
 
   private live(key: string): Entry | undefined {

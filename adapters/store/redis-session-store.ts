@@ -48,6 +48,13 @@ local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 if count > 0 then redis.call('DECR', KEYS[1]) end
 return count`;
 
+const REMEMBER = `
+redis.call('LREM', KEYS[1], 0, ARGV[1])
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
 const CLEAR_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -58,6 +65,7 @@ interface ScriptedRedis extends Redis {
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
+  svRemember(key: string, value: string, max: number, ttlMs: number): Promise<number>;
 }
 
 export interface RedisSessionStoreOptions {
@@ -82,6 +90,7 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
+    redis.defineCommand('svRemember', { numberOfKeys: 1, lua: REMEMBER });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -153,6 +162,14 @@ export class RedisSessionStore implements SessionStore {
     );
     if (deleted === 1) await this.waitForReplicas();
     return deleted === 1;
+  }
+
+  async remember(scope: string, name: string, value: string, max: number, ttlMs: number): Promise<void> {
+    await guarded('remember', () => this.redis.svRemember(storeKeys.scoped(scope, name), value, max, ttl(ttlMs)));
+  }
+
+  async recall(scope: string, name: string): Promise<string[]> {
+    return guarded('recall', () => this.redis.lrange(storeKeys.scoped(scope, name), 0, -1));
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {

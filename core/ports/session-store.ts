@@ -44,6 +44,11 @@ export interface SessionStore {
   /** Deletes the flag when it holds `expected` (or whatever it holds, without `expected`); true if deleted. */
   clearFlag(scope: string, name: string, expected?: string): Promise<boolean>;
 
+  /** Puts `value` first in a short list (dropping an older copy), keeps `max` entries, and renews its TTL. */
+  remember(scope: string, name: string, value: string, max: number, ttlMs: number): Promise<void>;
+  /** The list {@link remember} keeps, newest first. */
+  recall(scope: string, name: string): Promise<string[]>;
+
   /** `SET NX` with a TTL: true for the first caller only. For idempotency keys and single-use ids. */
   claim(key: string, ttlMs: number): Promise<boolean>;
 

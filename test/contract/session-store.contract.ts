@@ -209,6 +209,24 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
       });
     });
 
+    describe('short lists', () => {
+      it('keep the newest first, without duplicates, up to the maximum', async () => {
+        for (const id of ['s1', 's2', 's3', 's2', 's4']) await store.remember(scope, 'recent', id, 3, 60_000);
+        expect(await other.recall(scope, 'recent')).to.deep.equal(['s4', 's2', 's3']);
+        expect(await store.recall(scope, 'nothing')).to.deep.equal([]);
+      });
+
+      it('are forgotten after their TTL, renewed by each remember', async () => {
+        await store.remember(scope, 'recent', 's1', 5, 150);
+        await h.elapse(100);
+        await store.remember(scope, 'recent', 's2', 5, 150);
+        await h.elapse(100);
+        expect(await store.recall(scope, 'recent')).to.deep.equal(['s2', 's1']);
+        await h.elapse(100);
+        expect(await store.recall(scope, 'recent')).to.deep.equal([]);
+      });
+    });
+
     describe('claims', () => {
       it('are granted to the first caller only, across replicas, until they expire', async () => {
         const key = `event:${scope}`;

@@ -46,10 +46,11 @@ describe('RedisSessionStore', () => {
     await store.refund('a:x', 'c');
     await store.setFlag('a:x', 'f', 'v', 60_000);
     await store.claim('k', 60_000);
+    await store.remember('g:agent', 'recent', session.id, 5, 60_000);
 
     const inspector = redis().client();
     const keys = await inspector.keys('*');
-    expect(keys).to.have.length(5);
+    expect(keys).to.have.length(6);
     for (const key of keys) {
       expect(key).to.match(/^sv:\{[^}]+\}/u);
       expect(await inspector.pttl(key), key).to.be.within(1, 60_000);

@@ -414,6 +414,33 @@ describe('verification flow', () => {
     });
   });
 
+  it('lists an agent’s recent verifications, newest first, as they are now', async () => {
+    const first = await startFor(f);
+    const second = await startFor(f, 'jan@example.nl');
+    await f.verification.cancel(first.id, agent);
+    await f.verification.start({ agent: OTHER_AGENT, query: 'demo-sam' });
+    const recent = await f.verification.recent(AGENT);
+    expect(recent.map((s) => [s.id, s.state])).to.deep.equal([
+      [second.id, 'started'],
+      [first.id, 'cancelled'],
+    ]);
+    expect(await f.verification.recent({ ...AGENT, workspaceId: 'T_OTHER' })).to.deep.equal([]);
+    expect(await f.verification.recent(AGENT, 1)).to.have.length(1);
+  });
+
+  it('audits an unauthorized agent', async () => {
+    await f.verification.agentUnauthorized({ channel: 'slack', agentId: 'U_STRANGER', workspaceId: 'T_ELSE' });
+    expect(f.audit.events).to.deep.equal([
+      {
+        type: 'agent_unauthorized',
+        at: f.clock.now(),
+        outcome: 'failure',
+        channel: 'slack',
+        agent: { id: 'U_STRANGER', workspaceId: 'T_ELSE' },
+      },
+    ]);
+  });
+
   it('audits a redaction by kind only, tied to the session when there is one', async () => {
     const session = await startFor(f);
     await f.verification.secretRedacted({ channel: 'webchat', findings: [], sessionId: session.id });
