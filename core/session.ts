@@ -204,3 +204,10 @@ export function dueEvent(session: Session, now: number): SessionEvent | undefine
   if (session.state === 'verified' && session.grant && now >= session.grant.expiresAt) return { type: 'grant_expired' };
   return undefined;
 }
+
+/** When a time-based event next falls due, if ever: what a replica sets a timer for. */
+export function nextDeadline(session: Session): number | undefined {
+  if (OPEN.includes(session.state)) return Math.min(session.expiresAt, session.prompt?.expiresAt ?? session.expiresAt);
+  if (session.state === 'verified') return session.grant?.expiresAt;
+  return undefined;
+}

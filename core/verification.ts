@@ -33,6 +33,7 @@ import {
   dueEvent,
   FINAL_STATES,
   grantIsActive,
+  nextDeadline,
   type Session,
   type SessionEvent,
   transition,
@@ -487,7 +488,13 @@ export class Verification {
   }
 
   private async publish(session: Session): Promise<void> {
-    await this.deps.bus.publish({ sessionId: session.id, version: session.version, state: session.state });
+    const deadline = nextDeadline(session);
+    await this.deps.bus.publish({
+      sessionId: session.id,
+      version: session.version,
+      state: session.state,
+      ...(deadline === undefined ? {} : { deadline }),
+    });
   }
 
   private accountScope(session: Session): string {

@@ -58,9 +58,15 @@ function parseUpdate(message: string): SessionUpdate | undefined {
     if (
       typeof value.sessionId === 'string' &&
       Number.isInteger(value.version) &&
-      SESSION_STATES.includes(value.state as SessionState)
+      SESSION_STATES.includes(value.state as SessionState) &&
+      (value.deadline === undefined || Number.isFinite(value.deadline))
     ) {
-      return { sessionId: value.sessionId, version: value.version as number, state: value.state as SessionState };
+      return {
+        sessionId: value.sessionId,
+        version: value.version as number,
+        state: value.state as SessionState,
+        ...(value.deadline === undefined ? {} : { deadline: value.deadline }),
+      };
     }
   } catch {
     // Not ours, or corrupted: ignored, like any message on a channel we do not understand.

@@ -5,6 +5,8 @@ export interface SessionUpdate {
   sessionId: string;
   version: number;
   state: SessionState;
+  /** When the session next needs a time-based transition, so every replica can set a timer without a read. */
+  deadline?: number;
 }
 
 export type SessionUpdateHandler = (update: SessionUpdate) => void | Promise<void>;

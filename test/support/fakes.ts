@@ -5,6 +5,7 @@ import { BuiltinPins } from '../../adapters/pins/builtin-pins.ts';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
 import type {
+  Bus,
   DevicePromptRequest,
   DevicePrompts,
   Mail,
@@ -57,6 +58,7 @@ export const OTHER_AGENT: AgentRef = { ...AGENT, id: 'U_AGENT_2', displayName: '
 export interface FlowFixture {
   verification: Verification;
   store: SessionStore;
+  bus: Bus;
   clock: FakeClock;
   audit: MemoryAuditLog;
   mailer: RecordingMailer;
@@ -70,12 +72,12 @@ export interface FlowFixture {
 
 /** The verification flow on real adapters (memory store unless one is given), with recording doubles at the edges. */
 export async function flowFixture(
-  options: { store?: SessionStore; clock?: FakeClock; policies?: Partial<Policies> } = {},
+  options: { store?: SessionStore; clock?: FakeClock; policies?: Partial<Policies>; bus?: Bus } = {},
 ): Promise<FlowFixture> {
   const clock = options.clock ?? new FakeClock();
   const store = options.store ?? new MemorySessionStore(clock);
   const policies = resolvePolicies(options.policies);
-  const bus = new InProcessBus();
+  const bus = options.bus ?? new InProcessBus();
   const updates: SessionUpdate[] = [];
   await bus.subscribe((u) => {
     updates.push(u);
@@ -99,5 +101,5 @@ export async function flowFixture(
     hashAccount,
     onBackgroundError: (error, what) => backgroundErrors.push({ error, what }),
   });
-  return { verification, store, clock, audit, mailer, device, pins, updates, policies, backgroundErrors };
+  return { verification, store, bus, clock, audit, mailer, device, pins, updates, policies, backgroundErrors };
 }

@@ -459,8 +459,8 @@ describe('verification flow', () => {
     await f.verification.cancel(session.id, agent);
     await new Promise((r) => setImmediate(r));
     expect(f.updates).to.deep.equal([
-      { sessionId: session.id, version: 1, state: 'started' },
-      { sessionId: session.id, version: 2, state: 'awaiting_pin' },
+      { sessionId: session.id, version: 1, state: 'started', deadline: session.expiresAt },
+      { sessionId: session.id, version: 2, state: 'awaiting_pin', deadline: session.expiresAt },
       { sessionId: session.id, version: 3, state: 'cancelled' },
     ]);
   });

@@ -1,0 +1,91 @@
+import type { AgentChannel, Bus, Clock, CustomerChannel, SessionStore, SessionUpdate } from './ports/index.ts';
+import type { ChannelKind, Session } from './session.ts';
+import type { Verification } from './verification.ts';
+
+export interface UpdateDispatcherDeps {
+  bus: Bus;
+  store: SessionStore;
+  verification: Verification;
+  clock: Clock;
+  /** The agent's side of each platform; a session is rendered where its agent works. */
+  agentChannels: Partial<Record<ChannelKind, AgentChannel>>;
+  /** Every customer side; each renders only the sessions it has a conversation for. */
+  customerChannels: CustomerChannel[];
+  onError?(error: unknown, what: string): void;
+}
+
+// Long enough that a late duplicate of an update is still recognised; short enough to leave nothing behind.
+const RENDER_CLAIM_MS = 60 * 60_000;
+const MAX_RENDERS_PER_UPDATE = 3;
+// Fire a little after the deadline so the transition is certainly due when the timer runs.
+const DEADLINE_GRACE_MS = 250;
+
+/**
+ * Turns committed session changes into updated messages. Every replica hears every update and keeps a
+ * timer for the session's next deadline (an unanswered prompt must visibly expire even if nobody acts);
+ * exactly one replica claims each version and renders it, re-rendering if a newer version landed while it
+ * worked, so the message always ends on the latest state.
+ */
+export class UpdateDispatcher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(private readonly deps: UpdateDispatcherDeps) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.deps.bus.subscribe((update) => {
+      const work = this.handle(update).catch((error: unknown) => this.deps.onError?.(error, 'session update'));
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves when every update received so far has been handled; for tests and shutdown. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async handle(update: SessionUpdate): Promise<void> {
+    this.schedule(update);
+    if (!(await this.deps.store.claim(`render:${update.sessionId}:${update.version}`, RENDER_CLAIM_MS))) return;
+    let rendered = 0;
+    for (let round = 0; round < MAX_RENDERS_PER_UPDATE; round++) {
+      const session = await this.deps.store.get(update.sessionId);
+      if (!session || session.version <= rendered) return;
+      await this.render(session);
+      rendered = session.version;
+    }
+  }
+
+  private async render(session: Session): Promise<void> {
+    const targets = [this.deps.agentChannels[session.agent.channel], ...this.deps.customerChannels];
+    await Promise.all(
+      targets.map((channel) =>
+        channel?.render(session).catch((error: unknown) => this.deps.onError?.(error, 'render')),
+      ),
+    );
+  }
+
+  private schedule(update: SessionUpdate): void {
+    const existing = this.timers.get(update.sessionId);
+    if (existing) clearTimeout(existing);
+    this.timers.delete(update.sessionId);
+    if (update.deadline === undefined) return;
+    const delay = Math.max(0, update.deadline - this.deps.clock.now()) + DEADLINE_GRACE_MS;
+    const timer = setTimeout(() => {
+      this.timers.delete(update.sessionId);
+      // Every replica fires; compare-and-set lets one of them make the transition, which publishes anew.
+      this.deps.verification.settle(update.sessionId).catch((error: unknown) => this.deps.onError?.(error, 'deadline'));
+    }, delay);
+    timer.unref();
+    this.timers.set(update.sessionId, timer);
+  }
+}

@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { InProcessBus } from '../../../adapters/bus/in-process-bus.ts';
+import { MemorySessionStore } from '../../../adapters/store/memory-session-store.ts';
+import type { AgentChannel, CustomerChannel } from '../../../core/ports/index.ts';
+import type { Session } from '../../../core/session.ts';
+import { UpdateDispatcher } from '../../../core/update-dispatcher.ts';
+import { FakeClock } from '../../support/clock.ts';
+import { AGENT, type FlowFixture, flowFixture } from '../../support/fakes.ts';
+
+const agent = { kind: 'agent', id: AGENT.id } as const;
+
+class RecordingChannel implements AgentChannel, CustomerChannel {
+  readonly rendered: Array<[string, number, string]> = [];
+  failing = false;
+  async render(session: Session): Promise<void> {
+    if (this.failing) throw new Error('platform down');
+    this.rendered.push([session.id, session.version, session.state]);
+  }
+}
+
+describe('UpdateDispatcher', () => {
+  let f: FlowFixture;
+  let slack: RecordingChannel;
+  let customer: RecordingChannel;
+  let errors: string[];
+  let dispatchers: UpdateDispatcher[];
+
+  const dispatcher = (fixture: FlowFixture) => {
+    const d = new UpdateDispatcher({
+      bus: fixture.bus,
+      store: fixture.store,
+      verification: fixture.verification,
+      clock: fixture.clock,
+      agentChannels: { slack },
+      customerChannels: [customer],
+      onError: (_e, what) => errors.push(what),
+    });
+    dispatchers.push(d);
+    return d;
+  };
+  const settled = async () => {
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      await Promise.all(dispatchers.map((d) => d.idle()));
+    }
+  };
+
+  beforeEach(async () => {
+    f = await flowFixture();
+    slack = new RecordingChannel();
+    customer = new RecordingChannel();
+    errors = [];
+    dispatchers = [];
+  });
+  afterEach(async () => {
+    sinon.restore();
+    await Promise.all(dispatchers.map((d) => d.stop()));
+  });
+
+  it('renders every committed version where the agent works, and on the customer side', async () => {
+    await dispatcher(f).start();
+    const session = await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
+    await settled();
+    await f.verification.choosePin(session.id, agent);
+    await settled();
+    await f.verification.cancel(session.id, agent);
+    await settled();
+    const expected = [
+      [session.id, 1, 'started'],
+      [session.id, 2, 'awaiting_pin'],
+      [session.id, 3, 'cancelled'],
+    ];
+    expect(slack.rendered).to.deep.equal(expected);
+    expect(customer.rendered).to.deep.equal(expected);
+  });
+
+  it('renders each version once however many replicas hear it', async () => {
+    const clock = new FakeClock();
+    const store = new MemorySessionStore(clock);
+    const bus = new InProcessBus();
+    const a = await flowFixture({ store, bus, clock });
+    const b = await flowFixture({ store, bus, clock });
+    await dispatcher(a).start();
+    await dispatcher(b).start();
+    await dispatcher(b).start();
+    const session = await a.verification.start({ agent: AGENT, query: 'demo-jan' });
+    await settled();
+    const waiting = await a.verification.chooseDevice(session.id, agent);
+    await settled();
+    await b.verification.deviceResponse(waiting.prompt?.id ?? '', 'confirmed', waiting.prompt?.matchNumber);
+    await settled();
+    expect(slack.rendered.map(([, v, s]) => `${v}:${s}`)).to.deep.equal([
+      '1:started',
+      '2:awaiting_device',
+      '3:verified',
+    ]);
+  });
+
+  it('makes an unanswered prompt visibly expire, and a grant visibly end, when nobody acts', async () => {
+    const timers = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await dispatcher(f).start();
+    const session = await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
+    await f.verification.chooseDevice(session.id, agent);
+    await settled();
+    f.clock.advance(120_000);
+    await timers.tickAsync(120_500);
+    await settled();
+    expect(slack.rendered.at(-1)).to.deep.equal([session.id, 3, 'expired']);
+
+    const { pin } = await f.verification.issuePin('demo-jan');
+    const second = await f.verification.start({ agent: AGENT, query: 'demo-jan' });
+    await f.verification.choosePin(second.id, agent);
+    await f.verification.submitPin(second.id, pin, agent);
+    await settled();
+    f.clock.advance(15 * 60_000);
+    await timers.tickAsync(15 * 60_000 + 500);
+    await settled();
+    expect(slack.rendered.at(-1)).to.deep.equal([second.id, 4, 'closed']);
+  });
+
+  it('keeps rendering on other channels when one fails, and reports the failure', async () => {
+    await dispatcher(f).start();
+    slack.failing = true;
+    await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
+    await settled();
+    expect(customer.rendered).to.have.length(1);
+    expect(errors).to.deep.equal(['render']);
+  });
+
+  it('ignores sessions whose platform has no agent channel here', async () => {
+    await dispatcher(f).start();
+    await f.verification.start({ agent: { ...AGENT, channel: 'teams' }, query: 'alex@example.com' });
+    await settled();
+    expect(slack.rendered).to.deep.equal([]);
+    expect(customer.rendered).to.have.length(1);
+  });
+});
