@@ -29,6 +29,14 @@ export function renderBanner(config: Config, url: string): string {
         ? `POST ${url}/v1/accounts/:accountId/support-pins with "Authorization: Bearer ${DEMO_PORTAL_KEY}"`
         : `POST ${url}/v1/accounts/:accountId/support-pins (${config.portalApiKeys.length} key(s) from PORTAL_API_KEYS)`,
     ],
+    [
+      'Slack',
+      config.slack.appToken
+        ? 'on, over Socket Mode'
+        : config.slack.botToken
+          ? `on: point Slack at ${config.publicUrl}/slack/events`
+          : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN; README.md#slack)',
+    ],
     ['health', `${url}/healthz  ${url}/readyz  ${url}/metrics`],
     [
       'policies',

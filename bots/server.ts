@@ -20,11 +20,13 @@ import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
 import { systemClock } from '../core/ports/index.ts';
 import { keyedAccountHash } from '../core/signing.ts';
+import { UpdateDispatcher } from '../core/update-dispatcher.ts';
 import { Verification } from '../core/verification.ts';
 import { deviceResponsesRoute } from './api/device-responses.ts';
 import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import { jsonRoute } from './http/handler.ts';
+import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -48,6 +50,9 @@ export interface App {
   device?: SimulatedDevice;
   /** Present when `SMTP_URL` is unset. */
   outbox?: OutboxMailer;
+  /** Present when Slack is configured. */
+  slack?: SlackFrontDoor;
+  dispatcher: UpdateDispatcher;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
@@ -134,6 +139,42 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Long ids must reach the routes' own validation (a clear 400), not fall through the router as a 404.
+  const slack =
+    config.slack.botToken && config.slack.signingSecret
+      ? createSlackFrontDoor({
+          signingSecret: config.slack.signingSecret,
+          botToken: config.slack.botToken,
+          ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+          ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+          agents: config.agents.slack,
+          production: config.nodeEnv === 'production',
+          company: config.company,
+          pinMinutes: config.policies.pinValidMinutes,
+          verification,
+          store,
+          accounts,
+          clock,
+          logger,
+          onRefused: (reason) => metrics.slackRefused.inc({ reason }),
+        })
+      : undefined;
+  const dispatcher = new UpdateDispatcher({
+    bus,
+    store,
+    verification,
+    clock,
+    agentChannels: { ...(slack ? { slack: slack.agentChannel } : {}) },
+    customerChannels: [...(slack ? [slack.customerChannel] : [])],
+    onError: (error, what) => {
+      metrics.backgroundFailures.inc({ what });
+      logger.error(
+        { err: { name: (error as Error).name, code: (error as { code?: string }).code }, what },
+        `${what} failed`,
+      );
+    },
+  });
+  await dispatcher.start();
+
   const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false, maxParamLength: 512 });
   installBasics(server, logger, metrics);
   const startedAt = clock.now();
@@ -162,6 +203,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     '/v1/accounts/:accountId/support-pins',
     jsonRoute(logger, portalPinsRoute({ verification, audit, clock, portalApiKeys: config.portalApiKeys })),
   );
+  if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
@@ -181,6 +223,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     ...(device ? { device } : {}),
     ...(outbox ? { outbox } : {}),
+    ...(slack ? { slack } : {}),
+    dispatcher,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         // Restify re-emits the HTTP server's errors on itself; without this listener EADDRINUSE would crash.
@@ -193,6 +237,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const { port } = server.address() as AddressInfo;
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       device?.attach(local);
+      await slack?.start();
       return local;
     },
     async close() {
@@ -200,6 +245,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.close(() => resolve());
         server.server.closeIdleConnections();
       });
+      await slack?.stop();
+      await dispatcher.stop();
       await verification.idle();
       await bus.close();
       await store.close();

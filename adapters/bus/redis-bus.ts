@@ -4,6 +4,8 @@ import { SESSION_STATES, type SessionState } from '../../core/session.ts';
 import { guarded } from '../redis/connect.ts';
 import { storeKeys } from '../store/keys.ts';
 
+const SUBSCRIBE_WAIT_MS = 2000;
+
 /**
  * {@link Bus} on Redis pub/sub. Publishing uses the shared client; subscribing needs a connection of its
  * own, which is created on the first subscription. Messages are validated before any handler sees them.
@@ -27,7 +29,10 @@ export class RedisBus implements Bus {
       this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
       this.subscriber.on('error', () => {});
       this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
-      await guarded('subscribe', () => (this.subscriber as Redis).subscribe(storeKeys.busChannel));
+      // Completes whenever Redis is reachable (ioredis subscribes again after every reconnect); start-up
+      // waits for it briefly, never for an outage.
+      const subscribed = this.subscriber.subscribe(storeKeys.busChannel).catch(() => undefined);
+      await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_MS).unref())]);
     }
     this.handlers.add(handler);
     return async () => {

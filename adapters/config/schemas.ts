@@ -49,6 +49,7 @@ export const envSchema = {
     DEVICE_WEBHOOK_URL: ['DEVICE_WEBHOOK_SECRET'],
     MicrosoftAppId: ['MicrosoftAppType'],
     SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
+    SLACK_SIGNING_SECRET: ['SLACK_BOT_TOKEN'],
     SLACK_APP_TOKEN: ['SLACK_BOT_TOKEN'],
   },
   allOf: [

@@ -23,6 +23,12 @@ export class Metrics {
     help: 'Requests refused because the store could not answer (fail closed).',
     registers: [this.registry],
   });
+  readonly slackRefused = new Counter({
+    name: 'support_verify_slack_requests_refused_total',
+    help: 'Slack requests refused before any listener ran (bad or stale signature, too large, malformed).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly backgroundFailures = new Counter({
     name: 'support_verify_background_failures_total',
     help: 'Work after the answer that failed, such as outcome emails.',

@@ -116,6 +116,89 @@ export const MESSAGES = {
     nl: 'Zeg tegen de klant: “{script}”',
   },
 
+  'agent.title': { en: 'Verify {customer}', nl: 'Verifieer {customer}' },
+  'agent.started_dm': {
+    en: 'Verification of {customer} started. Your private card is in your messages with support-verify.',
+    nl: 'Verificatie van {customer} gestart. Je privékaart staat in je berichten met support-verify.',
+  },
+  'agent.usage': {
+    en: 'Usage: /verify followed by the customer’s email, phone number or account id.',
+    nl: 'Gebruik: /verify gevolgd door het e-mailadres, telefoonnummer of account-id van de klant.',
+  },
+  'agent.pin_busy': {
+    en: 'A PIN check for this verification is already running. Try again in a moment.',
+    nl: 'Er loopt al een pincodecontrole voor deze verificatie. Probeer het zo opnieuw.',
+  },
+  'agent.pin_invalid': {
+    en: 'A support PIN is exactly 4 digits.',
+    nl: 'Een support-pincode bestaat uit precies 4 cijfers.',
+  },
+  'agent.delivery_failed': {
+    en: 'The device prompt could not be delivered. Try again, or use the support PIN.',
+    nl: 'De apparaatmelding kon niet worden bezorgd. Probeer het opnieuw, of gebruik de support-pincode.',
+  },
+  'agent.not_your_verification': {
+    en: 'Only the agent who started this verification can act on it.',
+    nl: 'Alleen de medewerker die deze verificatie startte, kan hierop reageren.',
+  },
+  'agent.no_longer_pending': {
+    en: 'This step is no longer possible: the verification has moved on.',
+    nl: 'Deze stap kan niet meer: de verificatie is al verder.',
+  },
+  'agent.customer_in_channel': {
+    en: 'The customer sees the instructions in the conversation and can type the PIN there privately.',
+    nl: 'De klant ziet de instructies in het gesprek en kan de pincode daar privé invoeren.',
+  },
+  'agent.access_until': { en: 'Access until {until}', nl: 'Toegang tot {until}' },
+  'agent.number': { en: 'Number for the customer to pick', nl: 'Nummer dat de klant moet kiezen' },
+  'agent.expires': { en: 'Prompt expires {until}', nl: 'Melding verloopt {until}' },
+  'agent.home.title': { en: 'Your verifications', nl: 'Jouw verificaties' },
+  'agent.home.intro': {
+    en: 'Start one with /verify and the customer’s email, phone or account id, or with “Verify this customer” on their message.',
+    nl: 'Start er een met /verify en het e-mailadres, telefoonnummer of account-id van de klant, of met “Verifieer deze klant” op hun bericht.',
+  },
+  'agent.home.grants': { en: 'Active access', nl: 'Actieve toegang' },
+  'agent.home.no_grants': { en: 'No active access right now.', nl: 'Op dit moment geen actieve toegang.' },
+  'agent.home.recent': { en: 'Recent verifications', nl: 'Recente verificaties' },
+  'agent.home.none': { en: 'No verifications yet.', nl: 'Nog geen verificaties.' },
+
+  // Short labels: buttons, fields, modal titles
+  'label.device': { en: 'Prompt their device', nl: 'Melding naar apparaat' },
+  'label.pin': { en: 'Use support PIN', nl: 'Support-pincode gebruiken' },
+  'label.enter_pin': { en: 'Enter PIN', nl: 'Pincode invoeren' },
+  'label.cancel': { en: 'Cancel', nl: 'Annuleren' },
+  'label.revoke': { en: 'Revoke access', nl: 'Toegang intrekken' },
+  'label.revoke.title': { en: 'Revoke access?', nl: 'Toegang intrekken?' },
+  'label.revoke.text': {
+    en: 'You will no longer see this customer’s details.',
+    nl: 'Je ziet de gegevens van deze klant dan niet meer.',
+  },
+  'label.revoke.keep': { en: 'Keep access', nl: 'Toegang houden' },
+  'label.pin_modal.title': { en: 'Support PIN', nl: 'Support-pincode' },
+  'label.pin_modal.agent_field': { en: 'PIN the customer reads out', nl: 'Pincode die de klant voorleest' },
+  'label.pin_modal.customer_field': { en: 'Your 4-digit support PIN', nl: 'Je 4-cijferige support-pincode' },
+  'label.pin_modal.submit': { en: 'Check', nl: 'Controleren' },
+  'label.pin_modal.close': { en: 'Close', nl: 'Sluiten' },
+  'label.verify_modal.title': { en: 'Verify customer', nl: 'Klant verifiëren' },
+  'label.verify_modal.submit': { en: 'Start', nl: 'Starten' },
+  'label.verify_modal.field': { en: 'Email, phone or account id', nl: 'E-mail, telefoon of account-id' },
+  'label.tries_left': { en: 'Tries left: {tries}', nl: 'Pogingen over: {tries}' },
+  'label.customer.enter_pin': { en: 'Enter support PIN', nl: 'Support-pincode invoeren' },
+  'label.profile.email': { en: 'Email', nl: 'E-mail' },
+  'label.profile.plan': { en: 'Plan', nl: 'Abonnement' },
+  'label.profile.member_since': { en: 'Member since', nl: 'Klant sinds' },
+  'label.profile.devices': { en: 'Devices', nl: 'Apparaten' },
+  'label.profile.serial': { en: 'serial', nl: 'serienummer' },
+  'label.state.started': { en: 'Choosing method', nl: 'Methode kiezen' },
+  'label.state.awaiting_device': { en: 'Waiting for device', nl: 'Wacht op apparaat' },
+  'label.state.awaiting_pin': { en: 'Waiting for PIN', nl: 'Wacht op pincode' },
+  'label.state.verified': { en: 'Verified', nl: 'Geverifieerd' },
+  'label.state.denied': { en: 'Denied', nl: 'Geweigerd' },
+  'label.state.failed': { en: 'Failed', nl: 'Mislukt' },
+  'label.state.expired': { en: 'Expired', nl: 'Verlopen' },
+  'label.state.cancelled': { en: 'Cancelled', nl: 'Geannuleerd' },
+  'label.state.closed': { en: 'Access ended', nl: 'Toegang beëindigd' },
+
   // Customers, in chat or read out by the agent
   'customer.device.instructions': customer(
     '{agent} from {company} asked to check that this is your account. We sent a prompt to your {device}. Pick the number {number} there, then tap Confirm. If you did not ask for help, tap Don’t confirm.',
@@ -136,6 +219,14 @@ export const MESSAGES = {
   'customer.secret_warning': customer(
     'Please don’t share passwords, verification codes, recovery keys or security answers here — we hid what you sent, and it was not stored.',
     'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — we hebben verborgen wat je stuurde en het is niet bewaard.',
+  ),
+  'customer.secret_warning.delete': customer(
+    'Please don’t share passwords, verification codes, recovery keys or security answers here — please delete that message. We did not store it, and we never need it.',
+    'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — verwijder dat bericht alsjeblieft. We hebben het niet bewaard en hebben het nooit nodig.',
+  ),
+  'customer.pin.instructions_button': customer(
+    'To confirm it is you, open your account portal, choose “Generate support PIN”, then press “Enter support PIN” below and type the 4 digits — they stay private. The PIN works once and expires after {minutes} minutes.',
+    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent. Druk daarna hieronder op “Support-pincode invoeren” en typ de 4 cijfers — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
   ),
   'customer.verified': customer(
     'Thanks, you are verified. {agent} can see your devices’ serial numbers and a limited profile until {until}. They cannot change your account.',

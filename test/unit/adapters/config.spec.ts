@@ -107,6 +107,9 @@ describe('configuration', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).to.deep.equal([
       'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set',
     ]);
+    expect(problems({ SLACK_SIGNING_SECRET: 'a'.repeat(32) })).to.deep.equal([
+      'SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set',
+    ]);
     expect(problems({ MicrosoftAppType: 'SingleTenant' })).to.have.members([
       'MicrosoftAppId is required by the MicrosoftAppType you set',
       'MicrosoftAppPassword is required by the MicrosoftAppType you set',
@@ -148,7 +151,8 @@ describe('configuration', () => {
   });
 
   it('turns the playground off when a channel is configured, unless asked', () => {
-    expect(loadConfig({ SLACK_SIGNING_SECRET: 'a'.repeat(32) }).playground).to.equal(false);
-    expect(loadConfig({ SLACK_SIGNING_SECRET: 'a'.repeat(32), PLAYGROUND: 'on' }).playground).to.equal(true);
+    const slack = { SLACK_SIGNING_SECRET: 'a'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
+    expect(loadConfig(slack).playground).to.equal(false);
+    expect(loadConfig({ ...slack, PLAYGROUND: 'on' }).playground).to.equal(true);
   });
 });

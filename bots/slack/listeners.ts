@@ -1,0 +1,366 @@
+import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import {
+  AccountNotFoundError,
+  DeliveryFailedError,
+  ErrorCode,
+  IllegalTransitionError,
+  isCodedError,
+  NoTrustedDeviceError,
+  NotAuthorizedError,
+  RateLimitedError,
+  SessionConflictError,
+} from '../../core/errors.ts';
+import { scanInbound } from '../../core/guard/index.ts';
+import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
+import type { SessionStore } from '../../core/ports/index.ts';
+import type { AgentRef, Session } from '../../core/session.ts';
+import type { Actor, PinResult } from '../../core/verification.ts';
+import type { SlackAgentPolicy } from './agent-policy.ts';
+import { ACTIONS, PIN_INPUT, renderAgentCard, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
+import { agentCardFor, type SlackAgentChannel, type SlackChannelDeps } from './slack-channels.ts';
+import type { SlackDirectory } from './slack-directory.ts';
+import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, verifyQueryFrom } from './verify-modal.ts';
+
+export interface ListenerDeps extends SlackChannelDeps {
+  store: SessionStore;
+  directory: SlackDirectory;
+  policy: SlackAgentPolicy;
+  agentChannel: SlackAgentChannel;
+  logger: Logger;
+  /** How long a modal submission may take before it is answered "try again" (Slack allows 3 s). */
+  ackBudgetMs?: number;
+}
+
+// Slack retries an event it thinks was not received; each id is claimed before anything happens.
+const DUPLICATE_WINDOW_MS = 60 * 60_000;
+const t = (key: MessageKey, locale: Locale, params?: Record<string, string | number>) =>
+  renderMessage(key, locale, params);
+
+/** Registers every Slack listener on the Bolt app. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.use(async ({ body, next, ...rest }) => {
+    const id = deduplicationKey(body as Record<string, unknown>);
+    if (id && !(await deps.store.claim(`slack:${id}`, DUPLICATE_WINDOW_MS))) {
+      deps.logger.info({ id }, 'slack: duplicate delivery ignored');
+      const ack = (rest as { ack?: () => Promise<void> }).ack;
+      await ack?.();
+      return;
+    }
+    await next();
+  });
+
+  app.command('/verify', async ({ command, ack, respond }) => {
+    const query = command.text.trim();
+    const agent = await deps.directory.user(command.user_id, command.user_name);
+    if (!query) {
+      await ack({ response_type: 'ephemeral', text: t('agent.usage', agent.locale) });
+      return;
+    }
+    await ack();
+    await startVerification(deps, {
+      teamId: command.team_id,
+      userId: command.user_id,
+      fallbackName: command.user_name,
+      channelId: command.channel_id,
+      query,
+      respond,
+    });
+  });
+
+  app.shortcut(SHORTCUT, async ({ shortcut, ack, client }) => {
+    await ack();
+    if (shortcut.type !== 'message_action') return;
+    const agent = await deps.directory.user(shortcut.user.id, shortcut.user.name);
+    const author = shortcut.message.user;
+    const prefill =
+      verifyQueryFrom(shortcut.message.text ?? '') ?? (author ? (await deps.directory.user(author)).email : undefined);
+    await client.views.open({
+      trigger_id: shortcut.trigger_id,
+      view: renderVerifyModal(agent.locale, prefill, {
+        teamId: shortcut.team?.id ?? '',
+        channelId: shortcut.channel.id,
+        responseUrl: shortcut.response_url,
+      }),
+    });
+  });
+
+  app.view(VERIFY_MODAL, async ({ ack, view, body, respond }) => {
+    const query = view.state.values[VERIFY_QUERY.block]?.[VERIFY_QUERY.action]?.value?.trim() ?? '';
+    const agent = await deps.directory.user(body.user.id, body.user.name);
+    if (!query) {
+      await ack({ response_action: 'errors', errors: { [VERIFY_QUERY.block]: t('agent.usage', agent.locale) } });
+      return;
+    }
+    await ack();
+    const origin = JSON.parse(view.private_metadata || '{}') as {
+      teamId?: string;
+      channelId?: string;
+      responseUrl?: string;
+    };
+    await startVerification(deps, {
+      teamId: origin.teamId || body.team?.id || '',
+      userId: body.user.id,
+      fallbackName: body.user.name,
+      channelId: origin.channelId ?? '',
+      query,
+      respond: origin.responseUrl ? respondVia(origin.responseUrl) : respond,
+    });
+  });
+
+  const onCard = (action: string, run: (sessionId: string, actor: Actor) => Promise<unknown>) =>
+    app.action<BlockAction<ButtonAction>>(action, async ({ ack, action: button, body, respond }) => {
+      await ack();
+      const agent = await deps.directory.user(body.user.id, body.user.name);
+      try {
+        await run(button.value ?? '', { kind: 'agent', id: body.user.id });
+      } catch (error) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
+      }
+    });
+  onCard(ACTIONS.chooseDevice, (id, actor) => deps.verification.chooseDevice(id, actor));
+  onCard(ACTIONS.choosePin, (id, actor) => deps.verification.choosePin(id, actor));
+  onCard(ACTIONS.cancel, (id, actor) => deps.verification.cancel(id, actor));
+  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, action, body, respond, client }) => {
+    await ack();
+    const agent = await deps.directory.user(body.user.id, body.user.name);
+    try {
+      await deps.verification.revoke(action.value ?? '', { kind: 'agent', id: body.user.id });
+    } catch (error) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
+    }
+    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id, agent.locale);
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.enterPin, async ({ ack, action, body, client, respond }) => {
+    await ack();
+    const agent = await deps.directory.user(body.user.id, body.user.name);
+    try {
+      const session = await deps.verification.get(action.value ?? '');
+      if (session.agent.id !== body.user.id) throw new NotAuthorizedError('not the verifying agent');
+      if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderPinModal('agent', session.id, agent.locale, session.pinTriesLeft),
+      });
+    } catch (error) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.customerEnterPin, async ({ ack, action, body, client, respond }) => {
+    await ack();
+    try {
+      const session = await deps.verification.get(action.value ?? '');
+      if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderPinModal('customer', session.id, session.customerLocale, session.pinTriesLeft),
+      });
+    } catch (error) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, 'en') });
+    }
+  });
+
+  for (const who of ['agent', 'customer'] as const) {
+    app.view(who === 'agent' ? VIEWS.agentPin : VIEWS.customerPin, async ({ ack, view, body }) => {
+      const sessionId = view.private_metadata;
+      const pin = (view.state.values[PIN_INPUT.block]?.[PIN_INPUT.action]?.value ?? '').trim();
+      const locale = who === 'agent' ? (await deps.directory.user(body.user.id, body.user.name)).locale : undefined;
+      const fieldError = (text: string) => ack({ response_action: 'errors', errors: { [PIN_INPUT.block]: text } });
+      if (!/^\d{4}$/u.test(pin)) {
+        await fieldError(t('agent.pin_invalid', locale ?? 'en'));
+        return;
+      }
+      const actor: Actor = who === 'agent' ? { kind: 'agent', id: body.user.id } : { kind: 'customer' };
+      const outcome = await withinBudget(deps.verification.submitPin(sessionId, pin, actor), deps.ackBudgetMs ?? 2500);
+      if (outcome.kind === 'late') {
+        outcome.settled.catch((error: unknown) =>
+          deps.logger.warn({ err: { name: (error as Error).name } }, 'late PIN check failed'),
+        );
+        await fieldError(t('agent.store_unavailable', locale ?? 'en'));
+        return;
+      }
+      if (outcome.kind === 'error') {
+        await fieldError(explain(outcome.error, locale ?? 'en'));
+        return;
+      }
+      const { result, session } = outcome.value;
+      const message = pinFeedback(result, session, who, locale);
+      await (message ? fieldError(message) : ack());
+    });
+  }
+
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const agent = await deps.directory.user(event.user);
+    await publishHome(deps, client, event.user, body.team_id, agent.locale);
+  });
+
+  app.message(async ({ message, body, client }) => {
+    if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message) || !message.text)
+      return;
+    if ('bot_id' in message && message.bot_id) return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const sessionId = await deps.refs.sessionIn({ teamId, channel: message.channel });
+    const session = sessionId ? await deps.verification.get(sessionId).catch(() => undefined) : undefined;
+    const expectingPin = session?.state === 'awaiting_pin' && session.agent.id !== message.user;
+    const scan = scanInbound(message.text, { expectingPin });
+    const locale = session?.customerLocale ?? 'en';
+    if (scan.findings.length > 0) {
+      await deps.verification.secretRedacted({
+        channel: 'slack',
+        findings: scan.findings,
+        ...(session ? { sessionId: session.id } : {}),
+      });
+      await client.chat.postEphemeral({
+        channel: message.channel,
+        user: message.user,
+        text: t('customer.secret_warning.delete', locale),
+      });
+    }
+    if (session && scan.pin) {
+      const { result, session: after } = await deps.verification.submitPin(session.id, scan.pin, { kind: 'customer' });
+      const feedback = pinFeedback(result, after, 'customer', undefined);
+      if (feedback) await client.chat.postEphemeral({ channel: message.channel, user: message.user, text: feedback });
+    }
+  });
+}
+
+interface StartInput {
+  teamId: string;
+  userId: string;
+  fallbackName: string;
+  channelId: string;
+  query: string;
+  respond: RespondFn;
+}
+
+/** Checks the agent, starts the verification, posts the agent's private card, and links the conversation. */
+async function startVerification(deps: ListenerDeps, input: StartInput): Promise<void> {
+  const profile = await deps.directory.user(input.userId, input.fallbackName);
+  const say = (text: string) => input.respond({ response_type: 'ephemeral', text });
+  if (!(await deps.policy.allows(input.teamId, input.userId))) {
+    await deps.verification.agentUnauthorized({ channel: 'slack', agentId: input.userId, workspaceId: input.teamId });
+    await say(t('agent.not_authorized', profile.locale));
+    return;
+  }
+  const agent: AgentRef = {
+    id: input.userId,
+    displayName: profile.name,
+    channel: 'slack',
+    workspaceId: input.teamId,
+    locale: profile.locale,
+  };
+  let session: Session;
+  try {
+    session = await deps.verification.start({ agent, query: input.query });
+  } catch (error) {
+    await say(explain(error, profile.locale));
+    return;
+  }
+  const view = await agentCardFor(deps, session, profile.locale);
+  const card = renderAgentCard(view);
+  const posted = await deps.client.chat.postMessage({ channel: input.userId, ...card });
+  if (posted.channel && posted.ts)
+    await deps.refs.setAgentMessage(session.id, { channel: posted.channel, ts: posted.ts });
+  if (input.channelId && (await deps.directory.isSharedChannel(input.channelId))) {
+    await deps.refs.setCustomerConversation(session.id, { teamId: input.teamId, channel: input.channelId });
+  }
+  await say(t('agent.started_dm', profile.locale, { customer: view.account?.displayName ?? input.query }));
+  // A device or agent may have moved the session on while the card was being posted.
+  const latest = await deps.verification.get(session.id);
+  if (latest.version !== session.version) await deps.agentChannel.render(latest);
+}
+
+async function publishHome(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  userId: string,
+  teamId: string | undefined,
+  locale: Locale,
+): Promise<void> {
+  const sessions = await deps.verification.recent(
+    { id: userId, channel: 'slack', ...(teamId ? { workspaceId: teamId } : {}) },
+    20,
+  );
+  const entries = await Promise.all(
+    sessions.map(async (session) => ({
+      session,
+      customer: (await deps.accounts.summary(session.accountId))?.displayName ?? session.accountId,
+    })),
+  );
+  await client.views.publish({ user_id: userId, view: renderHome(entries, locale, deps.clock.now()) });
+}
+
+/** What to tell whoever submitted a PIN, or undefined to just close the modal (the card shows the rest). */
+function pinFeedback(
+  result: PinResult,
+  session: Session,
+  who: 'agent' | 'customer',
+  agentLocale: Locale | undefined,
+): string | undefined {
+  const locale = who === 'agent' ? (agentLocale ?? 'en') : session.customerLocale;
+  if (result === 'busy') return t('agent.pin_busy', locale);
+  if (result !== 'rejected' || session.state !== 'awaiting_pin') return undefined;
+  const tries = session.pinTriesLeft ?? 0;
+  return who === 'agent'
+    ? t('agent.pin_rejected', locale, { tries })
+    : t('customer.pin.not_accepted', locale, { tries });
+}
+
+/** The agent-facing sentence for anything a verification step refused. */
+export function explain(error: unknown, locale: Locale): string {
+  if (error instanceof AccountNotFoundError) return t('agent.unknown_customer', locale);
+  if (error instanceof NotAuthorizedError) return t('agent.not_your_verification', locale);
+  if (error instanceof NoTrustedDeviceError) return t('agent.method.unavailable_device', locale);
+  if (error instanceof DeliveryFailedError) return t('agent.delivery_failed', locale);
+  if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
+    return t('agent.no_longer_pending', locale);
+  if (error instanceof RateLimitedError) {
+    const minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
+    if (error.reason === 'prompt-pending') return t('agent.prompt_refused.pending', locale);
+    if (error.reason === 'prompt-cooldown') return t('agent.prompt_refused.cooldown', locale, { minutes });
+    return t('agent.prompt_refused.limit', locale, { minutes });
+  }
+  if (isCodedError(error) && error.code === ErrorCode.SessionNotFound) return t('agent.no_longer_pending', locale);
+  // The store being unreachable, or anything unforeseen: nothing was verified or granted, and retrying is safe.
+  return t('agent.store_unavailable', locale);
+}
+
+/** The id Slack keeps when it delivers the same thing again: an event's id, or an interaction's trigger. */
+function deduplicationKey(body: Record<string, unknown>): string | undefined {
+  if (typeof body.event_id === 'string') return `event:${body.event_id}`;
+  if (typeof body.trigger_id === 'string') return `trigger:${body.trigger_id}`;
+  return undefined;
+}
+
+type Outcome<T> =
+  | { kind: 'value'; value: T }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'late'; settled: Promise<T> };
+
+/** Races work against Slack's 3-second answer window, so a stalled store never leaves a modal hanging. */
+async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<Outcome<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Outcome<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'late', settled: work }), budgetMs);
+  });
+  const done = work.then(
+    (value): Outcome<T> => ({ kind: 'value', value }),
+    (error: unknown): Outcome<T> => ({ kind: 'error', error }),
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A respond function for a response URL kept from an earlier interaction (a shortcut's, for its modal). */
+function respondVia(url: string): RespondFn {
+  return async (message) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  };
+}

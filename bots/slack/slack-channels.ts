@@ -1,0 +1,83 @@
+import type { webApi } from '@slack/bolt';
+import { NotAuthorizedError } from '../../core/errors.ts';
+import type { Locale } from '../../core/messages/catalog.ts';
+import type { Accounts, AgentChannel, Clock, CustomerChannel, LimitedProfile } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import type { Verification } from '../../core/verification.ts';
+import { type AgentCard, renderAgentCard, renderCustomerMessage } from './blocks.ts';
+import type { SlackMessageRefs } from './message-refs.ts';
+
+export interface SlackChannelDeps {
+  client: webApi.WebClient;
+  refs: SlackMessageRefs;
+  verification: Verification;
+  accounts: Accounts;
+  clock: Clock;
+  company: string;
+  pinMinutes: number;
+}
+
+/** The agent's card for a session, with the profile only while the agent's grant lasts. */
+export async function agentCardFor(deps: SlackChannelDeps, session: Session, locale: Locale): Promise<AgentCard> {
+  const [account, customerConversation] = await Promise.all([
+    deps.accounts.summary(session.accountId),
+    deps.refs.customerConversation(session.id),
+  ]);
+  let profile: LimitedProfile | undefined;
+  if (session.state === 'verified') {
+    profile = await deps.verification.profile(session.id, session.agent.id).catch((error: unknown) => {
+      if (error instanceof NotAuthorizedError) return undefined;
+      throw error;
+    });
+  }
+  return {
+    session,
+    account,
+    ...(profile ? { profile } : {}),
+    customerInChannel: customerConversation !== undefined,
+    locale,
+    company: deps.company,
+    pinMinutes: deps.pinMinutes,
+    now: deps.clock.now(),
+  };
+}
+
+/** Updates the agent's card in place (`chat.update`) on every change, from whichever replica renders it. */
+export class SlackAgentChannel implements AgentChannel {
+  constructor(private readonly deps: SlackChannelDeps) {}
+
+  async render(session: Session): Promise<void> {
+    if (session.agent.channel !== 'slack') return;
+    const ref = await this.deps.refs.agentMessage(session.id);
+    if (!ref) return;
+    const { text, blocks } = renderAgentCard(await agentCardFor(this.deps, session, session.agent.locale));
+    await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+  }
+}
+
+/** Tells the customer in a Slack Connect conversation what to do, and how it ended. */
+export class SlackCustomerChannel implements CustomerChannel {
+  constructor(private readonly deps: SlackChannelDeps) {}
+
+  async render(session: Session): Promise<void> {
+    const conversation = await this.deps.refs.customerConversation(session.id);
+    if (!conversation) return;
+    const account = await this.deps.accounts.summary(session.accountId);
+    const message = renderCustomerMessage(session, account, {
+      locale: session.customerLocale,
+      company: this.deps.company,
+      pinMinutes: this.deps.pinMinutes,
+      now: this.deps.clock.now(),
+    });
+    if (!message) return;
+    const existing = await this.deps.refs.customerMessage(session.id);
+    if (existing) {
+      await this.deps.client.chat.update({ channel: existing.channel, ts: existing.ts, ...message });
+      return;
+    }
+    if (!(await this.deps.refs.claimCustomerPost(session.id))) return;
+    const posted = await this.deps.client.chat.postMessage({ channel: conversation.channel, ...message });
+    if (posted.channel && posted.ts)
+      await this.deps.refs.setCustomerMessage(session.id, { channel: posted.channel, ts: posted.ts });
+  }
+}

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { assertValidBlocks } from '../../support/block-kit.ts';
+import { useRedisServer } from '../../support/redis-fixture.ts';
+import { AGENT_USER, INTERNAL_CHANNEL, SHARED_CHANNEL, shownText, slashCommand, TEAM } from '../../support/slack.ts';
+import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
+
+describe('Slack: /verify', () => {
+  const redis = useRedisServer();
+  let h: SlackHarness;
+  beforeEach(async () => {
+    await redis().flush();
+    h = await startSlackApp({ redisUrl: redis().url });
+  });
+  afterEach(async () => h.close());
+
+  it('acks at once, then posts the agent a private card and says where it is', async () => {
+    const answer = await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl('cmd')));
+    expect(answer.status).to.equal(200);
+    expect(answer.text).to.equal('');
+
+    const [card] = await h.slack.waitFor('chat.postMessage');
+    expect(card?.args.channel, 'the agent’s DM with the app, never the channel').to.equal(AGENT_USER);
+    assertValidBlocks(card?.args.blocks);
+    const shown = shownText(card as NonNullable<typeof card>);
+    expect(shown).to.contain('Verify Alex Morgan').and.contain('Prompt their device').and.contain('Use support PIN');
+    expect(shown, 'no serial before verification').to.not.match(/DMPXK1ALEX01|C02ZK2ALEX02/u);
+
+    const [reply] = await h.slack.waitFor('response_url');
+    expect(reply?.args).to.deep.include({ response_type: 'ephemeral' });
+    expect(String(reply?.args.text)).to.contain('Verification of Alex Morgan started');
+
+    const sessions = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM });
+    expect(sessions).to.have.length(1);
+    expect(sessions[0]?.agent).to.deep.include({ displayName: 'Robin Agent', locale: 'en' });
+  });
+
+  it('answers an unknown customer clearly and starts nothing', async () => {
+    await h.send(slashCommand('nobody@example.com', {}, h.slack.responseUrl()));
+    const [reply] = await h.slack.waitFor('response_url');
+    expect(String(reply?.args.text)).to.contain('No customer matches');
+    expect(h.slack.calls('chat.postMessage')).to.deep.equal([]);
+  });
+
+  it('explains the usage when no customer is given', async () => {
+    const answer = await h.send(slashCommand('   '));
+    expect(answer.status).to.equal(200);
+    expect(answer.json).to.deep.include({ response_type: 'ephemeral' });
+    expect(String(answer.json.text)).to.contain('Usage: /verify');
+  });
+
+  it('never starts a second verification for a retried command', async () => {
+    const body = slashCommand('alex@example.com', {}, h.slack.responseUrl());
+    await h.send(body);
+    await h.slack.waitFor('chat.postMessage');
+    const retry = await h.send(body, { retryNum: 1 });
+    expect(retry.status).to.equal(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.calls('chat.postMessage')).to.have.length(1);
+    expect(await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM })).to.have.length(
+      1,
+    );
+  });
+
+  it('links a Slack Connect channel so the customer is told there, and not an internal one', async () => {
+    await h.send(slashCommand('alex@example.com', { channel_id: SHARED_CHANNEL }, h.slack.responseUrl()));
+    await h.slack.waitFor('chat.postMessage');
+    await h.send(slashCommand('jan@example.nl', { channel_id: INTERNAL_CHANNEL }, h.slack.responseUrl()));
+    await h.slack.waitFor('chat.postMessage', 2);
+    const [jan, alex] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM });
+    const conversations = await Promise.all(
+      [alex, jan].map((s) => h.t.app.store.getFlag(`s:${s?.id}`, 'slack-customer-conversation')),
+    );
+    expect(conversations[0]).to.contain(SHARED_CHANNEL);
+    expect(conversations[1]).to.equal(undefined);
+  });
+});

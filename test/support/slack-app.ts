@@ -1,0 +1,49 @@
+import type { Config } from '../../adapters/config/config.ts';
+import type { Clock } from '../../core/ports/index.ts';
+import { startTestApp, type TestApp } from './app.ts';
+import { type HttpAnswer, request } from './http.ts';
+import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackApiDouble, slackHeaders } from './slack.ts';
+
+export interface SlackHarness {
+  t: TestApp;
+  slack: SlackApiDouble;
+  /** Sends a body to `POST /slack/events`, signed as Slack signs it unless `headers` replace that. */
+  send(
+    body: string,
+    options?: { json?: boolean; headers?: Record<string, string>; retryNum?: number; timestampSeconds?: number },
+  ): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+/** The real server with Slack configured against a recording Web API double. */
+export async function startSlackApp(
+  options: { redisUrl?: string; env?: Record<string, string>; clock?: Clock; mutate?: (config: Config) => void } = {},
+): Promise<SlackHarness> {
+  const slack = new SlackApiDouble();
+  const apiUrl = await slack.start();
+  const t = await startTestApp({
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mutate ? { mutate: options.mutate } : {}),
+    env: { SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL: apiUrl, ...options.env },
+  });
+  return {
+    t,
+    slack,
+    send: (body, sendOptions = {}) =>
+      request(`${t.url}/slack/events`, {
+        method: 'POST',
+        headers:
+          sendOptions.headers ??
+          slackHeaders(body, sendOptions.json ? 'application/json' : 'application/x-www-form-urlencoded', {
+            ...(sendOptions.retryNum ? { retryNum: sendOptions.retryNum } : {}),
+            ...(sendOptions.timestampSeconds ? { timestampSeconds: sendOptions.timestampSeconds } : {}),
+          }),
+        body,
+      }),
+    async close() {
+      await t.close();
+      await slack.stop();
+    },
+  };
+}
