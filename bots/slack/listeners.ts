@@ -41,9 +41,22 @@ const t = (key: MessageKey, locale: Locale, params?: Record<string, string | num
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(async ({ body, next, ...rest }) => {
     const id = deduplicationKey(body as Record<string, unknown>);
-    if (id && !(await deps.store.claim(`slack:${id}`, DUPLICATE_WINDOW_MS))) {
+    const ack = (rest as { ack?: (response?: unknown) => Promise<void> }).ack;
+    let first = true;
+    try {
+      first = id === undefined || (await deps.store.claim(`slack:${id}`, DUPLICATE_WINDOW_MS));
+    } catch {
+      // Without the store nothing can be verified; answer now, inside Slack's 3 seconds, and say so.
+      const user =
+        (body as { user_id?: string; user?: { id?: string } }).user_id ?? (body as { user?: { id?: string } }).user?.id;
+      await ack?.({
+        response_type: 'ephemeral',
+        text: t('agent.store_unavailable', deps.directory.cachedLocale(user ?? '')),
+      });
+      return;
+    }
+    if (!first) {
       deps.logger.info({ id }, 'slack: duplicate delivery ignored');
-      const ack = (rest as { ack?: () => Promise<void> }).ack;
       await ack?.();
       return;
     }
@@ -52,9 +65,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.command('/verify', async ({ command, ack, respond }) => {
     const query = command.text.trim();
-    const agent = await deps.directory.user(command.user_id, command.user_name);
     if (!query) {
-      await ack({ response_type: 'ephemeral', text: t('agent.usage', agent.locale) });
+      await ack({ response_type: 'ephemeral', text: t('agent.usage', deps.directory.cachedLocale(command.user_id)) });
       return;
     }
     await ack();
@@ -87,9 +99,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.view(VERIFY_MODAL, async ({ ack, view, body, respond }) => {
     const query = view.state.values[VERIFY_QUERY.block]?.[VERIFY_QUERY.action]?.value?.trim() ?? '';
-    const agent = await deps.directory.user(body.user.id, body.user.name);
     if (!query) {
-      await ack({ response_action: 'errors', errors: { [VERIFY_QUERY.block]: t('agent.usage', agent.locale) } });
+      const locale = deps.directory.cachedLocale(body.user.id);
+      await ack({ response_action: 'errors', errors: { [VERIFY_QUERY.block]: t('agent.usage', locale) } });
       return;
     }
     await ack();
@@ -166,7 +178,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     app.view(who === 'agent' ? VIEWS.agentPin : VIEWS.customerPin, async ({ ack, view, body }) => {
       const sessionId = view.private_metadata;
       const pin = (view.state.values[PIN_INPUT.block]?.[PIN_INPUT.action]?.value ?? '').trim();
-      const locale = who === 'agent' ? (await deps.directory.user(body.user.id, body.user.name)).locale : undefined;
+      const locale = who === 'agent' ? deps.directory.cachedLocale(body.user.id) : undefined;
       const fieldError = (text: string) => ack({ response_action: 'errors', errors: { [PIN_INPUT.block]: text } });
       if (!/^\d{4}$/u.test(pin)) {
         await fieldError(t('agent.pin_invalid', locale ?? 'en'));

@@ -41,6 +41,11 @@ export class SlackDirectory {
     return value;
   }
 
+  /** The user's language if already known, without asking Slack: for answers that must go out at once. */
+  cachedLocale(userId: string): Locale {
+    return this.users.get(userId)?.value.locale ?? 'en';
+  }
+
   /** Whether the channel is shared with another organisation (Slack Connect), i.e. the customer may be in it. */
   async isSharedChannel(channelId: string): Promise<boolean> {
     if (!/^[CG]/u.test(channelId)) return false;
