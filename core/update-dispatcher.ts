@@ -1,4 +1,5 @@
 import type { AgentChannel, Bus, Clock, CustomerChannel, SessionStore, SessionUpdate } from './ports/index.ts';
+import { RenderTurns } from './render-turns.ts';
 import type { ChannelKind, Session } from './session.ts';
 import type { Verification } from './verification.ts';
 
@@ -11,33 +12,44 @@ export interface UpdateDispatcherDeps {
   agentChannels: Partial<Record<ChannelKind, AgentChannel>>;
   /** Every customer side; each renders only the sessions it has a conversation for. */
   customerChannels: CustomerChannel[];
+  /** Shared with anything else that renders a session's messages, so renders never overlap. */
+  turns?: RenderTurns;
   onError?(error: unknown, what: string): void;
 }
 
-// Long enough that a late duplicate of an update is still recognised; short enough to leave nothing behind.
-const RENDER_CLAIM_MS = 60 * 60_000;
-const MAX_RENDERS_PER_UPDATE = 3;
 // Fire a little after the deadline so the transition is certainly due when the timer runs.
 const DEADLINE_GRACE_MS = 250;
 
 /**
  * Turns committed session changes into updated messages. Every replica hears every update and keeps a
  * timer for the session's next deadline (an unanswered prompt must visibly expire even if nobody acts);
- * exactly one replica claims each version and renders it, re-rendering if a newer version landed while it
- * worked, so the message always ends on the latest state.
+ * one replica at a time renders the latest version ({@link RenderTurns}), so each state is shown once and
+ * the messages always end on the latest state.
  */
 export class UpdateDispatcher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly turns: RenderTurns;
+  // Updates of one session are handled in order here, so this replica never competes with itself for a turn.
+  private readonly queues = new Map<string, Promise<void>>();
 
-  constructor(private readonly deps: UpdateDispatcherDeps) {}
+  constructor(private readonly deps: UpdateDispatcherDeps) {
+    this.turns = deps.turns ?? new RenderTurns(deps.store, { clock: deps.clock });
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribe((update) => {
-      const work = this.handle(update).catch((error: unknown) => this.deps.onError?.(error, 'session update'));
+      const previous = this.queues.get(update.sessionId) ?? Promise.resolve();
+      const work = previous
+        .then(() => this.handle(update))
+        .catch((error: unknown) => this.deps.onError?.(error, 'session update'));
+      this.queues.set(update.sessionId, work);
       this.inFlight.add(work);
-      void work.finally(() => this.inFlight.delete(work));
+      void work.finally(() => {
+        this.inFlight.delete(work);
+        if (this.queues.get(update.sessionId) === work) this.queues.delete(update.sessionId);
+      });
     });
   }
 
@@ -55,14 +67,8 @@ export class UpdateDispatcher {
 
   private async handle(update: SessionUpdate): Promise<void> {
     this.schedule(update);
-    if (!(await this.deps.store.claim(`render:${update.sessionId}:${update.version}`, RENDER_CLAIM_MS))) return;
-    let rendered = 0;
-    for (let round = 0; round < MAX_RENDERS_PER_UPDATE; round++) {
-      const session = await this.deps.store.get(update.sessionId);
-      if (!session || session.version <= rendered) return;
-      await this.render(session);
-      rendered = session.version;
-    }
+    const shown = await this.turns.show(update.sessionId, update.version, (session) => this.render(session));
+    if (!shown) this.deps.onError?.(new Error('another replica held the render turn too long'), 'render');
   }
 
   private async render(session: Session): Promise<void> {

@@ -17,8 +17,8 @@ import type { SessionStore } from '../../core/ports/index.ts';
 import type { AgentRef, Session } from '../../core/session.ts';
 import type { Actor, PinResult } from '../../core/verification.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
-import { ACTIONS, PIN_INPUT, renderAgentCard, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
-import { agentCardFor, type SlackAgentChannel, type SlackChannelDeps } from './slack-channels.ts';
+import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
+import type { SlackChannelDeps } from './slack-channels.ts';
 import type { SlackDirectory } from './slack-directory.ts';
 import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, verifyQueryFrom } from './verify-modal.ts';
 
@@ -26,7 +26,6 @@ export interface ListenerDeps extends SlackChannelDeps {
   store: SessionStore;
   directory: SlackDirectory;
   policy: SlackAgentPolicy;
-  agentChannel: SlackAgentChannel;
   logger: Logger;
   /** How long a modal submission may take before it is answered "try again" (Slack allows 3 s). */
   ackBudgetMs?: number;
@@ -248,7 +247,7 @@ interface StartInput {
   respond: RespondFn;
 }
 
-/** Checks the agent, starts the verification, posts the agent's private card, and links the conversation. */
+/** Checks the agent, starts the verification, and links the customer's conversation to it. */
 async function startVerification(deps: ListenerDeps, input: StartInput): Promise<void> {
   const profile = await deps.directory.user(input.userId, input.fallbackName);
   const say = (text: string) => input.respond({ response_type: 'ephemeral', text });
@@ -271,18 +270,13 @@ async function startVerification(deps: ListenerDeps, input: StartInput): Promise
     await say(explain(error, profile.locale));
     return;
   }
-  const view = await agentCardFor(deps, session, profile.locale);
-  const card = renderAgentCard(view);
-  const posted = await deps.client.chat.postMessage({ channel: input.userId, ...card });
-  if (posted.channel && posted.ts)
-    await deps.refs.setAgentMessage(session.id, { channel: posted.channel, ts: posted.ts });
+  // The card itself is posted by whichever replica renders the new session (see SlackAgentChannel), so a
+  // slow post can never land after, and overwrite, an update that raced it.
   if (input.channelId && (await deps.directory.isSharedChannel(input.channelId))) {
     await deps.refs.setCustomerConversation(session.id, { teamId: input.teamId, channel: input.channelId });
   }
-  await say(t('agent.started_dm', profile.locale, { customer: view.account?.displayName ?? input.query }));
-  // A device or agent may have moved the session on while the card was being posted.
-  const latest = await deps.verification.get(session.id);
-  if (latest.version !== session.version) await deps.agentChannel.render(latest);
+  const account = await deps.accounts.summary(session.accountId);
+  await say(t('agent.started_dm', profile.locale, { customer: account?.displayName ?? input.query }));
 }
 
 async function publishHome(

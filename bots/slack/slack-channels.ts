@@ -42,16 +42,24 @@ export async function agentCardFor(deps: SlackChannelDeps, session: Session, loc
   };
 }
 
-/** Updates the agent's card in place (`chat.update`) on every change, from whichever replica renders it. */
+/**
+ * The agent's private card in their DM with the app: posted on the first render, then updated in place
+ * (`chat.update`) on every change. Called only within a session's render turn, so it is posted once.
+ */
 export class SlackAgentChannel implements AgentChannel {
   constructor(private readonly deps: SlackChannelDeps) {}
 
   async render(session: Session): Promise<void> {
     if (session.agent.channel !== 'slack') return;
-    const ref = await this.deps.refs.agentMessage(session.id);
-    if (!ref) return;
     const { text, blocks } = renderAgentCard(await agentCardFor(this.deps, session, session.agent.locale));
-    await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+    const ref = await this.deps.refs.agentMessage(session.id);
+    if (ref) {
+      await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
+      return;
+    }
+    const posted = await this.deps.client.chat.postMessage({ channel: session.agent.id, text, blocks });
+    if (posted.channel && posted.ts)
+      await this.deps.refs.setAgentMessage(session.id, { channel: posted.channel, ts: posted.ts });
   }
 }
 

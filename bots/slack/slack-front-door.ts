@@ -97,7 +97,6 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
     store: options.store,
     directory,
     policy,
-    agentChannel,
     logger: options.logger,
   });
 

@@ -313,6 +313,14 @@ function parseCall(request: RecordedRequest): SlackCall {
   return { method, args };
 }
 
+/** The verification a posted card belongs to: the value its action buttons carry. */
+export function sessionIdOnCard(call: SlackCall): string {
+  const blocks = (call.args.blocks ?? []) as Array<{ type: string; elements?: Array<{ value?: string }> }>;
+  const value = blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : [])).find((e) => e.value)?.value;
+  if (!value) throw new Error(`no action button on the card: ${shownText(call)}`);
+  return value;
+}
+
 /** Every text a call would show a person, flattened, for asserting on what Slack would display. */
 export function shownText(call: SlackCall): string {
   const out: string[] = [];

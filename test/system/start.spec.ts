@@ -1,56 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { request } from '../support/http.ts';
+import { killServerProcesses, startServerProcess as start, until } from '../support/processes.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { freePort } from '../support/redis-server.ts';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-// The exact command `npm start` runs, so this test cannot drift from package.json.
-const START = (
-  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start.split(' ');
-
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-function start(env: Record<string, string>): Started {
-  const [bin = 'tsx', ...args] = START;
-  const child = spawn(join(ROOT, 'node_modules', '.bin', bin), args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  running.add(child);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until(check: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-}
 
 describe('npm start', function () {
   this.timeout(30_000);
@@ -60,8 +15,7 @@ describe('npm start', function () {
     outbox = mkdtempSync(join(tmpdir(), 'sv-start-'));
   });
   afterEach(() => {
-    // A failed assertion must not leave a server running (it would also keep mocha from exiting).
-    for (const child of running) child.kill('SIGKILL');
+    killServerProcesses();
     rmSync(outbox, { recursive: true, force: true });
   });
 

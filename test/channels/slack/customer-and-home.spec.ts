@@ -205,6 +205,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     await h.send(
       viewSubmission(VIEWS.agentPin, session.id, { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin }),
     );
+    await customerMessage('you are verified');
     await h.send(slashCommand('jan@example.nl', {}, h.slack.responseUrl()));
     await h.slack.waitFor('chat.postMessage', 3);
 
