@@ -1,4 +1,4 @@
-import { App, webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Accounts, Clock, SessionStore } from '../../core/ports/index.ts';
 import type { Verification } from '../../core/verification.ts';
@@ -68,7 +68,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
   const agentChannel = new SlackAgentChannel(channelDeps);
   const customerChannel = new SlackCustomerChannel(channelDeps);
 
-  const receiver = options.appToken
+  const http = options.appToken
     ? undefined
     : new RestifyReceiver({
         signingSecret: options.signingSecret,
@@ -77,9 +77,14 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
         ...(options.onRefused ? { onRefused: options.onRefused } : {}),
       });
   const app = new App({
-    ...(receiver
-      ? { receiver }
-      : { socketMode: true, appToken: options.appToken, signingSecret: options.signingSecret }),
+    receiver:
+      http ??
+      // Built here rather than by Bolt so that it asks the same Web API (SLACK_API_URL) for its WebSocket URL.
+      new SocketModeReceiver({
+        appToken: options.appToken ?? '',
+        logger,
+        installerOptions: { clientOptions: options.apiUrl ? { slackApiUrl: options.apiUrl } : {} },
+      }),
     // One workspace, one bot token: no auth.test at start, so an unreachable Slack never blocks start-up.
     authorize: async () => ({ botToken: options.botToken }),
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
@@ -101,15 +106,15 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
   });
 
   return {
-    mode: receiver ? 'http' : 'socket',
+    mode: http ? 'http' : 'socket',
     agentChannel,
     customerChannel,
-    ...(receiver ? { receiver } : {}),
+    ...(http ? { receiver: http } : {}),
     start: async () => {
-      if (!receiver) await app.start();
+      if (!http) await app.start();
     },
     stop: async () => {
-      if (!receiver) await app.stop();
+      if (!http) await app.stop();
     },
   };
 }

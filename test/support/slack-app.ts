@@ -17,10 +17,18 @@ export interface SlackHarness {
 
 /** The real server with Slack configured against a recording Web API double. */
 export async function startSlackApp(
-  options: { redisUrl?: string; env?: Record<string, string>; clock?: Clock; mutate?: (config: Config) => void } = {},
+  options: {
+    redisUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    mutate?: (config: Config) => void;
+    /** Runs once the Web API double is up and before the server starts. */
+    beforeStart?: (slack: SlackApiDouble) => void;
+  } = {},
 ): Promise<SlackHarness> {
   const slack = new SlackApiDouble();
   const apiUrl = await slack.start();
+  options.beforeStart?.(slack);
   const t = await startTestApp({
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

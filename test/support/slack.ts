@@ -57,6 +57,14 @@ export function slashCommand(
   }).toString();
 }
 
+/** The same request as Socket Mode carries it: the envelope's `payload` object instead of an HTTP body. */
+export function socketPayload(body: string): Record<string, unknown> {
+  if (body.startsWith('{')) return JSON.parse(body) as Record<string, unknown>;
+  const form = new URLSearchParams(body);
+  const payload = form.get('payload');
+  return payload ? (JSON.parse(payload) as Record<string, unknown>) : Object.fromEntries(form);
+}
+
 /** An interactivity payload (`payload=<json>`), form-encoded as Slack sends it. */
 export function interaction(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
@@ -202,6 +210,8 @@ export class SlackApiDouble {
     [CUSTOMER_USER]: { real_name: 'Alex Morgan', locale: 'en-GB', email: 'alex@example.com' },
   };
   groupMembers: string[] = [];
+  /** What `apps.connections.open` hands out: the Socket Mode double's URL. */
+  socketUrl = '';
   url = '';
   private ts = 1_700_000_000;
 
@@ -291,6 +301,10 @@ export class SlackApiDouble {
             },
           },
         };
+      case 'apps.connections.open':
+        return this.socketUrl
+          ? { status: 200, body: { ok: true, url: this.socketUrl } }
+          : { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
       case 'usergroups.users.list':
         return { status: 200, body: { ok: true, users: this.groupMembers } };
       default:
