@@ -6,7 +6,7 @@ import { SHORTCUT } from '../slack/blocks.ts';
 
 const ROOT = new URL('../../', import.meta.url);
 export const SLACK_MANIFEST_PATH = new URL('manifest/slack/manifest.yaml', ROOT).pathname;
-export const SLACK_SCHEMA_PATH = new URL('../shared/schemas/slack-manifest-v1.schema.json', ROOT).pathname;
+export const SLACK_SCHEMA_PATH = new URL('manifest/schemas/slack-manifest-v1.schema.json', ROOT).pathname;
 /** The host the committed manifest names; a deployment's PUBLIC_URL takes its place. */
 export const PLACEHOLDER_URL = 'https://verify.example.com';
 const EVENTS_PATH = '/slack/events';
