@@ -1,21 +1,12 @@
 import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import {
-  AccountNotFoundError,
-  DeliveryFailedError,
-  ErrorCode,
-  IllegalTransitionError,
-  isCodedError,
-  NoTrustedDeviceError,
-  NotAuthorizedError,
-  RateLimitedError,
-  SessionConflictError,
-} from '../../core/errors.ts';
+import { IllegalTransitionError, NotAuthorizedError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { AgentRef, Session } from '../../core/session.ts';
-import type { Actor, PinResult } from '../../core/verification.ts';
+import type { Actor } from '../../core/verification.ts';
+import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
 import type { SlackChannelDeps } from './slack-channels.ts';
@@ -299,68 +290,11 @@ async function publishHome(
   await client.views.publish({ user_id: userId, view: renderHome(entries, locale, deps.clock.now()) });
 }
 
-/** What to tell whoever submitted a PIN, or undefined to just close the modal (the card shows the rest). */
-function pinFeedback(
-  result: PinResult,
-  session: Session,
-  who: 'agent' | 'customer',
-  agentLocale: Locale | undefined,
-): string | undefined {
-  const locale = who === 'agent' ? (agentLocale ?? 'en') : session.customerLocale;
-  if (result === 'busy') return t('agent.pin_busy', locale);
-  if (result !== 'rejected' || session.state !== 'awaiting_pin') return undefined;
-  const tries = session.pinTriesLeft ?? 0;
-  return who === 'agent'
-    ? t('agent.pin_rejected', locale, { tries })
-    : t('customer.pin.not_accepted', locale, { tries });
-}
-
-/** The agent-facing sentence for anything a verification step refused. */
-export function explain(error: unknown, locale: Locale): string {
-  if (error instanceof AccountNotFoundError) return t('agent.unknown_customer', locale);
-  if (error instanceof NotAuthorizedError) return t('agent.not_your_verification', locale);
-  if (error instanceof NoTrustedDeviceError) return t('agent.method.unavailable_device', locale);
-  if (error instanceof DeliveryFailedError) return t('agent.delivery_failed', locale);
-  if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
-    return t('agent.no_longer_pending', locale);
-  if (error instanceof RateLimitedError) {
-    const minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
-    if (error.reason === 'prompt-pending') return t('agent.prompt_refused.pending', locale);
-    if (error.reason === 'prompt-cooldown') return t('agent.prompt_refused.cooldown', locale, { minutes });
-    return t('agent.prompt_refused.limit', locale, { minutes });
-  }
-  if (isCodedError(error) && error.code === ErrorCode.SessionNotFound) return t('agent.no_longer_pending', locale);
-  // The store being unreachable, or anything unforeseen: nothing was verified or granted, and retrying is safe.
-  return t('agent.store_unavailable', locale);
-}
-
 /** The id Slack keeps when it delivers the same thing again: an event's id, or an interaction's trigger. */
 function deduplicationKey(body: Record<string, unknown>): string | undefined {
   if (typeof body.event_id === 'string') return `event:${body.event_id}`;
   if (typeof body.trigger_id === 'string') return `trigger:${body.trigger_id}`;
   return undefined;
-}
-
-type Outcome<T> =
-  | { kind: 'value'; value: T }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'late'; settled: Promise<T> };
-
-/** Races work against Slack's 3-second answer window, so a stalled store never leaves a modal hanging. */
-async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Outcome<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'late', settled: work }), budgetMs);
-  });
-  const done = work.then(
-    (value): Outcome<T> => ({ kind: 'value', value }),
-    (error: unknown): Outcome<T> => ({ kind: 'error', error }),
-  );
-  try {
-    return await Promise.race([done, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A respond function for a response URL kept from an earlier interaction (a shortcut's, for its modal). */

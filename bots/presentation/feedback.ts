@@ -1,0 +1,73 @@
+import {
+  AccountNotFoundError,
+  DeliveryFailedError,
+  ErrorCode,
+  IllegalTransitionError,
+  isCodedError,
+  NoTrustedDeviceError,
+  NotAuthorizedError,
+  RateLimitedError,
+  SessionConflictError,
+} from '../../core/errors.ts';
+import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
+import type { Session } from '../../core/session.ts';
+import type { PinResult } from '../../core/verification.ts';
+
+const t = (key: MessageKey, locale: Locale, params?: MessageParams) => renderMessage(key, locale, params);
+
+/** What to tell whoever submitted a PIN, or undefined to just close the dialog (the card shows the rest). */
+export function pinFeedback(
+  result: PinResult,
+  session: Session,
+  who: 'agent' | 'customer',
+  agentLocale: Locale | undefined,
+): string | undefined {
+  const locale = who === 'agent' ? (agentLocale ?? 'en') : session.customerLocale;
+  if (result === 'busy') return t('agent.pin_busy', locale);
+  if (result !== 'rejected' || session.state !== 'awaiting_pin') return undefined;
+  const tries = session.pinTriesLeft ?? 0;
+  return who === 'agent'
+    ? t('agent.pin_rejected', locale, { tries })
+    : t('customer.pin.not_accepted', locale, { tries });
+}
+
+/** The agent-facing sentence for anything a verification step refused. */
+export function explain(error: unknown, locale: Locale): string {
+  if (error instanceof AccountNotFoundError) return t('agent.unknown_customer', locale);
+  if (error instanceof NotAuthorizedError) return t('agent.not_your_verification', locale);
+  if (error instanceof NoTrustedDeviceError) return t('agent.method.unavailable_device', locale);
+  if (error instanceof DeliveryFailedError) return t('agent.delivery_failed', locale);
+  if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
+    return t('agent.no_longer_pending', locale);
+  if (error instanceof RateLimitedError) {
+    const minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
+    if (error.reason === 'prompt-pending') return t('agent.prompt_refused.pending', locale);
+    if (error.reason === 'prompt-cooldown') return t('agent.prompt_refused.cooldown', locale, { minutes });
+    return t('agent.prompt_refused.limit', locale, { minutes });
+  }
+  if (isCodedError(error) && error.code === ErrorCode.SessionNotFound) return t('agent.no_longer_pending', locale);
+  // The store being unreachable, or anything unforeseen: nothing was verified or granted, and retrying is safe.
+  return t('agent.store_unavailable', locale);
+}
+
+export type Outcome<T> =
+  | { kind: 'value'; value: T }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'late'; settled: Promise<T> };
+
+/** Races work against a platform's answer window (Slack's 3 s, a Teams invoke's), so a stalled store never leaves a dialog hanging. */
+export async function withinBudget<T>(work: Promise<T>, budgetMs: number): Promise<Outcome<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Outcome<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'late', settled: work }), budgetMs);
+  });
+  const done = work.then(
+    (value): Outcome<T> => ({ kind: 'value', value }),
+    (error: unknown): Outcome<T> => ({ kind: 'error', error }),
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,77 @@
+import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
+import type { AccountSummary, LimitedProfile } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+
+const t = (key: MessageKey, locale: Locale, params?: MessageParams) => renderMessage(key, locale, params);
+
+export interface RenderContext {
+  locale: Locale;
+  company: string;
+  pinMinutes: number;
+  now: number;
+}
+
+export interface AgentCard extends RenderContext {
+  session: Session;
+  /** What the agent may know before verification: name and device names, never serials. */
+  account: AccountSummary | undefined;
+  /** Present only while the verifying agent's grant is active. */
+  profile?: LimitedProfile;
+  /** The customer is in the conversation where the verification started (Slack Connect, a Teams chat). */
+  customerInChannel: boolean;
+}
+
+export function firstTrustedDevice(account: AccountSummary | undefined): string {
+  return account?.devices.find((d) => d.trusted)?.name ?? 'device';
+}
+
+/** The words the customer hears or reads for the current method, in the customer's language. */
+export function customerScript(
+  session: Session,
+  account: AccountSummary | undefined,
+  ctx: RenderContext,
+  escapeText: (text: string) => string = (text) => text,
+): string {
+  const locale = session.customerLocale;
+  if (session.state === 'awaiting_device') {
+    const params = {
+      agent: escapeText(session.agent.displayName),
+      company: escapeText(ctx.company),
+      device: escapeText(firstTrustedDevice(account)),
+    };
+    return session.prompt?.matchNumber === undefined
+      ? t('customer.device.instructions_plain', locale, params)
+      : t('customer.device.instructions', locale, { ...params, number: session.prompt.matchNumber });
+  }
+  return t('customer.pin.instructions', locale, {
+    agent: escapeText(session.agent.displayName),
+    minutes: ctx.pinMinutes,
+  });
+}
+
+/** What the agent reads once a verification has ended, for every way it can end. */
+export function endedText(session: Session, locale: Locale, time: (epochMs: number) => string): string {
+  switch (session.reason) {
+    case 'fraud_reported':
+      return t('agent.denied.fraud', locale);
+    case 'number_mismatch':
+      return t('agent.denied.number_mismatch', locale);
+    case 'device_denied':
+      return t('agent.denied', locale);
+    case 'pin_locked':
+      return t('agent.failed.locked', locale);
+    case 'pin_tries_exhausted':
+      return t('agent.failed.tries', locale);
+    case 'prompt_expired':
+    case 'session_expired':
+      return t('agent.expired', locale);
+    case 'grant_revoked':
+      return t('agent.closed.revoked', locale);
+    case 'grant_expired':
+      return t('agent.closed.expired', locale, { until: time(session.updatedAt) });
+    case 'conversation_closed':
+      return session.state === 'closed' ? t('agent.closed.conversation', locale) : t('agent.cancelled', locale);
+    default:
+      return t('agent.cancelled', locale);
+  }
+}
