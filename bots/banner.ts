@@ -37,6 +37,14 @@ export function renderBanner(config: Config, url: string): string {
           ? `on: point Slack at ${config.publicUrl}/slack/events`
           : 'off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN; README.md#slack)',
     ],
+    [
+      'Teams',
+      config.teams.appId
+        ? `on: point the Azure Bot's messaging endpoint at ${config.publicUrl}/api/messages`
+        : config.nodeEnv === 'production'
+          ? 'off (set MicrosoftAppId and MicrosoftAppPassword; README.md#teams)'
+          : `on at ${url}/api/messages WITHOUT authentication (no MicrosoftAppId: local use and the Bot Framework Emulator only)`,
+    ],
     ['health', `${url}/healthz  ${url}/readyz  ${url}/metrics`],
     [
       'policies',

@@ -27,10 +27,13 @@ import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import { jsonRoute } from './http/handler.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
+import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
 
 export interface AppOptions {
   logger?: Logger;
   clock?: Clock;
+  /** botbuilder authentication overrides (a local OpenID metadata endpoint in tests). */
+  teamsAuthSettings?: Record<string, string>;
 }
 
 /** Everything one replica runs, composed from the configuration. */
@@ -52,6 +55,8 @@ export interface App {
   outbox?: OutboxMailer;
   /** Present when Slack is configured. */
   slack?: SlackFrontDoor;
+  /** Present with `MicrosoftAppId`, and unauthenticated outside production for local use. */
+  teams?: TeamsFrontDoor;
   dispatcher: UpdateDispatcher;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
@@ -158,13 +163,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           onRefused: (reason) => metrics.slackRefused.inc({ reason }),
         })
       : undefined;
+  const teams =
+    config.teams.appId || config.nodeEnv !== 'production'
+      ? createTeamsFrontDoor({
+          ...config.teams,
+          ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
+          agents: config.agents.teams,
+          production: config.nodeEnv === 'production',
+          company: config.company,
+          pinMinutes: config.policies.pinValidMinutes,
+          verification,
+          store,
+          accounts,
+          clock,
+          logger,
+        })
+      : undefined;
   const dispatcher = new UpdateDispatcher({
     bus,
     store,
     verification,
     clock,
-    agentChannels: { ...(slack ? { slack: slack.agentChannel } : {}) },
-    customerChannels: [...(slack ? [slack.customerChannel] : [])],
+    agentChannels: {
+      ...(slack ? { slack: slack.agentChannel } : {}),
+      ...(teams ? { teams: teams.agentChannel } : {}),
+    },
+    customerChannels: [...(slack ? [slack.customerChannel] : []), ...(teams ? [teams.customerChannel] : [])],
     onError: (error, what) => {
       metrics.backgroundFailures.inc({ what });
       logger.error(
@@ -204,6 +228,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     jsonRoute(logger, portalPinsRoute({ verification, audit, clock, portalApiKeys: config.portalApiKeys })),
   );
   if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
+  if (teams) server.post('/api/messages', teams.handle);
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
@@ -224,6 +249,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(device ? { device } : {}),
     ...(outbox ? { outbox } : {}),
     ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
     dispatcher,
     async listen() {
       await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
+import { NotAuthorizedError } from '../../core/errors.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
-import type { AccountSummary, LimitedProfile } from '../../core/ports/index.ts';
+import type { AccountSummary, Accounts, Clock, LimitedProfile } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
+import type { Verification } from '../../core/verification.ts';
 
 const t = (key: MessageKey, locale: Locale, params?: MessageParams) => renderMessage(key, locale, params);
 
@@ -74,4 +76,39 @@ export function endedText(session: Session, locale: Locale, time: (epochMs: numb
     default:
       return t('agent.cancelled', locale);
   }
+}
+
+export interface AgentViewDeps {
+  verification: Verification;
+  accounts: Accounts;
+  clock: Clock;
+  company: string;
+  pinMinutes: number;
+}
+
+/** The agent's view of a session, with the profile only while the agent's grant lasts. */
+export async function agentView(
+  deps: AgentViewDeps,
+  session: Session,
+  locale: Locale,
+  customerInChannel: boolean,
+): Promise<AgentCard> {
+  const account = await deps.accounts.summary(session.accountId);
+  let profile: LimitedProfile | undefined;
+  if (session.state === 'verified') {
+    profile = await deps.verification.profile(session.id, session.agent.id).catch((error: unknown) => {
+      if (error instanceof NotAuthorizedError) return undefined;
+      throw error;
+    });
+  }
+  return {
+    session,
+    account,
+    ...(profile ? { profile } : {}),
+    customerInChannel,
+    locale,
+    company: deps.company,
+    pinMinutes: deps.pinMinutes,
+    now: deps.clock.now(),
+  };
 }

@@ -1,9 +1,9 @@
 import type { webApi } from '@slack/bolt';
-import { NotAuthorizedError } from '../../core/errors.ts';
 import type { Locale } from '../../core/messages/catalog.ts';
-import type { Accounts, AgentChannel, Clock, CustomerChannel, LimitedProfile } from '../../core/ports/index.ts';
+import type { Accounts, AgentChannel, Clock, CustomerChannel } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Verification } from '../../core/verification.ts';
+import { agentView } from '../presentation/verification-view.ts';
 import { type AgentCard, renderAgentCard, renderCustomerMessage } from './blocks.ts';
 import type { SlackMessageRefs } from './message-refs.ts';
 
@@ -19,27 +19,8 @@ export interface SlackChannelDeps {
 
 /** The agent's card for a session, with the profile only while the agent's grant lasts. */
 export async function agentCardFor(deps: SlackChannelDeps, session: Session, locale: Locale): Promise<AgentCard> {
-  const [account, customerConversation] = await Promise.all([
-    deps.accounts.summary(session.accountId),
-    deps.refs.customerConversation(session.id),
-  ]);
-  let profile: LimitedProfile | undefined;
-  if (session.state === 'verified') {
-    profile = await deps.verification.profile(session.id, session.agent.id).catch((error: unknown) => {
-      if (error instanceof NotAuthorizedError) return undefined;
-      throw error;
-    });
-  }
-  return {
-    session,
-    account,
-    ...(profile ? { profile } : {}),
-    customerInChannel: customerConversation !== undefined,
-    locale,
-    company: deps.company,
-    pinMinutes: deps.pinMinutes,
-    now: deps.clock.now(),
-  };
+  const customerConversation = await deps.refs.customerConversation(session.id);
+  return agentView(deps, session, locale, customerConversation !== undefined);
 }
 
 /**

@@ -125,6 +125,14 @@ export const MESSAGES = {
     en: 'Usage: /verify followed by the customer’s email, phone number or account id.',
     nl: 'Gebruik: /verify gevolgd door het e-mailadres, telefoonnummer of account-id van de klant.',
   },
+  'agent.teams.usage': {
+    en: 'Type verify followed by the customer’s email, phone number or account id, for example: verify alex@example.com. Or choose “Verify customer” in the … menu of the customer’s message.',
+    nl: 'Typ verify gevolgd door het e-mailadres, telefoonnummer of account-id van de klant, bijvoorbeeld: verify alex@example.com. Of kies “Klant verifiëren” in het …-menu van het bericht van de klant.',
+  },
+  'agent.teams.private': {
+    en: 'Verification by {agent}: {state}. Only {agent} sees the details.',
+    nl: 'Verificatie door {agent}: {state}. Alleen {agent} ziet de details.',
+  },
   'agent.pin_busy': {
     en: 'A PIN check for this verification is already running. Try again in a moment.',
     nl: 'Er loopt al een pincodecontrole voor deze verificatie. Probeer het zo opnieuw.',

@@ -21,7 +21,13 @@ export interface TestApp {
 
 /** The real server on a free port, logging into memory, mail into a temporary outbox. */
 export async function startTestApp(
-  options: { redisUrl?: string; env?: Record<string, string>; clock?: Clock; mutate?: (config: Config) => void } = {},
+  options: {
+    redisUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    mutate?: (config: Config) => void;
+    teamsAuthSettings?: Record<string, string>;
+  } = {},
 ): Promise<TestApp> {
   const outbox = mkdtempSync(join(tmpdir(), 'sv-outbox-'));
   const config = loadConfig({
@@ -47,6 +53,7 @@ export async function startTestApp(
   const app = await createApp(config, {
     logger: createLogger({ level: 'debug', destination }),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.teamsAuthSettings ? { teamsAuthSettings: options.teamsAuthSettings } : {}),
   });
   const url = await app.listen();
   return {

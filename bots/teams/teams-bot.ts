@@ -1,0 +1,359 @@
+import {
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  CardFactory,
+  type MessagingExtensionAction,
+  type MessagingExtensionActionResponse,
+  type TaskModuleRequest,
+  type TaskModuleResponse,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import { IllegalTransitionError, NotAuthorizedError } from '../../core/errors.ts';
+import { scanInbound } from '../../core/guard/index.ts';
+import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
+import type { SessionStore } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import type { Actor, Verification } from '../../core/verification.ts';
+import { explain, pinFeedback } from '../presentation/feedback.ts';
+import { verifyQueryFrom } from '../slack/verify-modal.ts';
+import type { TeamsAgentPolicy } from './agent-policy.ts';
+import {
+  type AdaptiveCard,
+  DIALOGS,
+  PIN_FIELD,
+  QUERY_FIELD,
+  renderCustomerPinDialog,
+  renderSharedCardTeams,
+  renderVerifyDialog,
+  VERBS,
+} from './cards.ts';
+import type { TeamsAgentChannel } from './teams-channels.ts';
+import { type TeamsRefs, teamsOrigin, teamsOriginRefs } from './teams-refs.ts';
+
+export interface TeamsBotDeps {
+  verification: Verification;
+  store: SessionStore;
+  refs: TeamsRefs;
+  policy: TeamsAgentPolicy;
+  agentChannel: TeamsAgentChannel;
+  logger: Logger;
+}
+
+/** The message action's command id, as the manifest declares it. */
+export const MESSAGE_ACTION = 'verifyCustomer';
+const VERIFY_COMMAND = /^\s*verify\b\s*(.*)$/isu;
+// Bot Framework redelivers an activity it thinks was lost; each id is claimed before anything happens.
+const DUPLICATE_WINDOW_MS = 60 * 60_000;
+const CARD = 'application/vnd.microsoft.card.adaptive';
+const MESSAGE = 'application/vnd.microsoft.activity.message';
+
+const t = (key: MessageKey, locale: Locale, params?: MessageParams) => renderMessage(key, locale, params);
+
+export function teamsLocale(locale: string | undefined): Locale {
+  return locale?.toLowerCase().startsWith('nl') ? 'nl' : 'en';
+}
+
+/**
+ * support-verify in Teams: `verify …` in any chat, the "Verify customer" message action, Universal Actions
+ * on the agent's card, the customer's PIN dialog, and the guard on what customers type in shared chats.
+ */
+export class SupportVerifyTeamsBot extends TeamsActivityHandler {
+  constructor(private readonly deps: TeamsBotDeps) {
+    super();
+    this.onMessage(async (context, next) => {
+      if (await this.firstDelivery(context)) await this.message(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient.id;
+      if (context.activity.membersAdded?.some((m) => m.id === botId)) {
+        await context.sendActivity(t('agent.teams.usage', teamsLocale(context.activity.locale)));
+      }
+      await next();
+    });
+  }
+
+  private async message(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const locale = teamsLocale(activity.locale);
+    const text = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    const command = VERIFY_COMMAND.exec(text);
+    if (command) {
+      const query = command[1]?.trim() ?? '';
+      if (!query) {
+        await context.sendActivity(t('agent.teams.usage', locale));
+        return;
+      }
+      const refused = await this.start(context, query).catch((error: unknown) => explain(error, locale));
+      if (refused) await context.sendActivity(refused);
+      return;
+    }
+    if (activity.conversation.conversationType !== 'personal' && (await this.guard(context, text))) return;
+    if (activity.conversation.conversationType === 'personal' || mentionsBot(context))
+      await context.sendActivity(t('agent.teams.usage', locale));
+  }
+
+  /** Starts a verification from `verify …` or the message action; the card is posted by the first render. */
+  private async start(context: TurnContext, query: string, customerId?: string): Promise<string | undefined> {
+    const { activity } = context;
+    const locale = teamsLocale(activity.locale);
+    const tenantId =
+      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } })?.tenant?.id;
+    if (!(await this.deps.policy.allows(tenantId, activity.from.aadObjectId))) {
+      await this.deps.verification.agentUnauthorized({
+        channel: 'teams',
+        agentId: activity.from.id,
+        ...(tenantId ? { workspaceId: tenantId } : {}),
+      });
+      return t('agent.not_authorized', locale);
+    }
+    const personal = activity.conversation.conversationType === 'personal';
+    const session = await this.deps.verification.start({
+      agent: {
+        id: activity.from.id,
+        displayName: activity.from.name ?? 'Agent',
+        channel: 'teams',
+        ...(tenantId ? { workspaceId: tenantId } : {}),
+        locale,
+      },
+      query,
+      refs: teamsOriginRefs({
+        reference: TurnContext.getConversationReference(activity),
+        agentTeamsId: activity.from.id,
+        personal,
+        ...(customerId ? { customerId } : {}),
+      }),
+    });
+    if (!personal) await this.deps.refs.setSessionIn(activity.conversation.id, session.id);
+    return undefined;
+  }
+
+  /** Warns about a secret typed in a shared chat and takes a PIN while one is expected; true if it acted. */
+  private async guard(context: TurnContext, text: string): Promise<boolean> {
+    const { activity } = context;
+    const sessionId = await this.deps.refs.sessionIn(activity.conversation.id);
+    const session = sessionId ? await this.deps.verification.get(sessionId).catch(() => undefined) : undefined;
+    const origin = session ? teamsOrigin(session) : undefined;
+    const fromCustomer =
+      session !== undefined &&
+      activity.from.id !== session.agent.id &&
+      (origin?.customerId === undefined || origin.customerId === activity.from.id);
+    const scan = scanInbound(text, { expectingPin: fromCustomer && session?.state === 'awaiting_pin' });
+    const locale = session?.customerLocale ?? teamsLocale(activity.locale);
+    if (scan.findings.length > 0) {
+      await this.deps.verification.secretRedacted({
+        channel: 'teams',
+        findings: scan.findings,
+        ...(session ? { sessionId: session.id } : {}),
+      });
+      await context.sendActivity({
+        type: 'message',
+        text: t('customer.secret_warning.delete', locale),
+        replyToId: activity.id,
+      });
+    }
+    if (session && scan.pin) {
+      const { result, session: after } = await this.deps.verification.submitPin(session.id, scan.pin, {
+        kind: 'customer',
+      });
+      const feedback = pinFeedback(result, after, 'customer', undefined);
+      if (feedback) await context.sendActivity(feedback);
+    }
+    return scan.findings.length > 0 || scan.pin !== null;
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const { activity } = context;
+    const locale = teamsLocale(activity.locale);
+    const { verb, data } = invokeValue.action;
+    const sessionId = typeof data?.sessionId === 'string' ? data.sessionId : '';
+    const actor: Actor = { kind: 'agent', id: activity.from.id };
+    try {
+      let session = await this.deps.verification.get(sessionId);
+      // Anyone else who opens a shared card, or presses its buttons, sees only who is verifying.
+      if (session.agent.id !== activity.from.id) {
+        if (verb === VERBS.refresh) return cardResponse(renderSharedCardTeams(session, undefined, locale));
+        throw new NotAuthorizedError('not the verifying agent');
+      }
+      switch (verb) {
+        case VERBS.refresh:
+          break;
+        case VERBS.chooseDevice:
+          session = await this.deps.verification.chooseDevice(sessionId, actor);
+          break;
+        case VERBS.choosePin:
+          session = await this.deps.verification.choosePin(sessionId, actor);
+          break;
+        case VERBS.cancel:
+          session = await this.deps.verification.cancel(sessionId, actor);
+          break;
+        case VERBS.revoke:
+          session = await this.deps.verification.revoke(sessionId, actor);
+          break;
+        case VERBS.submitPin: {
+          const pin = String(data?.[PIN_FIELD] ?? '').trim();
+          if (!/^\d{4}$/u.test(pin)) return messageResponse(t('agent.pin_invalid', locale));
+          const outcome = await this.deps.verification.submitPin(sessionId, pin, actor);
+          session = outcome.session;
+          const feedback = pinFeedback(outcome.result, session, 'agent', locale);
+          if (outcome.result === 'busy' && feedback) return messageResponse(feedback);
+          break;
+        }
+        default:
+          return messageResponse(t('agent.no_longer_pending', locale));
+      }
+      return cardResponse(await this.deps.agentChannel.agentCard(session, activity.from.id));
+    } catch (error) {
+      return messageResponse(explain(error, locale));
+    }
+  }
+
+  protected override async handleTeamsTaskModuleFetch(
+    context: TurnContext,
+    request: TaskModuleRequest,
+  ): Promise<TaskModuleResponse> {
+    const data = (request.data ?? {}) as { dialog?: string; sessionId?: string };
+    const locale = teamsLocale(context.activity.locale);
+    if (data.dialog !== DIALOGS.customerPin) return dialogMessage(t('agent.no_longer_pending', locale));
+    try {
+      const session = await this.deps.verification.get(data.sessionId ?? '');
+      this.assertCustomer(context, session);
+      return pinDialog(session);
+    } catch (error) {
+      return dialogMessage(explain(error, locale));
+    }
+  }
+
+  protected override async handleTeamsTaskModuleSubmit(
+    context: TurnContext,
+    request: TaskModuleRequest,
+  ): Promise<TaskModuleResponse> {
+    const data = (request.data ?? {}) as { dialog?: string; sessionId?: string; [PIN_FIELD]?: string };
+    const locale = teamsLocale(context.activity.locale);
+    if (data.dialog !== DIALOGS.customerPin) return dialogMessage(t('agent.no_longer_pending', locale));
+    try {
+      const session = await this.deps.verification.get(data.sessionId ?? '');
+      this.assertCustomer(context, session);
+      const pin = String(data[PIN_FIELD] ?? '').trim();
+      if (!/^\d{4}$/u.test(pin)) return pinDialog(session, t('agent.pin_invalid', session.customerLocale));
+      const { result, session: after } = await this.deps.verification.submitPin(session.id, pin, { kind: 'customer' });
+      const feedback = pinFeedback(result, after, 'customer', undefined);
+      if (feedback && after.state === 'awaiting_pin') return pinDialog(after, feedback);
+      return dialogMessage(outcomeForCustomer(after));
+    } catch (error) {
+      return dialogMessage(explain(error, locale));
+    }
+  }
+
+  protected override async handleTeamsMessagingExtensionFetchTask(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    const locale = teamsLocale(context.activity.locale);
+    if (action.commandId !== MESSAGE_ACTION) return dialogMessage(t('agent.teams.usage', locale));
+    const prefill = verifyQueryFrom(stripHtml(action.messagePayload?.body?.content ?? '')) ?? '';
+    return verifyDialog(prefill, locale);
+  }
+
+  protected override async handleTeamsMessagingExtensionSubmitAction(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<MessagingExtensionActionResponse> {
+    const locale = teamsLocale(context.activity.locale);
+    const query = String((action.data as Record<string, unknown> | undefined)?.[QUERY_FIELD] ?? '').trim();
+    if (action.commandId !== MESSAGE_ACTION) return dialogMessage(t('agent.teams.usage', locale));
+    if (!query) return verifyDialog('', locale, t('agent.teams.usage', locale));
+    try {
+      const refused = await this.start(context, query, action.messagePayload?.from?.user?.id);
+      return refused ? dialogMessage(refused) : {};
+    } catch (error) {
+      return verifyDialog(query, locale, explain(error, locale));
+    }
+  }
+
+  /** Only the customer types their PIN in the dialog: never the agent, and never anyone while none is expected. */
+  private assertCustomer(context: TurnContext, session: Session): void {
+    const origin = teamsOrigin(session);
+    const from = context.activity.from.id;
+    if (from === session.agent.id || (origin?.customerId !== undefined && origin.customerId !== from))
+      throw new NotAuthorizedError('only the customer enters their PIN');
+    if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
+  }
+
+  private async firstDelivery(context: TurnContext): Promise<boolean> {
+    const id = context.activity.id;
+    if (!id) return true;
+    if (await this.deps.store.claim(`teams:${context.activity.conversation.id}:${id}`, DUPLICATE_WINDOW_MS))
+      return true;
+    this.deps.logger.info({ activityId: id }, 'teams: duplicate delivery ignored');
+    return false;
+  }
+}
+
+function mentionsBot(context: TurnContext): boolean {
+  const botId = context.activity.recipient.id;
+  return (context.activity.entities ?? []).some(
+    (e) => e.type === 'mention' && (e as { mentioned?: { id?: string } }).mentioned?.id === botId,
+  );
+}
+
+function stripHtml(html: string): string {
+  return html.replace(/<[^>]*>/gu, ' ').replace(/&nbsp;/gu, ' ');
+}
+
+function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: CARD, value: card as unknown as Record<string, unknown> };
+}
+
+function messageResponse(message: string): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: MESSAGE, value: message as unknown as Record<string, unknown> };
+}
+
+function dialogMessage(message: string): TaskModuleResponse {
+  return { task: { type: 'message', value: message } };
+}
+
+function pinDialog(session: Session, error?: string): TaskModuleResponse {
+  const locale = session.customerLocale;
+  return {
+    task: {
+      type: 'continue',
+      value: {
+        title: t('label.pin_modal.title', locale),
+        height: 'small',
+        width: 'small',
+        card: CardFactory.adaptiveCard(renderCustomerPinDialog(session.id, locale, session.pinTriesLeft, error)),
+      },
+    },
+  };
+}
+
+function verifyDialog(query: string, locale: Locale, error?: string): MessagingExtensionActionResponse {
+  return {
+    task: {
+      type: 'continue',
+      value: {
+        title: t('label.verify_modal.title', locale),
+        height: 'small',
+        width: 'medium',
+        card: CardFactory.adaptiveCard(renderVerifyDialog(query, locale, error)),
+      },
+    },
+  };
+}
+
+function outcomeForCustomer(session: Session): string {
+  const locale = session.customerLocale;
+  if (session.state === 'verified')
+    return t('customer.verified', locale, {
+      agent: session.agent.displayName,
+      until: new Date(session.grant?.expiresAt ?? session.updatedAt).toISOString().slice(11, 16),
+    });
+  if (session.state === 'failed') return t('customer.failed', locale);
+  return t('customer.cancelled', locale);
+}

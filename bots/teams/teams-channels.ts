@@ -1,0 +1,89 @@
+import { type Activity, CardFactory, type CloudAdapter } from 'botbuilder';
+import type { AgentChannel, CustomerChannel } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import { type AgentViewDeps, agentView } from '../presentation/verification-view.ts';
+import { type AdaptiveCard, renderAgentCardTeams, renderCustomerCardTeams, renderSharedCardTeams } from './cards.ts';
+import { type TeamsMessageRef, type TeamsRefs, teamsOrigin } from './teams-refs.ts';
+
+export interface TeamsChannelDeps extends AgentViewDeps {
+  adapter: CloudAdapter;
+  /** The bot's Microsoft app id; empty when authentication is off (local use, the Emulator). */
+  appId: string;
+  refs: TeamsRefs;
+}
+
+export function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  return { type: 'message', attachments: [CardFactory.adaptiveCard(card)] };
+}
+
+/** Posts `activity` where `reference` points the first time, and updates that message in place after. */
+async function postOrUpdate(
+  deps: TeamsChannelDeps,
+  target: { reference: TeamsMessageRef['reference'] },
+  existing: TeamsMessageRef | undefined,
+  activity: Partial<Activity>,
+  remember: (ref: TeamsMessageRef) => Promise<void>,
+): Promise<void> {
+  await deps.adapter.continueConversationAsync(deps.appId, target.reference, async (context) => {
+    if (existing) {
+      await context.updateActivity({ ...activity, id: existing.activityId });
+      return;
+    }
+    const sent = await context.sendActivity(activity);
+    if (sent?.id) await remember({ reference: target.reference, activityId: sent.id });
+  });
+}
+
+/**
+ * The agent's card in the conversation where they asked: posted on the first render, then updated in place
+ * (`updateActivity`) from whichever replica renders a change. In a shared conversation everyone else sees
+ * only who is verifying; the agent's client fetches their own view through the card's refresh.
+ */
+export class TeamsAgentChannel implements AgentChannel {
+  constructor(private readonly deps: TeamsChannelDeps) {}
+
+  async render(session: Session): Promise<void> {
+    if (session.agent.channel !== 'teams') return;
+    const where = teamsOrigin(session);
+    if (!where) return;
+    const card = where.personal
+      ? renderAgentCardTeams(await this.view(session), where.agentTeamsId)
+      : renderSharedCardTeams(session, where.agentTeamsId, session.agent.locale);
+    const existing = await this.deps.refs.agentMessage(session.id);
+    await postOrUpdate(this.deps, where, existing, cardActivity(card), (ref) =>
+      this.deps.refs.setAgentMessage(session.id, ref),
+    );
+  }
+
+  /** The agent's own card, as answered to the agent's actions and refreshes. */
+  async agentCard(session: Session, agentTeamsId: string): Promise<AdaptiveCard> {
+    return renderAgentCardTeams(await this.view(session), agentTeamsId);
+  }
+
+  private view(session: Session) {
+    const where = teamsOrigin(session);
+    return agentView(this.deps, session, session.agent.locale, where !== undefined && !where.personal);
+  }
+}
+
+/** Tells a customer who is in the Teams conversation what to do, and how it ended. */
+export class TeamsCustomerChannel implements CustomerChannel {
+  constructor(private readonly deps: TeamsChannelDeps) {}
+
+  async render(session: Session): Promise<void> {
+    const conversation = teamsOrigin(session);
+    if (!conversation || conversation.personal) return;
+    const account = await this.deps.accounts.summary(session.accountId);
+    const card = renderCustomerCardTeams(session, account, {
+      locale: session.customerLocale,
+      company: this.deps.company,
+      pinMinutes: this.deps.pinMinutes,
+      now: this.deps.clock.now(),
+    });
+    if (!card) return;
+    const existing = await this.deps.refs.customerMessage(session.id);
+    await postOrUpdate(this.deps, conversation, existing, cardActivity(card), (ref) =>
+      this.deps.refs.setCustomerMessage(session.id, ref),
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Request, Response } from 'restify';
+import { renderMessage } from '../../core/messages/catalog.ts';
+import type { Accounts, Clock, SessionStore } from '../../core/ports/index.ts';
+import type { Verification } from '../../core/verification.ts';
+import { parseJson, readBody } from '../http/json-body.ts';
+import { HttpError, sendError } from '../http/responses.ts';
+import { activityProblems } from './activity-schema.ts';
+import { TeamsAgentPolicy, type TeamsAgentRules } from './agent-policy.ts';
+import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
+import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
+import { TeamsRefs } from './teams-refs.ts';
+
+export interface TeamsFrontDoorOptions {
+  appId?: string;
+  appPassword?: string;
+  appType?: string;
+  tenantId?: string;
+  /** Overrides of botbuilder's authentication settings (OpenID metadata, issuer), for tests and sovereign clouds. */
+  authSettings?: Record<string, string>;
+  agents: TeamsAgentRules;
+  production: boolean;
+  company: string;
+  pinMinutes: number;
+  verification: Verification;
+  store: SessionStore;
+  accounts: Accounts;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface TeamsFrontDoor {
+  /** False when no MicrosoftAppId is set: every request is accepted unauthenticated (local use, the Emulator). */
+  authenticated: boolean;
+  agentChannel: TeamsAgentChannel;
+  customerChannel: TeamsCustomerChannel;
+  /** The `POST /api/messages` handler. */
+  handle(req: Request, res: Response): Promise<void>;
+}
+
+// Teams activities are small; a card invoke with inputs is a few kilobytes.
+const MAX_ACTIVITY_BYTES = 256 * 1024;
+
+/** The Teams side of support-verify on botbuilder: one CloudAdapter, the bot, and the channels that update cards. */
+export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFrontDoor {
+  const appId = options.appId ?? '';
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: options.appPassword ?? '',
+    MicrosoftAppType: options.appType ?? (appId ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: options.tenantId ?? '',
+    ...options.authSettings,
+  });
+  const adapter = new CloudAdapter(auth);
+  const refs = new TeamsRefs(options.store);
+  const channelDeps: TeamsChannelDeps = {
+    adapter,
+    appId,
+    refs,
+    verification: options.verification,
+    accounts: options.accounts,
+    clock: options.clock,
+    company: options.company,
+    pinMinutes: options.pinMinutes,
+  };
+  const agentChannel = new TeamsAgentChannel(channelDeps);
+  const customerChannel = new TeamsCustomerChannel(channelDeps);
+  const bot = new SupportVerifyTeamsBot({
+    verification: options.verification,
+    store: options.store,
+    refs,
+    policy: new TeamsAgentPolicy(options.agents, options.production),
+    agentChannel,
+    logger: options.logger,
+  });
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    options.logger.error(
+      { err: { name: error.name, code: (error as { code?: string }).code }, activityType: context.activity.type },
+      'teams turn failed',
+    );
+    // Nothing was verified or granted; retrying is safe, so say so rather than go quiet.
+    if (context.activity.type === 'message')
+      await context
+        .sendActivity(renderMessage('agent.store_unavailable', teamsLocale(context.activity.locale)))
+        .catch(() => undefined);
+  };
+
+  return {
+    authenticated: appId !== '',
+    agentChannel,
+    customerChannel,
+    async handle(req, res) {
+      try {
+        const body = parseJson(await readBody(req, MAX_ACTIVITY_BYTES));
+        const problems = activityProblems(body);
+        if (problems.length > 0) throw new HttpError(400, 'invalid_activity', problems.join('; '));
+        // CloudAdapter reads the parsed activity from req.body, as express or restify's body parser would leave it.
+        (req as Request & { body: unknown }).body = body;
+        await adapter.process(req, res, (context) => bot.run(context));
+      } catch (error) {
+        if (error instanceof HttpError) sendError(res, error);
+        else {
+          options.logger.error({ err: { name: (error as Error).name } }, 'teams request failed');
+          sendError(res, new HttpError(500, 'internal_error', 'something went wrong; nothing was verified or granted'));
+        }
+      }
+    },
+  };
+}

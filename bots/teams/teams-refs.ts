@@ -1,0 +1,78 @@
+import type { ConversationReference } from 'botbuilder';
+import type { SessionStore } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+
+/** A message the bot sent, and how to reach its conversation again from any replica. */
+export interface TeamsMessageRef {
+  reference: Partial<ConversationReference>;
+  activityId: string;
+}
+
+/** Where a Teams verification was asked for; stored with the session itself, so its first render can post. */
+export interface TeamsOrigin {
+  reference: Partial<ConversationReference>;
+  /** The agent's Teams user id, for the card's refresh. */
+  agentTeamsId: string;
+  /** A personal chat with the bot; anywhere else the conversation is shared and may hold the customer. */
+  personal: boolean;
+  /** The customer's Teams user id when known (the author of the message the agent verified from). */
+  customerId?: string;
+}
+
+const ORIGIN = 'teams';
+
+/** The session refs that carry a Teams origin. */
+export function teamsOriginRefs(origin: TeamsOrigin): Record<string, string> {
+  return { [ORIGIN]: JSON.stringify(origin) };
+}
+
+export function teamsOrigin(session: Session): TeamsOrigin | undefined {
+  const raw = session.refs?.[ORIGIN];
+  return raw ? (JSON.parse(raw) as TeamsOrigin) : undefined;
+}
+
+// As long as a session can be acted on (session lifetime plus the longest grant), with room to spare.
+const REF_TTL_MS = 4 * 60 * 60_000;
+
+/**
+ * Where a verification's Teams messages live, kept beside the session (same hash slot) so that any replica
+ * can update them proactively, and which session a conversation is in the middle of.
+ */
+export class TeamsRefs {
+  constructor(private readonly store: SessionStore) {}
+
+  agentMessage(sessionId: string): Promise<TeamsMessageRef | undefined> {
+    return this.read(`s:${sessionId}`, 'teams-agent');
+  }
+
+  setAgentMessage(sessionId: string, ref: TeamsMessageRef): Promise<void> {
+    return this.store.setFlag(`s:${sessionId}`, 'teams-agent', JSON.stringify(ref), REF_TTL_MS);
+  }
+
+  /** Marks `conversationId` as being in the middle of this verification (the guard expects a PIN there). */
+  setSessionIn(conversationId: string, sessionId: string): Promise<void> {
+    return this.store.setFlag(conversationScope(conversationId), 'session', sessionId, REF_TTL_MS);
+  }
+
+  customerMessage(sessionId: string): Promise<TeamsMessageRef | undefined> {
+    return this.read(`s:${sessionId}`, 'teams-customer-message');
+  }
+
+  setCustomerMessage(sessionId: string, ref: TeamsMessageRef): Promise<void> {
+    return this.store.setFlag(`s:${sessionId}`, 'teams-customer-message', JSON.stringify(ref), REF_TTL_MS);
+  }
+
+  /** The verification a conversation is in the middle of, if any. */
+  sessionIn(conversationId: string): Promise<string | undefined> {
+    return this.store.getFlag(conversationScope(conversationId), 'session');
+  }
+
+  private async read<T>(scope: string, name: string): Promise<T | undefined> {
+    const value = await this.store.getFlag(scope, name);
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+}
+
+function conversationScope(conversationId: string): string {
+  return `k:teams:${conversationId}`;
+}

@@ -1,0 +1,45 @@
+import type { Config } from '../../adapters/config/config.ts';
+import type { Clock } from '../../core/ports/index.ts';
+import { startTestApp, type TestApp } from './app.ts';
+import { type HttpAnswer, request } from './http.ts';
+import { BotConnectorDouble } from './teams.ts';
+
+export interface TeamsHarness {
+  t: TestApp;
+  connector: BotConnectorDouble;
+  /** The `serviceUrl` activities carry: the connector double. */
+  serviceUrl: string;
+  /** Posts an activity to `POST /api/messages` as the Teams channel does (a string goes as it is). */
+  send(activity: unknown, headers?: Record<string, string>): Promise<HttpAnswer>;
+  close(): Promise<void>;
+}
+
+/** The real server with Teams on (authentication off unless `env` sets MicrosoftAppId) and a Bot Connector double. */
+export async function startTeamsApp(
+  options: {
+    redisUrl?: string;
+    env?: Record<string, string>;
+    clock?: Clock;
+    mutate?: (config: Config) => void;
+    teamsAuthSettings?: Record<string, string>;
+  } = {},
+): Promise<TeamsHarness> {
+  const connector = new BotConnectorDouble();
+  const serviceUrl = await connector.start();
+  const t = await startTestApp(options);
+  return {
+    t,
+    connector,
+    serviceUrl,
+    send: (activity, headers = {}) =>
+      request(`${t.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+      }),
+    async close() {
+      await t.close();
+      await connector.stop();
+    },
+  };
+}
