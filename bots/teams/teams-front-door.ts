@@ -1,4 +1,11 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CallerIdConstants,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type TurnContext,
+} from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { Request, Response } from 'restify';
 import { renderMessage } from '../../core/messages/catalog.ts';
@@ -39,6 +46,18 @@ export interface TeamsFrontDoor {
   handle(req: Request, res: Response): Promise<void>;
 }
 
+// botbuilder takes either no endpoint settings (the public cloud) or all of them; an override starts from these.
+const PUBLIC_CLOUD = {
+  ValidateAuthority: true,
+  ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+  ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+  ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+  OAuthUrl: AuthenticationConstants.OAuthUrl,
+  ToBotFromChannelOpenIdMetadataUrl: AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+  ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+  CallerId: CallerIdConstants.PublicAzureChannel,
+};
+
 // Teams activities are small; a card invoke with inputs is a few kilobytes.
 const MAX_ACTIVITY_BYTES = 256 * 1024;
 
@@ -50,7 +69,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     MicrosoftAppPassword: options.appPassword ?? '',
     MicrosoftAppType: options.appType ?? (appId ? 'MultiTenant' : ''),
     MicrosoftAppTenantId: options.tenantId ?? '',
-    ...options.authSettings,
+    ...(options.authSettings ? { ...PUBLIC_CLOUD, ...options.authSettings } : {}),
   });
   const adapter = new CloudAdapter(auth);
   const refs = new TeamsRefs(options.store);
@@ -95,6 +114,15 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
         const body = parseJson(await readBody(req, MAX_ACTIVITY_BYTES));
         const problems = activityProblems(body);
         if (problems.length > 0) throw new HttpError(400, 'invalid_activity', problems.join('; '));
+        // Checked here as well as inside the adapter, which answers some bad tokens (a wrong issuer) with 500.
+        if (appId) {
+          await auth
+            .authenticateRequest(body as Activity, String(req.headers.authorization ?? ''))
+            .catch((error: unknown) => {
+              options.logger.warn({ err: { name: (error as Error).name } }, 'teams: request not authenticated');
+              throw new HttpError(401, 'unauthorized', 'the request is not authenticated');
+            });
+        }
         // CloudAdapter reads the parsed activity from req.body, as express or restify's body parser would leave it.
         (req as Request & { body: unknown }).body = body;
         await adapter.process(req, res, (context) => bot.run(context));
