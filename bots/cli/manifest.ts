@@ -7,10 +7,18 @@ import {
   slackManifestFor,
   toYaml,
 } from '../manifest/slack-manifest.ts';
+import {
+  checkTeamsManifest,
+  readTeamsManifest,
+  TEAMS_DIR,
+  teamsManifestFor,
+  teamsPackage,
+} from '../manifest/teams-manifest.ts';
 
-// `npm run manifest`: checks the app manifests and writes the ones to install, with this deployment's URL.
+// `npm run manifest`: checks the app manifests and writes the ones to install, with this deployment's values.
 const OUT_DIR = new URL('../../dist/manifest/', import.meta.url).pathname;
 const publicUrl = process.env.PUBLIC_URL?.replace(/\/$/u, '');
+const appId = process.env.MicrosoftAppId;
 const socketMode = Boolean(process.env.SLACK_APP_TOKEN);
 let failed = false;
 
@@ -18,21 +26,42 @@ if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/u.test(publicUrl)) {
   process.stderr.write('manifest: PUBLIC_URL must be the http(s) URL where this server is reached\n');
   process.exit(2);
 }
+if (appId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu.test(appId)) {
+  process.stderr.write('manifest: MicrosoftAppId must be the bot’s Microsoft App ID (a GUID)\n');
+  process.exit(2);
+}
+mkdirSync(OUT_DIR, { recursive: true });
 
-const committed = readSlackManifest();
-const deployed = slackManifestFor(committed, { ...(publicUrl ? { publicUrl } : {}), socketMode });
-const problems = [...new Set([...checkSlackManifest(committed), ...checkSlackManifest(deployed)])];
-if (problems.length > 0) {
+const report = (what: string, problems: string[]) => {
+  if (problems.length === 0) return true;
   failed = true;
-  process.stderr.write(`✗ ${SLACK_MANIFEST_PATH}\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
-} else {
-  mkdirSync(OUT_DIR, { recursive: true });
+  process.stderr.write(`✗ ${what}\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  return false;
+};
+
+const slack = readSlackManifest();
+const slackDeployed = slackManifestFor(slack, { ...(publicUrl ? { publicUrl } : {}), socketMode });
+if (report(SLACK_MANIFEST_PATH, [...new Set([...checkSlackManifest(slack), ...checkSlackManifest(slackDeployed)])])) {
   const out = join(OUT_DIR, 'slack-manifest.yaml');
-  writeFileSync(out, toYaml(deployed));
+  writeFileSync(out, toYaml(slackDeployed));
   const how = socketMode
     ? 'Socket Mode (SLACK_APP_TOKEN is set)'
     : `requests to ${publicUrl ?? 'https://verify.example.com (set PUBLIC_URL)'}/slack/events`;
   process.stdout.write(`✓ Slack manifest is valid; ${out} is ready to paste, with ${how}\n`);
+}
+
+const teams = readTeamsManifest();
+if (report(`${TEAMS_DIR}manifest.json`, checkTeamsManifest(teams))) {
+  if (!appId) {
+    process.stdout.write('✓ Teams manifest is valid; set MicrosoftAppId (and PUBLIC_URL) to build the upload zip\n');
+  } else {
+    const deployed = teamsManifestFor(teams, { appId, ...(publicUrl ? { publicUrl } : {}) });
+    if (report('the Teams manifest for this deployment', checkTeamsManifest(deployed))) {
+      const out = join(OUT_DIR, 'support-verify-teams.zip');
+      writeFileSync(out, await teamsPackage(deployed));
+      process.stdout.write(`✓ Teams manifest is valid; ${out} is ready to upload, for app ${appId}\n`);
+    }
+  }
 }
 
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import JSZip from 'jszip';
+import {
+  checkTeamsManifest,
+  PLACEHOLDER_APP_ID,
+  readTeamsManifest,
+  TEAMS_DIR,
+  type TeamsManifest,
+  teamsManifestFor,
+  teamsPackage,
+} from '../../bots/manifest/teams-manifest.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const run = promisify(execFile);
+const APP_ID = '5a3e9c1b-0000-4000-8000-00000000b071';
+
+describe('Teams manifest', () => {
+  it('is valid against the manifest 1.24 schema, with the bot in every scope, the message action and both icons', () => {
+    const manifest = readTeamsManifest();
+    expect(manifest.manifestVersion).to.equal('1.24');
+    expect(checkTeamsManifest(manifest)).to.deep.equal([]);
+  });
+
+  it('names what is wrong: schema violations, a missing message action, icons of the wrong size', () => {
+    const dir = `${mkdtempSync(join(tmpdir(), 'sv-teams-'))}/`;
+    try {
+      copyFileSync(`${TEAMS_DIR}color.png`, `${dir}outline.png`);
+      copyFileSync(`${TEAMS_DIR}color.png`, `${dir}color.png`);
+      const broken = readTeamsManifest() as TeamsManifest & { description: { short: string } };
+      broken.description.short = 'x'.repeat(81);
+      broken.composeExtensions = [];
+      const problems = checkTeamsManifest(broken, dir);
+      expect(problems).to.include('/description/short must NOT have more than 80 characters');
+      expect(problems).to.include('composeExtensions must declare the message action verifyCustomer');
+      expect(problems).to.include('icons.outline must be 32×32, not 192×192');
+      writeFileSync(`${dir}color.png`, 'not a png');
+      expect(checkTeamsManifest(readTeamsManifest(), dir)).to.include('icons.color (color.png) must be a PNG file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fills in the app id everywhere the app is named, and the public host as the valid domain', () => {
+    const deployed = teamsManifestFor(readTeamsManifest(), { appId: APP_ID, publicUrl: 'https://verify.acme.io' });
+    expect(checkTeamsManifest(deployed)).to.deep.equal([]);
+    expect(JSON.stringify(deployed)).not.to.contain(PLACEHOLDER_APP_ID);
+    expect(deployed.bots?.[0]?.botId).to.equal(APP_ID);
+    expect(deployed.validDomains).to.deep.equal(['verify.acme.io']);
+    expect(() => teamsManifestFor(readTeamsManifest(), { appId: 'not-a-guid' })).to.throw('a GUID');
+  });
+
+  it('packages manifest.json and both icons at the top of the zip', async () => {
+    const deployed = teamsManifestFor(readTeamsManifest(), { appId: APP_ID });
+    const zip = await JSZip.loadAsync(await teamsPackage(deployed));
+    expect(Object.keys(zip.files).sort()).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
+    const inside = JSON.parse((await zip.file('manifest.json')?.async('string')) ?? '{}') as TeamsManifest;
+    expect(inside.id).to.equal(APP_ID);
+    expect(checkTeamsManifest(inside)).to.deep.equal([]);
+  });
+
+  it('`npm run manifest` builds the upload zip with MicrosoftAppId, and refuses a bad one', async () => {
+    const env = { PATH: process.env.PATH ?? '', MicrosoftAppId: APP_ID, PUBLIC_URL: 'https://verify.acme.io' };
+    const { stdout } = await run('npm', ['run', '-s', 'manifest'], { cwd: ROOT, env });
+    expect(stdout).to.contain('Teams manifest is valid');
+    const zip = await JSZip.loadAsync(readFileSync(`${ROOT}dist/manifest/support-verify-teams.zip`));
+    expect(await zip.file('manifest.json')?.async('string')).to.contain(APP_ID);
+    const refused = await run('npm', ['run', '-s', 'manifest'], {
+      cwd: ROOT,
+      env: { ...env, MicrosoftAppId: 'bot' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).to.include({ code: 2 });
+    expect((refused as { stderr: string }).stderr).to.contain('MicrosoftAppId must be');
+  });
+});
