@@ -202,6 +202,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     const pin = await issuePin();
     const session = await startShared();
     await h.send(buttonClick(ACTIONS.choosePin, session.id));
+    await customerMessage('Enter support PIN');
     await h.send(
       viewSubmission(VIEWS.agentPin, session.id, { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin }),
     );

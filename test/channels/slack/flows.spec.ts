@@ -55,6 +55,15 @@ describe('Slack: verifying a customer', () => {
     }
   }
 
+  /** Chooses the PIN and waits for it to be in effect: Slack gets its ack before the work is done. */
+  async function choosePin(session: Session): Promise<void> {
+    await click(ACTIONS.choosePin, session);
+    const deadline = Date.now() + 5000;
+    while ((await h.t.app.verification.get(session.id)).state !== 'awaiting_pin') {
+      if (Date.now() > deadline) throw new Error('the PIN was never chosen');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   const click = (action: string, session: Session, user = AGENT_USER) =>
     h.send(buttonClick(action, session.id, { user, responseUrl: h.slack.responseUrl(action) }));
   const submitPin = (session: Session, pin: string) =>
@@ -161,11 +170,11 @@ describe('Slack: verifying a customer', () => {
     it('refuses a PIN that was already used', async () => {
       const pin = await issuePin();
       const first = await start();
-      await click(ACTIONS.choosePin, first);
+      await choosePin(first);
       await submitPin(first, pin);
       await cardShowing('is verified');
       const second = await start();
-      await click(ACTIONS.choosePin, second);
+      await choosePin(second);
       const reused = await submitPin(second, pin);
       expect(reused.json.response_action).to.equal('errors');
       expect(JSON.stringify(reused.json)).to.contain('Tries left: 2');
@@ -203,7 +212,7 @@ describe('Slack: verifying a customer', () => {
     it('ends when the agent revokes it, removing the serials from the card', async () => {
       const pin = await issuePin();
       const session = await start();
-      await click(ACTIONS.choosePin, session);
+      await choosePin(session);
       await submitPin(session, pin);
       await cardShowing('is verified');
       await click(ACTIONS.revoke, session);
