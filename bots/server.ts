@@ -34,6 +34,8 @@ export interface AppOptions {
   clock?: Clock;
   /** botbuilder authentication overrides (a local OpenID metadata endpoint in tests). */
   teamsAuthSettings?: Record<string, string>;
+  /** Azure AD and Microsoft Graph base URLs for the Teams agent group check (doubles in tests). */
+  teamsGraph?: { loginUrl?: string; graphUrl?: string };
 }
 
 /** Everything one replica runs, composed from the configuration. */
@@ -168,6 +170,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ? createTeamsFrontDoor({
           ...config.teams,
           ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
+          ...(options.teamsGraph ? { graph: options.teamsGraph } : {}),
           agents: config.agents.teams,
           production: config.nodeEnv === 'production',
           company: config.company,

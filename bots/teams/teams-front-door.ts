@@ -15,6 +15,7 @@ import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendError } from '../http/responses.ts';
 import { activityProblems } from './activity-schema.ts';
 import { TeamsAgentPolicy, type TeamsAgentRules } from './agent-policy.ts';
+import { GraphGroupMembership } from './graph-groups.ts';
 import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
 import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
 import { TeamsRefs } from './teams-refs.ts';
@@ -26,6 +27,8 @@ export interface TeamsFrontDoorOptions {
   tenantId?: string;
   /** Overrides of botbuilder's authentication settings (OpenID metadata, issuer), for tests and sovereign clouds. */
   authSettings?: Record<string, string>;
+  /** Where Azure AD and Microsoft Graph are, for the agent group check; tests point them at doubles. */
+  graph?: { loginUrl?: string; graphUrl?: string };
   agents: TeamsAgentRules;
   production: boolean;
   company: string;
@@ -83,13 +86,24 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     company: options.company,
     pinMinutes: options.pinMinutes,
   };
+  const graph = new GraphGroupMembership({
+    appId,
+    appPassword: options.appPassword ?? '',
+    ...options.graph,
+    clock: options.clock,
+  });
   const agentChannel = new TeamsAgentChannel(channelDeps);
   const customerChannel = new TeamsCustomerChannel(channelDeps);
   const bot = new SupportVerifyTeamsBot({
     verification: options.verification,
     store: options.store,
     refs,
-    policy: new TeamsAgentPolicy(options.agents, options.production),
+    policy: new TeamsAgentPolicy(
+      options.agents,
+      options.production,
+      appId && options.appPassword ? (tenantId, user, groups) => graph.isMember(tenantId, user, groups) : undefined,
+      options.logger,
+    ),
     agentChannel,
     logger: options.logger,
   });

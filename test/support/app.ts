@@ -27,6 +27,7 @@ export async function startTestApp(
     clock?: Clock;
     mutate?: (config: Config) => void;
     teamsAuthSettings?: Record<string, string>;
+    teamsGraph?: { loginUrl?: string; graphUrl?: string };
   } = {},
 ): Promise<TestApp> {
   const outbox = mkdtempSync(join(tmpdir(), 'sv-outbox-'));
@@ -54,6 +55,7 @@ export async function startTestApp(
     logger: createLogger({ level: 'debug', destination }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.teamsAuthSettings ? { teamsAuthSettings: options.teamsAuthSettings } : {}),
+    ...(options.teamsGraph ? { teamsGraph: options.teamsGraph } : {}),
   });
   const url = await app.listen();
   return {

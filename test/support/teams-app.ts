@@ -22,6 +22,7 @@ export async function startTeamsApp(
     clock?: Clock;
     mutate?: (config: Config) => void;
     teamsAuthSettings?: Record<string, string>;
+    teamsGraph?: { loginUrl?: string; graphUrl?: string };
   } = {},
 ): Promise<TeamsHarness> {
   const connector = new BotConnectorDouble();

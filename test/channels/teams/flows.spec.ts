@@ -142,6 +142,25 @@ describe('Teams: verifying a customer', () => {
       expect((await h.t.app.verification.get(session.id)).state).to.equal('failed');
     });
 
+    it('locks PIN checks for the account after 10 wrong PINs, whatever the sessions', async () => {
+      await issuePin();
+      let last: { value: unknown } | undefined;
+      for (let i = 0; i < 4; i++) {
+        const session = await start();
+        await press('sv.choose_pin', session);
+        for (const wrong of ['0000', '0001', '0002']) {
+          last = await press('sv.submit_pin', session, { pin: wrong });
+          if ((await h.t.app.verification.get(session.id)).state !== 'awaiting_pin') break;
+        }
+        if ((await h.t.app.verification.get(session.id)).reason === 'pin_locked') break;
+      }
+      expect(cardText(last?.value)).to.contain('locked for 24 hours');
+      const locked = await start();
+      await press('sv.choose_pin', locked);
+      const refused = await press('sv.submit_pin', locked, { pin: await issuePin() });
+      expect(cardText(refused.value) + String(refused.value)).to.contain('locked');
+    });
+
     it('ends access when the agent revokes it', async () => {
       const pin = await issuePin();
       const session = await start();
