@@ -71,3 +71,22 @@ describe('Teams: request authentication (MicrosoftAppId set)', () => {
     expect(h.connector.calls()).to.deep.equal([]);
   });
 });
+
+describe('Teams without MicrosoftAppId', () => {
+  const redis = useRedisServer();
+
+  it('is not served at all in production: an unauthenticated endpoint never goes live', async () => {
+    const h = await startTeamsApp({
+      redisUrl: redis().url,
+      mutate: (config) => {
+        config.nodeEnv = 'production';
+      },
+    });
+    try {
+      expect(h.t.app.teams).to.equal(undefined);
+      expect((await h.send(message(h.serviceUrl, 'verify alex@example.com'))).status).to.equal(404);
+    } finally {
+      await h.close();
+    }
+  });
+});
