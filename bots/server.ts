@@ -25,6 +25,7 @@ import { Verification } from '../core/verification.ts';
 import { deviceResponsesRoute } from './api/device-responses.ts';
 import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
+import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
@@ -145,7 +146,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  // Long ids must reach the routes' own validation (a clear 400), not fall through the router as a 404.
+  const frontDoorDeps: FrontDoorDeps = {
+    production: config.nodeEnv === 'production',
+    company: config.company,
+    pinMinutes: config.policies.pinValidMinutes,
+    verification,
+    store,
+    accounts,
+    clock,
+    logger,
+  };
   const slack =
     config.slack.botToken && config.slack.signingSecret
       ? createSlackFrontDoor({
@@ -154,14 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
           ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
           agents: config.agents.slack,
-          production: config.nodeEnv === 'production',
-          company: config.company,
-          pinMinutes: config.policies.pinValidMinutes,
-          verification,
-          store,
-          accounts,
-          clock,
-          logger,
+          ...frontDoorDeps,
           onRefused: (reason) => metrics.slackRefused.inc({ reason }),
         })
       : undefined;
@@ -172,14 +175,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
           ...(options.teamsGraph ? { graph: options.teamsGraph } : {}),
           agents: config.agents.teams,
-          production: config.nodeEnv === 'production',
-          company: config.company,
-          pinMinutes: config.policies.pinValidMinutes,
-          verification,
-          store,
-          accounts,
-          clock,
-          logger,
+          ...frontDoorDeps,
         })
       : undefined;
   const dispatcher = new UpdateDispatcher({
@@ -202,6 +198,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await dispatcher.start();
 
+  // Long ids must reach the routes' own validation (a clear 400), not fall through the router as a 404.
   const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false, maxParamLength: 512 });
   installBasics(server, logger, metrics);
   const startedAt = clock.now();

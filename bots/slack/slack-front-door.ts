@@ -1,7 +1,5 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Logger } from 'pino';
-import type { Accounts, Clock, SessionStore } from '../../core/ports/index.ts';
-import type { Verification } from '../../core/verification.ts';
+import type { FrontDoorDeps } from '../front-door.ts';
 import { SlackAgentPolicy, type SlackAgentRules } from './agent-policy.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners.ts';
@@ -10,7 +8,7 @@ import { RestifyReceiver } from './restify-receiver.ts';
 import { SlackAgentChannel, SlackCustomerChannel } from './slack-channels.ts';
 import { SlackDirectory } from './slack-directory.ts';
 
-export interface SlackFrontDoorOptions {
+export interface SlackFrontDoorOptions extends FrontDoorDeps {
   signingSecret: string;
   botToken: string;
   /** With an app-level token the app connects over Socket Mode instead of receiving HTTP requests. */
@@ -18,14 +16,6 @@ export interface SlackFrontDoorOptions {
   /** Web API base, e.g. `https://slack.com/api/`; tests point it at a double. */
   apiUrl?: string;
   agents: SlackAgentRules;
-  production: boolean;
-  company: string;
-  pinMinutes: number;
-  verification: Verification;
-  store: SessionStore;
-  accounts: Accounts;
-  clock: Clock;
-  logger: Logger;
   onRefused?(reason: string): void;
 }
 

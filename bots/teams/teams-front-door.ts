@@ -6,11 +6,9 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
-import type { Logger } from 'pino';
 import type { Request, Response } from 'restify';
 import { renderMessage } from '../../core/messages/catalog.ts';
-import type { Accounts, Clock, SessionStore } from '../../core/ports/index.ts';
-import type { Verification } from '../../core/verification.ts';
+import type { FrontDoorDeps } from '../front-door.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendError } from '../http/responses.ts';
 import { activityProblems } from './activity-schema.ts';
@@ -20,7 +18,7 @@ import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
 import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
 import { TeamsRefs } from './teams-refs.ts';
 
-export interface TeamsFrontDoorOptions {
+export interface TeamsFrontDoorOptions extends FrontDoorDeps {
   appId?: string;
   appPassword?: string;
   appType?: string;
@@ -30,14 +28,6 @@ export interface TeamsFrontDoorOptions {
   /** Where Azure AD and Microsoft Graph are, for the agent group check; tests point them at doubles. */
   graph?: { loginUrl?: string; graphUrl?: string };
   agents: TeamsAgentRules;
-  production: boolean;
-  company: string;
-  pinMinutes: number;
-  verification: Verification;
-  store: SessionStore;
-  accounts: Accounts;
-  clock: Clock;
-  logger: Logger;
 }
 
 export interface TeamsFrontDoor {

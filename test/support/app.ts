@@ -19,17 +19,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  redisUrl?: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  mutate?: (config: Config) => void;
+  teamsAuthSettings?: Record<string, string>;
+  teamsGraph?: { loginUrl?: string; graphUrl?: string };
+}
+
 /** The real server on a free port, logging into memory, mail into a temporary outbox. */
-export async function startTestApp(
-  options: {
-    redisUrl?: string;
-    env?: Record<string, string>;
-    clock?: Clock;
-    mutate?: (config: Config) => void;
-    teamsAuthSettings?: Record<string, string>;
-    teamsGraph?: { loginUrl?: string; graphUrl?: string };
-  } = {},
-): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const outbox = mkdtempSync(join(tmpdir(), 'sv-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',

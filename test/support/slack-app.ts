@@ -1,6 +1,4 @@
-import type { Config } from '../../adapters/config/config.ts';
-import type { Clock } from '../../core/ports/index.ts';
-import { startTestApp, type TestApp } from './app.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from './app.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackApiDouble, slackHeaders } from './slack.ts';
 
@@ -17,11 +15,7 @@ export interface SlackHarness {
 
 /** The real server with Slack configured against a recording Web API double. */
 export async function startSlackApp(
-  options: {
-    redisUrl?: string;
-    env?: Record<string, string>;
-    clock?: Clock;
-    mutate?: (config: Config) => void;
+  options: TestAppOptions & {
     /** Runs once the Web API double is up and before the server starts. */
     beforeStart?: (slack: SlackApiDouble) => void;
   } = {},
@@ -29,10 +23,9 @@ export async function startSlackApp(
   const slack = new SlackApiDouble();
   const apiUrl = await slack.start();
   options.beforeStart?.(slack);
+  const { beforeStart: _, ...appOptions } = options;
   const t = await startTestApp({
-    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.mutate ? { mutate: options.mutate } : {}),
+    ...appOptions,
     env: { SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL: apiUrl, ...options.env },
   });
   return {

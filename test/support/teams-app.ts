@@ -1,6 +1,4 @@
-import type { Config } from '../../adapters/config/config.ts';
-import type { Clock } from '../../core/ports/index.ts';
-import { startTestApp, type TestApp } from './app.ts';
+import { startTestApp, type TestApp, type TestAppOptions } from './app.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { BotConnectorDouble } from './teams.ts';
 
@@ -15,16 +13,7 @@ export interface TeamsHarness {
 }
 
 /** The real server with Teams on (authentication off unless `env` sets MicrosoftAppId) and a Bot Connector double. */
-export async function startTeamsApp(
-  options: {
-    redisUrl?: string;
-    env?: Record<string, string>;
-    clock?: Clock;
-    mutate?: (config: Config) => void;
-    teamsAuthSettings?: Record<string, string>;
-    teamsGraph?: { loginUrl?: string; graphUrl?: string };
-  } = {},
-): Promise<TeamsHarness> {
+export async function startTeamsApp(options: TestAppOptions = {}): Promise<TeamsHarness> {
   const connector = new BotConnectorDouble();
   const serviceUrl = await connector.start();
   const t = await startTestApp(options);
