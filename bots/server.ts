@@ -17,6 +17,7 @@ import { BuiltinPins } from '../adapters/pins/builtin-pins.ts';
 import { connectRedis, whenReady } from '../adapters/redis/connect.ts';
 import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
+import { SupportChat } from '../core/chat.ts';
 import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
 import { systemClock } from '../core/ports/index.ts';
 import { keyedAccountHash } from '../core/signing.ts';
@@ -29,6 +30,8 @@ import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
+import { chatRoutes } from './webchat/chat-routes.ts';
+import { WebChatCustomerChannel } from './webchat/webchat-channel.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -61,6 +64,8 @@ export interface App {
   /** Present with `MicrosoftAppId`, and unauthenticated outside production for local use. */
   teams?: TeamsFrontDoor;
   dispatcher: UpdateDispatcher;
+  /** The customers' support chat (web chat). */
+  chat: SupportChat;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
@@ -178,6 +183,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...frontDoorDeps,
         })
       : undefined;
+  const chat = new SupportChat({
+    store,
+    bus,
+    clock,
+    verification,
+    tokenKey: config.auditKey,
+    onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
+  });
+  const chatApi = chatRoutes({ chat, verification, bus });
+  await chatApi.hub.start();
+  const webchatChannel = new WebChatCustomerChannel({
+    chat,
+    accounts,
+    clock,
+    company: config.company,
+    pinMinutes: config.policies.pinValidMinutes,
+    pinTries: config.policies.pinTriesPerSession,
+  });
   const dispatcher = new UpdateDispatcher({
     bus,
     store,
@@ -187,7 +210,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(slack ? { slack: slack.agentChannel } : {}),
       ...(teams ? { teams: teams.agentChannel } : {}),
     },
-    customerChannels: [...(slack ? [slack.customerChannel] : []), ...(teams ? [teams.customerChannel] : [])],
+    customerChannels: [
+      ...(slack ? [slack.customerChannel] : []),
+      ...(teams ? [teams.customerChannel] : []),
+      webchatChannel,
+    ],
     onError: (error, what) => {
       metrics.backgroundFailures.inc({ what });
       logger.error(
@@ -229,6 +256,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
   if (teams) server.post('/api/messages', teams.handle);
+  server.post('/v1/chat/conversations', jsonRoute(logger, chatApi.open));
+  server.get('/v1/chat/conversations/:conversationId', jsonRoute(logger, chatApi.read));
+  server.get('/v1/chat/conversations/:conversationId/events', jsonRoute(logger, chatApi.stream));
+  server.post('/v1/chat/conversations/:conversationId/messages', jsonRoute(logger, chatApi.say));
+  server.post('/v1/chat/conversations/:conversationId/pin', jsonRoute(logger, chatApi.pin));
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
@@ -251,6 +283,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),
     dispatcher,
+    chat,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         // Restify re-emits the HTTP server's errors on itself; without this listener EADDRINUSE would crash.
@@ -267,6 +300,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return local;
     },
     async close() {
+      // Live chat streams never end by themselves; ending them lets the server close.
+      await chatApi.hub.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.server.closeIdleConnections();

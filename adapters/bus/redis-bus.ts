@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Bus, SessionUpdate, SessionUpdateHandler } from '../../core/ports/index.ts';
+import type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from '../../core/ports/index.ts';
 import { SESSION_STATES, type SessionState } from '../../core/session.ts';
 import { guarded } from '../redis/connect.ts';
 import { storeKeys } from '../store/keys.ts';
@@ -13,6 +13,7 @@ const SUBSCRIBE_WAIT_MS = 2000;
 export class RedisBus implements Bus {
   private subscriber: Redis | undefined;
   private readonly handlers = new Set<SessionUpdateHandler>();
+  private readonly chatHandlers = new Set<ChatEventHandler>();
 
   constructor(
     private readonly publisher: Redis,
@@ -24,26 +25,55 @@ export class RedisBus implements Bus {
   }
 
   async subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
-    if (!this.subscriber) {
-      // The subscriber queues while offline: a subscription made during an outage resumes when Redis returns.
-      this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
-      this.subscriber.on('error', () => {});
-      this.subscriber.on('message', (_channel: string, message: string) => this.dispatch(message));
-      // Completes whenever Redis is reachable (ioredis subscribes again after every reconnect); start-up
-      // waits for it briefly, never for an outage.
-      const subscribed = this.subscriber.subscribe(storeKeys.busChannel).catch(() => undefined);
-      await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_MS).unref())]);
-    }
+    await this.listen();
     this.handlers.add(handler);
     return async () => {
       this.handlers.delete(handler);
     };
   }
 
+  async publishChat(event: ChatEvent): Promise<void> {
+    await guarded('publish', () => this.publisher.publish(storeKeys.chatChannel, JSON.stringify(event)));
+  }
+
+  async subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>> {
+    await this.listen();
+    this.chatHandlers.add(handler);
+    return async () => {
+      this.chatHandlers.delete(handler);
+    };
+  }
+
+  // One subscriber connection carries both channels.
+  private async listen(): Promise<void> {
+    if (this.subscriber) return;
+    // The subscriber queues while offline: a subscription made during an outage resumes when Redis returns.
+    this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (channel: string, message: string) =>
+      channel === storeKeys.chatChannel ? this.dispatchChat(message) : this.dispatch(message),
+    );
+    // Completes whenever Redis is reachable (ioredis subscribes again after every reconnect); start-up
+    // waits for it briefly, never for an outage.
+    const subscribed = this.subscriber.subscribe(storeKeys.busChannel, storeKeys.chatChannel).catch(() => undefined);
+    await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_WAIT_MS).unref())]);
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
+    this.chatHandlers.clear();
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
     this.subscriber = undefined;
+  }
+
+  private dispatchChat(message: string): void {
+    const event = parseChatEvent(message);
+    if (!event) return;
+    for (const handler of this.chatHandlers) {
+      Promise.resolve()
+        .then(() => handler(event))
+        .catch(this.onHandlerError);
+    }
   }
 
   private dispatch(message: string): void {
@@ -55,6 +85,21 @@ export class RedisBus implements Bus {
         .catch(this.onHandlerError);
     }
   }
+}
+
+function parseChatEvent(message: string): ChatEvent | undefined {
+  try {
+    const value = JSON.parse(message) as Partial<ChatEvent>;
+    if (
+      typeof value.conversationId === 'string' &&
+      Number.isInteger(value.seq) &&
+      (value.from === 'customer' || value.from === 'agent' || value.from === 'bot')
+    )
+      return { conversationId: value.conversationId, seq: value.seq as number, from: value.from };
+  } catch {
+    // Not ours, or corrupted: ignored.
+  }
+  return undefined;
 }
 
 function parseUpdate(message: string): SessionUpdate | undefined {

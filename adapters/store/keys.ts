@@ -8,4 +8,5 @@ export const storeKeys = {
   claim: (key: string) => `sv:{c:${key}}`,
   auditStream: 'sv:{audit}:stream',
   busChannel: 'sv:session-updated',
+  chatChannel: 'sv:chat',
 } as const;

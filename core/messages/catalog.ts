@@ -232,6 +232,14 @@ export const MESSAGES = {
     'Please don’t share passwords, verification codes, recovery keys or security answers here — please delete that message. We did not store it, and we never need it.',
     'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — verwijder dat bericht alsjeblieft. We hebben het niet bewaard en hebben het nooit nodig.',
   ),
+  'customer.chat.welcome': customer(
+    'Hi! Tell us what you need help with, and a support agent will be with you shortly.',
+    'Hallo! Vertel ons waarmee we je kunnen helpen; een supportmedewerker is zo bij je.',
+  ),
+  'customer.chat.pin': customer(
+    'To confirm it is you, open your account portal, choose “Generate support PIN”, and type the 4 digits in the PIN field below — they stay private. The PIN works once and expires after {minutes} minutes.',
+    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent, en typ de 4 cijfers in het pincodeveld hieronder — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
+  ),
   'customer.pin.instructions_button': customer(
     'To confirm it is you, open your account portal, choose “Generate support PIN”, then press “Enter support PIN” below and type the 4 digits — they stay private. The PIN works once and expires after {minutes} minutes.',
     'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent. Druk daarna hieronder op “Support-pincode invoeren” en typ de 4 cijfers — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',

@@ -11,10 +11,21 @@ export interface SessionUpdate {
 
 export type SessionUpdateHandler = (update: SessionUpdate) => void | Promise<void>;
 
-/** Session-updated events across replicas. Delivery is at most once per subscriber; handlers re-read the store. */
+/** Sent after every line added to a support chat, so the customer's connection and the relays hear it anywhere. */
+export interface ChatEvent {
+  conversationId: string;
+  seq: number;
+  from: 'customer' | 'agent' | 'bot';
+}
+
+export type ChatEventHandler = (event: ChatEvent) => void | Promise<void>;
+
+/** Session-updated and chat events across replicas. Delivery is at most once per subscriber; handlers re-read the store. */
 export interface Bus {
   publish(update: SessionUpdate): Promise<void>;
   /** Resolves once the subscription is live; the returned function ends it. */
   subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>>;
+  publishChat(event: ChatEvent): Promise<void>;
+  subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 export type { AccountSummary, Accounts, LimitedProfile, TrustedDevice } from './accounts.ts';
 export type { AuditLog } from './audit-log.ts';
-export type { Bus, SessionUpdate, SessionUpdateHandler } from './bus.ts';
+export type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from './bus.ts';
 export type { AgentChannel, CustomerChannel } from './channels.ts';
 export { type Clock, systemClock } from './clock.ts';
 export type { DevicePromptRequest, DevicePrompts } from './device-prompts.ts';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
 import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import { storeKeys } from '../../adapters/store/keys.ts';
-import type { Bus, SessionUpdate } from '../../core/ports/index.ts';
+import type { Bus, ChatEvent, SessionUpdate } from '../../core/ports/index.ts';
 import { readyClients, sleep, useRedisServer } from '../support/redis-fixture.ts';
 
 interface BusHarness {
@@ -42,6 +42,24 @@ function busContract(name: string, open: () => Promise<BusHarness>): void {
       await eventually(() => seenA.length > 0 && seenB.length > 0, h.settle);
       expect(seenA).to.deep.equal([update]);
       expect(seenB).to.deep.equal([update]);
+    });
+
+    it('carries chat events apart from session updates, to every replica', async () => {
+      const [a, b] = h.buses;
+      const chat: ChatEvent[] = [];
+      const sessions: SessionUpdate[] = [];
+      await b.subscribeChat((e) => {
+        chat.push(e);
+      });
+      await b.subscribe((u) => {
+        sessions.push(u);
+      });
+      const event: ChatEvent = { conversationId: 'c-1', seq: 3, from: 'customer' };
+      await a.publishChat(event);
+      await a.publish(update);
+      await eventually(() => chat.length > 0 && sessions.length > 0, h.settle);
+      expect(chat).to.deep.equal([event]);
+      expect(sessions).to.deep.equal([update]);
     });
 
     it('stops delivering after unsubscribe', async () => {

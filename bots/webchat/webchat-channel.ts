@@ -1,0 +1,68 @@
+import type { SupportChat } from '../../core/chat.ts';
+import { type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
+import { formatDateTime } from '../../core/messages/format.ts';
+import type { Accounts, Clock, CustomerChannel } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
+import { customerScript } from '../presentation/verification-view.ts';
+
+export interface WebChatChannelDeps {
+  chat: SupportChat;
+  accounts: Accounts;
+  clock: Clock;
+  company: string;
+  pinMinutes: number;
+  /** Tries a session starts with: fewer left means the customer's last PIN was not accepted. */
+  pinTries: number;
+}
+
+/** The session ref that ties a verification to the web chat conversation it runs in. */
+export const WEBCHAT_REF = 'webchat';
+
+const OUTCOMES: Partial<Record<Session['state'], MessageKey>> = {
+  denied: 'customer.denied',
+  failed: 'customer.failed',
+  expired: 'customer.expired',
+  cancelled: 'customer.cancelled',
+};
+
+/**
+ * Tells a web chat customer what to do and how it ended, as lines from the bot in their conversation; the
+ * page also shows the PIN field or the number to pick from the verification state it streams.
+ */
+export class WebChatCustomerChannel implements CustomerChannel {
+  constructor(private readonly deps: WebChatChannelDeps) {}
+
+  async render(session: Session): Promise<void> {
+    const conversationId = session.refs?.[WEBCHAT_REF];
+    if (!conversationId) return;
+    const text = await this.line(session);
+    if (text) await this.deps.chat.botSays(conversationId, text);
+  }
+
+  private async line(session: Session): Promise<string | undefined> {
+    const locale = session.customerLocale;
+    const context = {
+      locale,
+      company: this.deps.company,
+      pinMinutes: this.deps.pinMinutes,
+      now: this.deps.clock.now(),
+    };
+    switch (session.state) {
+      case 'awaiting_device':
+        return customerScript(session, await this.deps.accounts.summary(session.accountId), context);
+      case 'awaiting_pin':
+        return (session.pinTriesLeft ?? this.deps.pinTries) < this.deps.pinTries
+          ? renderMessage('customer.pin.not_accepted', locale, { tries: session.pinTriesLeft ?? 0 })
+          : renderMessage('customer.chat.pin', locale, { minutes: this.deps.pinMinutes });
+      case 'verified':
+        return renderMessage('customer.verified', locale, {
+          agent: session.agent.displayName,
+          until: formatDateTime(session.grant?.expiresAt ?? session.updatedAt, locale),
+        });
+      default: {
+        const key = OUTCOMES[session.state];
+        return key ? renderMessage(key, locale) : undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { NotAuthorizedError, RateLimitedError, RequestInvalidError, SessionNotFoundError } from './errors.ts';
+import { type Finding, scanInbound } from './guard/index.ts';
+import { assertSafeOutbound } from './guard/outbound.ts';
+import { type Locale, renderMessage } from './messages/catalog.ts';
+import type { Bus, Clock, SessionStore } from './ports/index.ts';
+import type { PinResult, Verification } from './verification.ts';
+
+/** One line of a support chat, as stored and as shown: customer text only ever in its redacted form. */
+export interface ChatMessage {
+  seq: number;
+  from: 'customer' | 'agent' | 'bot';
+  text: string;
+  at: number;
+  /** The agent's display name, for their lines. */
+  author?: string;
+}
+
+export interface ChatConversation {
+  id: string;
+  locale: Locale;
+  createdAt: number;
+  /** The verification running in this conversation, when an agent started one from it. */
+  sessionId?: string;
+  /** Where the conversation is relayed to agents (a Slack thread, a Teams conversation), by relay name. */
+  relays?: Record<string, string>;
+}
+
+export interface ChatLimits {
+  /** A conversation ends this long after its last message. */
+  idleMinutes: number;
+  messagesPerMinute: number;
+  conversationsPerHourPerClient: number;
+  maxMessageLength: number;
+  /** How many messages a conversation keeps (the transcript shown after a reload). */
+  transcriptSize: number;
+}
+
+export const DEFAULT_CHAT_LIMITS: Readonly<ChatLimits> = {
+  idleMinutes: 30,
+  messagesPerMinute: 20,
+  conversationsPerHourPerClient: 10,
+  maxMessageLength: 2000,
+  transcriptSize: 200,
+};
+
+export interface SupportChatDeps {
+  store: SessionStore;
+  bus: Bus;
+  clock: Clock;
+  verification: Verification;
+  /** Keys the conversation tokens; a secret of at least 32 characters. */
+  tokenKey: string;
+  limits?: Partial<ChatLimits>;
+  onSecretRedacted?(input: { findings: Finding[]; sessionId?: string }): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const scope = (id: string) => `c:${id}`;
+
+/**
+ * The customer's support chat, independent of any web framework: conversations, their transcripts, the guard
+ * on every customer line, rate limits, and the PIN a customer gives while one is expected. Every change is
+ * announced on the bus, so the customer's live connection and the agents' relays on any replica hear it.
+ */
+export class SupportChat {
+  readonly limits: Readonly<ChatLimits>;
+
+  constructor(private readonly deps: SupportChatDeps) {
+    this.limits = { ...DEFAULT_CHAT_LIMITS, ...deps.limits };
+  }
+
+  /** Opens a conversation for a client (an address or similar key), within the per-client limit. */
+  async open(clientKey: string, locale: Locale): Promise<{ conversation: ChatConversation; token: string }> {
+    const allowance = await this.deps.store.take(`k:chat-client:${clientKey}`, {
+      counters: [{ name: 'opened', limit: this.limits.conversationsPerHourPerClient, windowMs: 60 * MINUTE }],
+    });
+    if (!allowance.granted) throw new RateLimitedError('chat-conversations', allowance.retryAfterMs);
+    const conversation: ChatConversation = { id: randomUUID(), locale, createdAt: this.deps.clock.now() };
+    await this.save(conversation);
+    await this.append(conversation, { from: 'bot', text: renderMessage('customer.chat.welcome', locale) });
+    return { conversation, token: this.token(conversation.id) };
+  }
+
+  /** The conversation a token opens; refuses a wrong token and an ended conversation alike. */
+  async authorize(conversationId: string, token: string): Promise<ChatConversation> {
+    const expected = Buffer.from(this.token(conversationId));
+    const given = Buffer.from(token);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new NotAuthorizedError('not this conversation’s token');
+    return this.get(conversationId);
+  }
+
+  async get(conversationId: string): Promise<ChatConversation> {
+    const raw = await this.deps.store.getFlag(scope(conversationId), 'meta');
+    if (!raw) throw new SessionNotFoundError(conversationId);
+    return JSON.parse(raw) as ChatConversation;
+  }
+
+  /** The transcript after `afterSeq`, oldest first. */
+  async transcript(conversationId: string, afterSeq = 0): Promise<ChatMessage[]> {
+    const lines = await this.deps.store.recall(scope(conversationId), 'lines');
+    return lines
+      .map((line) => JSON.parse(line) as ChatMessage)
+      .filter((m) => m.seq > afterSeq)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * A customer's line: scanned by the guard first, so only the redacted text is stored, relayed or logged; a
+   * PIN is taken, never shown, while the conversation's verification expects one.
+   */
+  async customerSays(
+    conversation: ChatConversation,
+    text: string,
+  ): Promise<{ message: ChatMessage; warned: boolean; pin?: PinResult }> {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) throw new RequestInvalidError(['a message needs some text']);
+    if (trimmed.length > this.limits.maxMessageLength)
+      throw new RequestInvalidError([`a message is at most ${this.limits.maxMessageLength} characters`]);
+    await this.countMessage(conversation);
+    const session = conversation.sessionId
+      ? await this.deps.verification.get(conversation.sessionId).catch(() => undefined)
+      : undefined;
+    const scan = scanInbound(trimmed, { expectingPin: session?.state === 'awaiting_pin' });
+    const message = await this.append(conversation, { from: 'customer', text: scan.redacted });
+    const warned = scan.findings.length > 0;
+    if (warned) {
+      await this.deps.onSecretRedacted?.({ findings: scan.findings, ...(session ? { sessionId: session.id } : {}) });
+      await this.append(conversation, {
+        from: 'bot',
+        text: renderMessage('customer.secret_warning', conversation.locale),
+      });
+    }
+    if (session && scan.pin) {
+      const { result } = await this.deps.verification.submitPin(session.id, scan.pin, { kind: 'customer' });
+      return { message, warned, pin: result };
+    }
+    return { message, warned };
+  }
+
+  /** The PIN field in the chat: 4 digits, taken only while the conversation's verification expects one. */
+  async customerPin(conversation: ChatConversation, pin: string): Promise<PinResult> {
+    if (!/^\d{4}$/u.test(pin)) throw new RequestInvalidError(['a support PIN is exactly 4 digits']);
+    if (!conversation.sessionId) throw new RequestInvalidError(['no verification is waiting for a PIN']);
+    await this.countMessage(conversation);
+    const { result } = await this.deps.verification.submitPin(conversation.sessionId, pin, { kind: 'customer' });
+    return result;
+  }
+
+  /** An agent's line, relayed from where agents work; it must not ask for a secret. */
+  async agentSays(conversationId: string, text: string, author: string): Promise<ChatMessage> {
+    const conversation = await this.get(conversationId);
+    assertSafeOutbound(text, 'agent message');
+    return this.append(conversation, { from: 'agent', text: text.slice(0, this.limits.maxMessageLength), author });
+  }
+
+  /** A line from the bot (instructions, outcomes) in the customer's language. */
+  async botSays(conversationId: string, text: string): Promise<ChatMessage> {
+    const conversation = await this.get(conversationId);
+    return this.append(conversation, { from: 'bot', text });
+  }
+
+  /** Ties a verification to the conversation, so the customer's PIN and updates go to it. */
+  async link(conversationId: string, sessionId: string): Promise<ChatConversation> {
+    const conversation = { ...(await this.get(conversationId)), sessionId };
+    await this.save(conversation);
+    return conversation;
+  }
+
+  async setRelay(conversationId: string, relay: string, ref: string): Promise<void> {
+    const conversation = await this.get(conversationId);
+    await this.save({ ...conversation, relays: { ...conversation.relays, [relay]: ref } });
+  }
+
+  private async countMessage(conversation: ChatConversation): Promise<void> {
+    const allowance = await this.deps.store.take(scope(conversation.id), {
+      counters: [{ name: 'rate', limit: this.limits.messagesPerMinute, windowMs: MINUTE }],
+    });
+    if (!allowance.granted) throw new RateLimitedError('chat-messages', allowance.retryAfterMs);
+  }
+
+  private async append(conversation: ChatConversation, line: Omit<ChatMessage, 'seq' | 'at'>): Promise<ChatMessage> {
+    const idleMs = this.limits.idleMinutes * MINUTE;
+    const next = await this.deps.store.take(scope(conversation.id), {
+      counters: [{ name: 'seq', limit: Number.MAX_SAFE_INTEGER, windowMs: 24 * 60 * MINUTE }],
+    });
+    if (!next.granted) throw new RateLimitedError('chat-messages', next.retryAfterMs);
+    const message: ChatMessage = { ...line, seq: next.counts[0] ?? 0, at: this.deps.clock.now() };
+    await this.deps.store.remember(
+      scope(conversation.id),
+      'lines',
+      JSON.stringify(message),
+      this.limits.transcriptSize,
+      idleMs,
+    );
+    await this.save(conversation);
+    await this.deps.bus.publishChat({ conversationId: conversation.id, seq: message.seq, from: message.from });
+    return message;
+  }
+
+  // Every save renews the inactivity clock: a conversation lives until it has been quiet for idleMinutes.
+  private save(conversation: ChatConversation): Promise<void> {
+    return this.deps.store.setFlag(
+      scope(conversation.id),
+      'meta',
+      JSON.stringify(conversation),
+      this.limits.idleMinutes * MINUTE,
+    );
+  }
+
+  private token(conversationId: string): string {
+    return createHmac('sha256', this.deps.tokenKey).update(`chat:${conversationId}`).digest('base64url');
+  }
+}
