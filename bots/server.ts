@@ -30,6 +30,7 @@ import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
+import { chatAssetRoute, chatPageRoute } from './webchat/chat-page.ts';
 import { chatRoutes } from './webchat/chat-routes.ts';
 import { WebChatCustomerChannel } from './webchat/webchat-channel.ts';
 
@@ -256,6 +257,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
   if (teams) server.post('/api/messages', teams.handle);
+  server.get('/chat', chatPageRoute(config.company));
+  for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));
   server.post('/v1/chat/conversations', jsonRoute(logger, chatApi.open));
   server.get('/v1/chat/conversations/:conversationId', jsonRoute(logger, chatApi.read));
   server.get('/v1/chat/conversations/:conversationId/events', jsonRoute(logger, chatApi.stream));
