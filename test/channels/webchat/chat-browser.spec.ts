@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { startTestApp, TEST_PORTAL_KEY, type TestApp } from '../../support/app.ts';
+import { screenshot, useBrowser } from '../../support/browser.ts';
+import { request } from '../../support/http.ts';
+import { useRedisServer } from '../../support/redis-fixture.ts';
+
+const AGENT = { id: 'U0AGENT01', displayName: 'Robin Agent', channel: 'slack' as const, locale: 'en' as const };
+
+describe('Web chat in a real browser (Chromium)', function () {
+  this.timeout(60_000);
+  const redis = useRedisServer();
+  const browser = useBrowser();
+  let t: TestApp;
+  beforeEach(async () => {
+    await redis().flush();
+    t = await startTestApp({ redisUrl: redis().url });
+  });
+  afterEach(async () => t.close());
+
+  it('chats live, hides a pasted password, survives a reload, and verifies with the PIN field on a phone-sized screen', async () => {
+    const context = await browser().newContext({ locale: 'en-GB', viewport: { width: 390, height: 780 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/chat`);
+    await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+
+    await page.getByLabel('Your message').fill('Hi, I cannot log in to my account');
+    await page.keyboard.press('Enter');
+    await page.getByRole('log').getByText('Hi, I cannot log in to my account').waitFor();
+
+    await page.getByLabel('Your message').fill('my password is Hunter2!xyz');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('log').getByText('Please don’t share passwords').waitFor();
+    expect(await page.getByRole('log').textContent()).not.to.contain('Hunter2');
+
+    // Where the page keeps its conversation across reloads (the test has no DOM types, so the code is a string).
+    const conversationId = String(
+      await page.evaluate("JSON.parse(localStorage.getItem('support-verify-chat') ?? '{}').id"),
+    );
+    await t.app.chat.agentSays(conversationId, 'Hi, I am Robin. Let me check it is you.', 'Robin Agent');
+    await page.getByRole('log').getByText('Let me check it is you.').waitFor();
+
+    await page.reload();
+    await page.getByRole('log').getByText('Hi, I cannot log in to my account').waitFor();
+    expect(await page.locator('.line').count()).to.equal(5);
+
+    const pin = String(
+      (
+        await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+        })
+      ).json.pin,
+    );
+    const session = await t.app.verification.start({
+      agent: AGENT,
+      query: 'alex@example.com',
+      refs: { webchat: conversationId },
+    });
+    await t.app.chat.link(conversationId, session.id);
+    await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
+    const pinField = page.getByLabel('Your 4-digit support PIN');
+    await pinField.waitFor();
+    await page.getByText('Tries left: 3', { exact: true }).waitFor();
+    await pinField.fill('12ab');
+    expect(await pinField.inputValue()).to.equal('12');
+    await pinField.fill(pin === '0000' ? '1111' : '0000');
+    await page.getByRole('button', { name: 'Check PIN' }).click();
+    await page.getByText('Tries left: 2', { exact: true }).waitFor();
+    await pinField.fill(pin);
+    await page.getByRole('button', { name: 'Check PIN' }).click();
+    await page.getByRole('log').getByText('you are verified').waitFor();
+    await pinField.waitFor({ state: 'hidden' });
+    expect((await t.app.verification.get(session.id)).state).to.equal('verified');
+    expect(await page.getByRole('log').textContent()).not.to.contain(pin);
+    await screenshot(page, 'webchat-verified');
+    expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('speaks Dutch to a Dutch browser', async () => {
+    const context = await browser().newContext({ locale: 'nl-NL' });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/chat`);
+    await page.getByRole('log').getByText('Vertel ons waarmee we je kunnen helpen').waitFor();
+    expect(await page.getByLabel('Je bericht').count()).to.equal(1);
+    await context.close();
+  });
+});
