@@ -152,6 +152,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
+  const chat = new SupportChat({
+    store,
+    bus,
+    clock,
+    verification,
+    tokenKey: config.auditKey,
+    onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
+  });
   const frontDoorDeps: FrontDoorDeps = {
     production: config.nodeEnv === 'production',
     company: config.company,
@@ -172,6 +180,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           agents: config.agents.slack,
           ...frontDoorDeps,
           onRefused: (reason) => metrics.slackRefused.inc({ reason }),
+          ...(config.webchat.slackChannel ? { webchat: { chat, bus, channel: config.webchat.slackChannel } } : {}),
         })
       : undefined;
   const teams =
@@ -184,14 +193,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...frontDoorDeps,
         })
       : undefined;
-  const chat = new SupportChat({
-    store,
-    bus,
-    clock,
-    verification,
-    tokenKey: config.auditKey,
-    onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
-  });
   const chatApi = chatRoutes({ chat, verification, bus });
   await chatApi.hub.start();
   const webchatChannel = new WebChatCustomerChannel({

@@ -56,6 +56,9 @@ export interface SupportChatDeps {
 }
 
 const MINUTE = 60_000;
+// Links outlive any conversation's idle time; the conversation itself ends with its metadata.
+const LINK_TTL_MS = 24 * 60 * MINUTE;
+const RELAYS = ['slack', 'teams'] as const;
 const scope = (id: string) => `c:${id}`;
 
 /**
@@ -92,9 +95,20 @@ export class SupportChat {
   }
 
   async get(conversationId: string): Promise<ChatConversation> {
-    const raw = await this.deps.store.getFlag(scope(conversationId), 'meta');
+    const [raw, sessionId, ...relayRefs] = await Promise.all([
+      this.deps.store.getFlag(scope(conversationId), 'meta'),
+      this.deps.store.getFlag(scope(conversationId), 'session'),
+      ...RELAYS.map((relay) => this.deps.store.getFlag(scope(conversationId), `relay:${relay}`)),
+    ]);
     if (!raw) throw new SessionNotFoundError(conversationId);
-    return JSON.parse(raw) as ChatConversation;
+    const relays = Object.fromEntries(
+      RELAYS.map((relay, i) => [relay, relayRefs[i]]).filter(([, ref]) => ref !== undefined),
+    ) as Record<string, string>;
+    return {
+      ...(JSON.parse(raw) as ChatConversation),
+      ...(sessionId ? { sessionId } : {}),
+      ...(Object.keys(relays).length > 0 ? { relays } : {}),
+    };
   }
 
   /** The transcript after `afterSeq`, oldest first. */
@@ -163,14 +177,13 @@ export class SupportChat {
 
   /** Ties a verification to the conversation, so the customer's PIN and updates go to it. */
   async link(conversationId: string, sessionId: string): Promise<ChatConversation> {
-    const conversation = { ...(await this.get(conversationId)), sessionId };
-    await this.save(conversation);
-    return conversation;
+    await this.get(conversationId);
+    await this.deps.store.setFlag(scope(conversationId), 'session', sessionId, LINK_TTL_MS);
+    return this.get(conversationId);
   }
 
-  async setRelay(conversationId: string, relay: string, ref: string): Promise<void> {
-    const conversation = await this.get(conversationId);
-    await this.save({ ...conversation, relays: { ...conversation.relays, [relay]: ref } });
+  async setRelay(conversationId: string, relay: (typeof RELAYS)[number], ref: string): Promise<void> {
+    await this.deps.store.setFlag(scope(conversationId), `relay:${relay}`, ref, LINK_TTL_MS);
   }
 
   private async countMessage(conversation: ChatConversation): Promise<void> {
@@ -199,12 +212,14 @@ export class SupportChat {
     return message;
   }
 
-  // Every save renews the inactivity clock: a conversation lives until it has been quiet for idleMinutes.
+  // Every save renews the inactivity clock: a conversation lives until it has been quiet for idleMinutes. Only
+  // the fields fixed at opening are written here, so a save never undoes a link or a relay made meanwhile.
   private save(conversation: ChatConversation): Promise<void> {
+    const { id, locale, createdAt } = conversation;
     return this.deps.store.setFlag(
-      scope(conversation.id),
+      scope(id),
       'meta',
-      JSON.stringify(conversation),
+      JSON.stringify({ id, locale, createdAt }),
       this.limits.idleMinutes * MINUTE,
     );
   }

@@ -40,13 +40,26 @@ export class RenderTurns {
    * the turn and renders until nothing newer is stored. Returns false if the turn never came free.
    */
   async show(sessionId: string, version: number, render: (session: Session) => Promise<void>): Promise<boolean> {
-    const scope = `render:${sessionId}`;
+    return this.advance(`render:${sessionId}`, version, async (shown) => {
+      const session = await this.store.get(sessionId);
+      if (!session || session.version <= shown) return undefined;
+      await render(session);
+      return session.version;
+    });
+  }
+
+  /**
+   * The general form: brings whatever `key` tracks up to `target` or later, one replica at a time. `step` is
+   * given what was done so far and does the next piece, returning how far it got, or undefined when nothing
+   * is left to do.
+   */
+  async advance(key: string, target: number, step: (shown: number) => Promise<number | undefined>): Promise<boolean> {
     const token = randomBytes(8).toString('hex');
     // A crashed holder frees the turn after turnMs; waiting a little longer lets this replica take over.
     const deadline = this.clock.now() + this.turnMs * 1.5;
     for (let poll = 25; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
-      if (Number((await this.store.getFlag(scope, 'shown')) ?? 0) >= version) return true;
-      const turn = await this.store.take(scope, {
+      if (Number((await this.store.getFlag(key, 'shown')) ?? 0) >= target) return true;
+      const turn = await this.store.take(key, {
         counters: [],
         hold: { name: 'turn', value: token, ttlMs: this.turnMs },
       });
@@ -55,16 +68,15 @@ export class RenderTurns {
       await this.sleep(poll);
     }
     try {
-      let shown = Number((await this.store.getFlag(scope, 'shown')) ?? 0);
+      let shown = Number((await this.store.getFlag(key, 'shown')) ?? 0);
       for (;;) {
-        const session = await this.store.get(sessionId);
-        if (!session || session.version <= shown) return true;
-        await render(session);
-        shown = session.version;
-        await this.store.setFlag(scope, 'shown', String(shown), SHOWN_TTL_MS);
+        const next = await step(shown);
+        if (next === undefined || next <= shown) return true;
+        shown = next;
+        await this.store.setFlag(key, 'shown', String(shown), SHOWN_TTL_MS);
       }
     } finally {
-      await this.store.clearFlag(scope, 'turn', token);
+      await this.store.clearFlag(key, 'turn', token);
     }
   }
 }

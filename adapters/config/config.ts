@@ -10,6 +10,12 @@ export interface AgentDirectoryConfig {
   teams: { tenantIds: string[]; groupIds: string[]; userIds: string[] };
 }
 
+/** Where new web chat conversations are relayed to agents. */
+export interface WebChatRelayConfig {
+  /** A Slack channel id: each conversation becomes a thread there. */
+  slackChannel?: string;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
@@ -34,6 +40,7 @@ export interface Config {
   mailFrom: string;
   policies: Readonly<Policies>;
   agents: AgentDirectoryConfig;
+  webchat: WebChatRelayConfig;
   playground: boolean;
   /** Variables that fell back to a built-in development value; the start banner lists them. */
   defaulted: string[];
@@ -125,6 +132,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
       slack: { teamIds: [], userGroupIds: [], userIds: [], ...file.agents?.slack },
       teams: { tenantIds: [], groupIds: [], userIds: [], ...file.agents?.teams },
     },
+    webchat: { ...file.webchat },
     playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
     defaulted,
   };
@@ -135,6 +143,7 @@ interface ConfigFile {
   mailFrom?: string;
   policies?: Partial<Policies>;
   agents?: { slack?: Partial<AgentDirectoryConfig['slack']>; teams?: Partial<AgentDirectoryConfig['teams']> };
+  webchat?: WebChatRelayConfig;
 }
 
 function readConfigFile(path: string, readFile: (path: string) => string, ajv: Ajv, problems: string[]): ConfigFile {

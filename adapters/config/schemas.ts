@@ -146,5 +146,12 @@ export const configFileSchema = {
         },
       },
     },
+    webchat: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        slackChannel: { type: 'string', pattern: '^[CG][A-Z0-9]{2,30}$' },
+      },
+    },
   },
 } as const;

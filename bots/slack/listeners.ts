@@ -1,19 +1,24 @@
 import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { IllegalTransitionError, NotAuthorizedError } from '../../core/errors.ts';
+import type { SupportChat } from '../../core/chat.ts';
+import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { AgentRef, Session } from '../../core/session.ts';
 import type { Actor } from '../../core/verification.ts';
 import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
+import { WEBCHAT_REF } from '../webchat/webchat-channel.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
 import type { SlackChannelDeps } from './slack-channels.ts';
 import type { SlackDirectory } from './slack-directory.ts';
-import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, verifyQueryFrom } from './verify-modal.ts';
+import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin, verifyQueryFrom } from './verify-modal.ts';
+import { type SlackWebChatRelay, WEBCHAT_VERIFY_ACTION } from './webchat-relay.ts';
 
 export interface ListenerDeps extends SlackChannelDeps {
+  /** Present when web chat conversations are relayed to a Slack channel. */
+  webchat?: { chat: SupportChat; relay: SlackWebChatRelay };
   store: SessionStore;
   directory: SlackDirectory;
   policy: SlackAgentPolicy;
@@ -77,12 +82,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const author = shortcut.message.user;
     const prefill =
       verifyQueryFrom(shortcut.message.text ?? '') ?? (author ? (await deps.directory.user(author)).email : undefined);
+    const thread = (shortcut.message as { thread_ts?: string }).thread_ts ?? shortcut.message.ts;
+    const conversationId = await deps.webchat?.relay.conversationFor(shortcut.channel.id, thread);
     await client.views.open({
       trigger_id: shortcut.trigger_id,
       view: renderVerifyModal(agent.locale, prefill, {
         teamId: shortcut.team?.id ?? '',
         channelId: shortcut.channel.id,
         responseUrl: shortcut.response_url,
+        ...(conversationId ? { conversationId } : {}),
       }),
     });
   });
@@ -95,11 +103,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     await ack();
-    const origin = JSON.parse(view.private_metadata || '{}') as {
-      teamId?: string;
-      channelId?: string;
-      responseUrl?: string;
-    };
+    const origin = JSON.parse(view.private_metadata || '{}') as Partial<VerifyOrigin>;
     await startVerification(deps, {
       teamId: origin.teamId || body.team?.id || '',
       userId: body.user.id,
@@ -107,6 +111,26 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       channelId: origin.channelId ?? '',
       query,
       respond: origin.responseUrl ? respondVia(origin.responseUrl) : respond,
+      ...(origin.conversationId ? { conversationId: origin.conversationId } : {}),
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(WEBCHAT_VERIFY_ACTION, async ({ ack, action, body, client }) => {
+    await ack();
+    const agent = await deps.directory.user(body.user.id, body.user.name);
+    const conversationId = action.value ?? '';
+    const said = await deps.webchat?.chat.transcript(conversationId).catch(() => []);
+    const prefill = (said ?? [])
+      .filter((m) => m.from === 'customer')
+      .map((m) => verifyQueryFrom(m.text))
+      .find((q) => q !== undefined);
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: renderVerifyModal(agent.locale, prefill, {
+        teamId: body.team?.id ?? '',
+        channelId: body.channel?.id ?? '',
+        conversationId,
+      }),
     });
   });
 
@@ -203,6 +227,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message) || !message.text)
       return;
     if ('bot_id' in message && message.bot_id) return;
+    const threadTs = 'thread_ts' in message ? message.thread_ts : undefined;
+    const relayed = threadTs ? await deps.webchat?.relay.conversationFor(message.channel, threadTs) : undefined;
+    if (relayed && deps.webchat) {
+      await replyToWebChat(deps, client, relayed, message.channel, message.user, message.text);
+      return;
+    }
     const teamId = (body as { team_id?: string }).team_id ?? '';
     const sessionId = await deps.refs.sessionIn({ teamId, channel: message.channel });
     const session = sessionId ? await deps.verification.get(sessionId).catch(() => undefined) : undefined;
@@ -236,6 +266,27 @@ interface StartInput {
   channelId: string;
   query: string;
   respond: RespondFn;
+  /** A web chat conversation: the customer being verified is the one chatting there. */
+  conversationId?: string;
+}
+
+/** An agent's reply in a relayed thread goes to the web chat customer, unless it asks for a secret. */
+async function replyToWebChat(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  conversationId: string,
+  channel: string,
+  userId: string,
+  text: string,
+): Promise<void> {
+  const agent = await deps.directory.user(userId);
+  try {
+    await deps.webchat?.chat.agentSays(conversationId, text, agent.name);
+  } catch (error) {
+    const reason =
+      error instanceof UnsafeOutboundError ? t('agent.relay_refused', agent.locale) : explain(error, agent.locale);
+    await client.chat.postEphemeral({ channel, user: userId, text: reason });
+  }
 }
 
 /** Checks the agent, starts the verification, and links the customer's conversation to it. */
@@ -256,7 +307,12 @@ async function startVerification(deps: ListenerDeps, input: StartInput): Promise
   };
   let session: Session;
   try {
-    session = await deps.verification.start({ agent, query: input.query });
+    session = await deps.verification.start({
+      agent,
+      query: input.query,
+      ...(input.conversationId ? { refs: { [WEBCHAT_REF]: input.conversationId } } : {}),
+    });
+    if (input.conversationId) await deps.webchat?.chat.link(input.conversationId, session.id);
   } catch (error) {
     await say(explain(error, profile.locale));
     return;

@@ -20,7 +20,8 @@ export interface SlackChannelDeps {
 /** The agent's card for a session, with the profile only while the agent's grant lasts. */
 export async function agentCardFor(deps: SlackChannelDeps, session: Session, locale: Locale): Promise<AgentCard> {
   const customerConversation = await deps.refs.customerConversation(session.id);
-  return agentView(deps, session, locale, customerConversation !== undefined);
+  // The customer sees the instructions where they are: a Slack Connect channel or the web chat.
+  return agentView(deps, session, locale, customerConversation !== undefined || session.refs?.webchat !== undefined);
 }
 
 /**

@@ -1,4 +1,7 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { SupportChat } from '../../core/chat.ts';
+import type { Bus } from '../../core/ports/index.ts';
+import { RenderTurns } from '../../core/render-turns.ts';
 import type { FrontDoorDeps } from '../front-door.ts';
 import { SlackAgentPolicy, type SlackAgentRules } from './agent-policy.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -7,6 +10,7 @@ import { SlackMessageRefs } from './message-refs.ts';
 import { RestifyReceiver } from './restify-receiver.ts';
 import { SlackAgentChannel, SlackCustomerChannel } from './slack-channels.ts';
 import { SlackDirectory } from './slack-directory.ts';
+import { SlackWebChatRelay } from './webchat-relay.ts';
 
 export interface SlackFrontDoorOptions extends FrontDoorDeps {
   signingSecret: string;
@@ -17,6 +21,8 @@ export interface SlackFrontDoorOptions extends FrontDoorDeps {
   apiUrl?: string;
   agents: SlackAgentRules;
   onRefused?(reason: string): void;
+  /** Relays web chat conversations as threads in this channel. */
+  webchat?: { chat: SupportChat; bus: Bus; channel: string };
 }
 
 export interface SlackFrontDoor {
@@ -87,7 +93,19 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
       'slack listener failed',
     );
   });
+  const relay = options.webchat
+    ? new SlackWebChatRelay({
+        client,
+        store: options.store,
+        chat: options.webchat.chat,
+        bus: options.webchat.bus,
+        turns: new RenderTurns(options.store, { clock: options.clock }),
+        channel: options.webchat.channel,
+        logger: options.logger,
+      })
+    : undefined;
   registerListeners(app, {
+    ...(relay && options.webchat ? { webchat: { chat: options.webchat.chat, relay } } : {}),
     ...channelDeps,
     store: options.store,
     directory,
@@ -101,9 +119,11 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
     customerChannel,
     ...(http ? { receiver: http } : {}),
     start: async () => {
+      await relay?.start();
       if (!http) await app.start();
     },
     stop: async () => {
+      await relay?.stop();
       if (!http) await app.stop();
     },
   };

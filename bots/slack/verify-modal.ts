@@ -12,12 +12,17 @@ export function verifyQueryFrom(text: string): string | undefined {
   return EMAIL.exec(text)?.[0] ?? PHONE.exec(text)?.[0]?.trim();
 }
 
+/** Where a verify modal was opened from: the conversation the customer is in. */
+export interface VerifyOrigin {
+  teamId: string;
+  channelId: string;
+  responseUrl?: string;
+  /** The web chat conversation whose relayed thread the agent verifies from. */
+  conversationId?: string;
+}
+
 /** The "Verify this customer" modal a message shortcut opens, pre-filled where possible. */
-export function renderVerifyModal(
-  locale: Locale,
-  prefill: string | undefined,
-  origin: { teamId: string; channelId: string; responseUrl?: string },
-): types.ModalView {
+export function renderVerifyModal(locale: Locale, prefill: string | undefined, origin: VerifyOrigin): types.ModalView {
   return {
     type: 'modal',
     callback_id: VERIFY_MODAL,

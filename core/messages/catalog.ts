@@ -133,6 +133,10 @@ export const MESSAGES = {
     en: 'Verification by {agent}: {state}. Only {agent} sees the details.',
     nl: 'Verificatie door {agent}: {state}. Alleen {agent} ziet de details.',
   },
+  'agent.relay_refused': {
+    en: 'Not sent: that message asks the customer for a secret. We never ask for passwords, codes, recovery keys or security answers.',
+    nl: 'Niet verstuurd: dat bericht vraagt de klant om een geheim. We vragen nooit om wachtwoorden, codes, herstelsleutels of antwoorden op beveiligingsvragen.',
+  },
   'agent.pin_busy': {
     en: 'A PIN check for this verification is already running. Try again in a moment.',
     nl: 'Er loopt al een pincodecontrole voor deze verificatie. Probeer het zo opnieuw.',
@@ -206,6 +210,16 @@ export const MESSAGES = {
   },
   'label.chat.reconnecting': { en: 'Reconnecting…', nl: 'Opnieuw verbinden…' },
   'label.chat.failed': { en: 'Something went wrong. Please try again.', nl: 'Er ging iets mis. Probeer het opnieuw.' },
+  'label.chat.relay_new': {
+    en: 'New web chat conversation (customer’s language: {locale}). Reply in this thread to answer the customer.',
+    nl: 'Nieuw webchatgesprek (taal van de klant: {locale}). Antwoord in deze thread om de klant te antwoorden.',
+  },
+  'label.chat.relay_customer': { en: 'Customer', nl: 'Klant' },
+  'label.chat.relay_verify': { en: 'Verify this customer', nl: 'Verifieer deze klant' },
+  'label.chat.relay_hint': {
+    en: 'Secrets the customer types are hidden before they reach this thread.',
+    nl: 'Geheimen die de klant typt, worden verborgen voordat ze deze thread bereiken.',
+  },
   'label.customer.enter_pin': { en: 'Enter support PIN', nl: 'Support-pincode invoeren' },
   'label.profile.email': { en: 'Email', nl: 'E-mail' },
   'label.profile.plan': { en: 'Plan', nl: 'Abonnement' },

@@ -1,0 +1,112 @@
+import type { types, webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { SupportChat } from '../../core/chat.ts';
+import { renderMessage } from '../../core/messages/catalog.ts';
+import type { Bus, ChatEvent, SessionStore } from '../../core/ports/index.ts';
+import type { RenderTurns } from '../../core/render-turns.ts';
+import { escapeMrkdwn, truncate } from './blocks.ts';
+
+export const WEBCHAT_VERIFY_ACTION = 'sv_webchat_verify';
+
+export interface SlackWebChatRelayDeps {
+  client: webApi.WebClient;
+  store: SessionStore;
+  chat: SupportChat;
+  bus: Bus;
+  turns: RenderTurns;
+  /** The channel each web chat conversation becomes a thread in. */
+  channel: string;
+  logger: Logger;
+}
+
+// As long as a conversation can last with messages now and then, with room to spare.
+const THREAD_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * Web chat conversations as threads in a Slack channel: the first customer line opens the thread (with a
+ * "Verify this customer" button), every customer line follows as a reply, in order and once, from whichever
+ * replica takes the turn; the agents' replies in the thread go back to the customer (see the listeners).
+ */
+export class SlackWebChatRelay {
+  private unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(private readonly deps: SlackWebChatRelayDeps) {}
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.deps.bus.subscribeChat((event) => this.relay(event));
+  }
+
+  async stop(): Promise<void> {
+    await this.unsubscribe?.();
+  }
+
+  /** The conversation a thread in the relay channel belongs to. */
+  conversationFor(channel: string, threadTs: string): Promise<string | undefined> {
+    if (channel !== this.deps.channel) return Promise.resolve(undefined);
+    return this.deps.store.getFlag(`k:slack-thread:${channel}:${threadTs}`, 'conversation');
+  }
+
+  async relay(event: ChatEvent): Promise<void> {
+    // Agents' own lines came from the thread; the bot's lines reach agents on their verification card.
+    if (event.from !== 'customer') return;
+    const done = await this.deps.turns.advance(`relay-slack:${event.conversationId}`, event.seq, async (relayed) => {
+      const [next] = (await this.deps.chat.transcript(event.conversationId, relayed)).filter(
+        (m) => m.from === 'customer',
+      );
+      if (!next) return undefined;
+      const thread = await this.thread(event.conversationId);
+      await this.deps.client.chat.postMessage({
+        channel: this.deps.channel,
+        thread_ts: thread,
+        text: truncate(`*${renderMessage('label.chat.relay_customer', 'en')}:* ${escapeMrkdwn(next.text)}`, 3000),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      return next.seq;
+    });
+    if (!done) this.deps.logger.warn({ conversationId: event.conversationId }, 'web chat relay: turn never came free');
+  }
+
+  private async thread(conversationId: string): Promise<string> {
+    const conversation = await this.deps.chat.get(conversationId);
+    const existing = conversation.relays?.slack;
+    if (existing) return existing;
+    const text = renderMessage('label.chat.relay_new', 'en', { locale: conversation.locale });
+    const posted = await this.deps.client.chat.postMessage({
+      channel: this.deps.channel,
+      text,
+      blocks: relayRootBlocks(text, conversationId),
+    });
+    const ts = String(posted.ts ?? '');
+    await this.deps.store.setFlag(
+      `k:slack-thread:${this.deps.channel}:${ts}`,
+      'conversation',
+      conversationId,
+      THREAD_TTL_MS,
+    );
+    await this.deps.chat.setRelay(conversationId, 'slack', ts);
+    return ts;
+  }
+}
+
+function relayRootBlocks(text: string, conversationId: string): types.KnownBlock[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: ${text}` } },
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: renderMessage('label.chat.relay_verify', 'en') },
+          action_id: WEBCHAT_VERIFY_ACTION,
+          value: conversationId,
+          style: 'primary',
+        },
+      ],
+    },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: renderMessage('label.chat.relay_hint', 'en') }],
+    },
+  ];
+}

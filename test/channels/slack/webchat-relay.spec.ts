@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { ACTIONS } from '../../../bots/slack/blocks.ts';
+import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
+import { WEBCHAT_VERIFY_ACTION } from '../../../bots/slack/webchat-relay.ts';
+import type { ChatMessage } from '../../../core/chat.ts';
+import { TEST_PORTAL_KEY } from '../../support/app.ts';
+import { request } from '../../support/http.ts';
+import { useRedisServer } from '../../support/redis-fixture.ts';
+import {
+  AGENT_USER,
+  buttonClick,
+  eventCallback,
+  type SlackCall,
+  shownText,
+  TEAM,
+  viewSubmission,
+} from '../../support/slack.ts';
+import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
+import { ChatClient, until } from '../../support/webchat.ts';
+
+const RELAY = 'C0WEBCHAT';
+
+describe('Web chat relayed to a Slack channel', () => {
+  const redis = useRedisServer();
+  let h: SlackHarness;
+  let customer: ChatClient;
+  beforeEach(async () => {
+    await redis().flush();
+    h = await startSlackApp({
+      redisUrl: redis().url,
+      mutate: (config) => {
+        config.webchat.slackChannel = RELAY;
+      },
+    });
+    customer = new ChatClient(h.t.url);
+    await customer.open({ locale: 'en' });
+  });
+  afterEach(async () => h.close());
+
+  const inRelay = () => h.slack.calls('chat.postMessage').filter((c) => c.args.channel === RELAY);
+  const replies = () => inRelay().filter((c) => c.args.thread_ts);
+  const rootTs = () => String(replies()[0]?.args.thread_ts ?? '');
+  const agentReplies = (text: string, user = AGENT_USER) =>
+    h.send(
+      eventCallback({
+        type: 'message',
+        channel: RELAY,
+        channel_type: 'channel',
+        user,
+        text,
+        ts: `${Date.now() / 1000}`,
+        thread_ts: rootTs(),
+        event_ts: `${Date.now() / 1000}`,
+      }),
+      { json: true },
+    );
+
+  it('opens one thread per conversation with a verify button, and relays each customer line once, in order, redacted', async () => {
+    await customer.say('Hi, I am locked out. My email is alex@example.com');
+    await customer.say('my password is Hunter2!xyz');
+    await customer.say('can you help?');
+    await until(() => replies().length === 3, 'three replies');
+    const roots = inRelay().filter((c) => !c.args.thread_ts);
+    expect(roots).to.have.length(1);
+    expect(JSON.stringify(roots[0]?.args.blocks))
+      .to.contain(WEBCHAT_VERIFY_ACTION)
+      .and.contain(customer.conversationId);
+    const texts = replies().map((c) => String(c.args.text));
+    expect(texts[0]).to.contain('My email is alex@example.com');
+    expect(texts[1]).to.contain('[hidden]').and.not.contain('Hunter2');
+    expect(texts[2]).to.contain('can you help?');
+    expect(new Set(replies().map((c) => c.args.thread_ts)).size).to.equal(1);
+  });
+
+  it('sends the agents’ thread replies to the customer, and refuses one that asks for a secret', async () => {
+    await customer.say('Hello?');
+    await until(() => replies().length === 1, 'the thread');
+    await agentReplies('Hi! I am Robin, how can I help?');
+    await until(async () => (await customer.messages()).some((m) => m.from === 'agent'), 'the agent’s line');
+    const line = (await customer.messages()).find((m) => m.from === 'agent') as ChatMessage;
+    expect(line).to.deep.include({ text: 'Hi! I am Robin, how can I help?', author: 'Robin Agent' });
+
+    await agentReplies('Please send me your password so I can check');
+    await h.slack.waitFor('chat.postEphemeral');
+    expect(String(h.slack.calls('chat.postEphemeral')[0]?.args.text)).to.contain('Not sent');
+    expect((await customer.messages()).filter((m) => m.from === 'agent')).to.have.length(1);
+  });
+
+  it('verifies the chatting customer from the thread: pre-filled modal, card for the agent, PIN field for the customer', async () => {
+    await customer.say('Hi, I am locked out. My email is alex@example.com');
+    await until(() => replies().length === 1, 'the thread');
+    await h.send(buttonClick(WEBCHAT_VERIFY_ACTION, customer.conversationId, { channel: RELAY }));
+    const [modal] = await h.slack.waitFor('views.open');
+    expect(JSON.stringify(modal?.args.view)).to.contain('alex@example.com');
+    const metadata = String((modal?.args.view as { private_metadata?: string } | undefined)?.private_metadata);
+    expect(JSON.parse(metadata)).to.deep.include({ conversationId: customer.conversationId });
+
+    await h.send(
+      viewSubmission(VERIFY_MODAL, metadata, {
+        block: VERIFY_QUERY.block,
+        action: VERIFY_QUERY.action,
+        value: 'alex@example.com',
+      }),
+    );
+    await until(
+      () => h.slack.calls('chat.postMessage').some((c) => String(c.args.channel) === AGENT_USER),
+      'the agent’s card',
+    );
+    const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
+    expect(session?.refs).to.deep.equal({ webchat: customer.conversationId });
+
+    const pin = String(
+      (
+        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+        })
+      ).json.pin,
+    );
+    await h.send(buttonClick(ACTIONS.choosePin, session?.id ?? ''));
+    await until(async () => (await customer.read()).json.verification !== undefined, 'the PIN field');
+    expect((await customer.read()).json.verification).to.deep.include({ state: 'awaiting_pin', triesLeft: 3 });
+    expect((await customer.pin(pin)).json).to.deep.include({ result: 'accepted' });
+    await until(
+      () =>
+        h.slack
+          .calls('chat.update')
+          .some((c) => String(c.args.channel).startsWith('D') && shownText(c as SlackCall).includes('is verified')),
+      'the verified card',
+    );
+    const card = h.slack
+      .calls('chat.update')
+      .filter((c) => String(c.args.channel).startsWith('D'))
+      .at(-1) as SlackCall;
+    expect(shownText(card)).to.contain('DMPXK1ALEX01');
+    expect(JSON.stringify(replies())).not.to.contain(pin);
+  });
+});
