@@ -6,15 +6,10 @@ import { signedDeviceAnswer } from '../support/device-signing.ts';
 import { AGENT } from '../support/fakes.ts';
 import { request } from '../support/http.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
+import { occurs } from '../support/secrets.ts';
 
 const agent = { kind: 'agent', id: AGENT.id } as const;
 const PEPPER = 'test-pin-pepper-0123456789abcdef0123456789';
-
-/** Word-bounded, so "Rex" is found as a word and not inside "Rexford", nor a PIN inside a hex hash. */
-function occurs(haystack: string, secret: string): boolean {
-  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-  return new RegExp(`(?<![0-9A-Za-z])${escaped}(?![0-9A-Za-z])`, 'u').test(haystack);
-}
 
 describe('no secret at rest or in logs', function () {
   this.timeout(30_000);
