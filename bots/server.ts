@@ -189,6 +189,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...config.teams,
           ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
           ...(options.teamsGraph ? { graph: options.teamsGraph } : {}),
+          ...(config.webchat.teamsChannel ? { webchat: { chat, bus, target: config.webchat.teamsChannel } } : {}),
           agents: config.agents.teams,
           ...frontDoorDeps,
         })
@@ -301,6 +302,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       device?.attach(local);
       await slack?.start();
+      await teams?.start();
       return local;
     },
     async close() {
@@ -311,6 +313,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.server.closeIdleConnections();
       });
       await slack?.stop();
+      await teams?.stop();
       await dispatcher.stop();
       await verification.idle();
       await bus.close();

@@ -14,6 +14,8 @@ export interface AgentDirectoryConfig {
 export interface WebChatRelayConfig {
   /** A Slack channel id: each conversation becomes a thread there. */
   slackChannel?: string;
+  /** A Teams channel: each conversation becomes a conversation (thread) there. */
+  teamsChannel?: { serviceUrl: string; channelId: string; tenantId: string };
 }
 
 export interface Config {

@@ -151,6 +151,16 @@ export const configFileSchema = {
       additionalProperties: false,
       properties: {
         slackChannel: { type: 'string', pattern: '^[CG][A-Z0-9]{2,30}$' },
+        teamsChannel: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['serviceUrl', 'channelId', 'tenantId'],
+          properties: {
+            serviceUrl: { type: 'string', pattern: '^https?://', maxLength: 500 },
+            channelId: { type: 'string', pattern: '^19:[^\\s]{1,200}$' },
+            tenantId: { type: 'string', minLength: 1, maxLength: 100 },
+          },
+        },
       },
     },
   },

@@ -10,7 +10,8 @@ import {
   TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import { IllegalTransitionError, NotAuthorizedError } from '../../core/errors.ts';
+import type { SupportChat } from '../../core/chat.ts';
+import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
@@ -18,6 +19,7 @@ import type { Session } from '../../core/session.ts';
 import type { Actor, Verification } from '../../core/verification.ts';
 import { explain, pinFeedback } from '../presentation/feedback.ts';
 import { verifyQueryFrom } from '../slack/verify-modal.ts';
+import { WEBCHAT_REF } from '../webchat/webchat-channel.ts';
 import type { TeamsAgentPolicy } from './agent-policy.ts';
 import {
   type AdaptiveCard,
@@ -31,8 +33,11 @@ import {
 } from './cards.ts';
 import type { TeamsAgentChannel } from './teams-channels.ts';
 import { type TeamsRefs, teamsOrigin, teamsOriginRefs } from './teams-refs.ts';
+import type { TeamsWebChatRelay } from './webchat-relay.ts';
 
 export interface TeamsBotDeps {
+  /** Present when web chat conversations are relayed to a Teams channel. */
+  webchat?: { chat: SupportChat; relay: TeamsWebChatRelay };
   verification: Verification;
   store: SessionStore;
   refs: TeamsRefs;
@@ -79,6 +84,7 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
     const text = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    const relayed = await this.deps.webchat?.relay.conversationFor(activity.conversation.id);
     const command = VERIFY_COMMAND.exec(text);
     if (command) {
       const query = command[1]?.trim() ?? '';
@@ -86,8 +92,14 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
         await context.sendActivity(t('agent.teams.usage', locale));
         return;
       }
-      const refused = await this.start(context, query).catch((error: unknown) => explain(error, locale));
+      const refused = await this.start(context, query, undefined, relayed).catch((error: unknown) =>
+        explain(error, locale),
+      );
       if (refused) await context.sendActivity(refused);
+      return;
+    }
+    if (relayed) {
+      await this.replyToWebChat(context, relayed, text);
       return;
     }
     if (activity.conversation.conversationType !== 'personal' && (await this.guard(context, text))) return;
@@ -96,7 +108,12 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   }
 
   /** Starts a verification from `verify …` or the message action; the card is posted by the first render. */
-  private async start(context: TurnContext, query: string, customerId?: string): Promise<string | undefined> {
+  private async start(
+    context: TurnContext,
+    query: string,
+    customerId?: string,
+    webchatConversationId?: string,
+  ): Promise<string | undefined> {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
     const tenantId =
@@ -119,15 +136,32 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
         locale,
       },
       query,
-      refs: teamsOriginRefs({
-        reference: TurnContext.getConversationReference(activity),
-        agentTeamsId: activity.from.id,
-        personal,
-        ...(customerId ? { customerId } : {}),
-      }),
+      refs: {
+        ...teamsOriginRefs({
+          reference: TurnContext.getConversationReference(activity),
+          agentTeamsId: activity.from.id,
+          personal,
+          ...(customerId ? { customerId } : {}),
+        }),
+        ...(webchatConversationId ? { [WEBCHAT_REF]: webchatConversationId } : {}),
+      },
     });
-    if (!personal) await this.deps.refs.setSessionIn(activity.conversation.id, session.id);
+    if (webchatConversationId) await this.deps.webchat?.chat.link(webchatConversationId, session.id);
+    else if (!personal) await this.deps.refs.setSessionIn(activity.conversation.id, session.id);
     return undefined;
+  }
+
+  /** An agent's reply in a relayed thread goes to the web chat customer, unless it asks for a secret. */
+  private async replyToWebChat(context: TurnContext, conversationId: string, text: string): Promise<void> {
+    const locale = teamsLocale(context.activity.locale);
+    if (!text) return;
+    try {
+      await this.deps.webchat?.chat.agentSays(conversationId, text, context.activity.from.name ?? 'Agent');
+    } catch (error) {
+      await context.sendActivity(
+        error instanceof UnsafeOutboundError ? t('agent.relay_refused', locale) : explain(error, locale),
+      );
+    }
   }
 
   /** Warns about a secret typed in a shared chat and takes a PIN while one is expected; true if it acted. */

@@ -62,7 +62,8 @@ export class TeamsAgentChannel implements AgentChannel {
 
   private view(session: Session) {
     const where = teamsOrigin(session);
-    return agentView(this.deps, session, session.agent.locale, where !== undefined && !where.personal);
+    const customerHere = (where !== undefined && !where.personal) || session.refs?.webchat !== undefined;
+    return agentView(this.deps, session, session.agent.locale, customerHere);
   }
 }
 
@@ -72,7 +73,8 @@ export class TeamsCustomerChannel implements CustomerChannel {
 
   async render(session: Session): Promise<void> {
     const conversation = teamsOrigin(session);
-    if (!conversation || conversation.personal) return;
+    // A web chat customer hears it in the web chat; the relayed thread holds only agents.
+    if (!conversation || conversation.personal || session.refs?.webchat) return;
     const account = await this.deps.accounts.summary(session.accountId);
     const card = renderCustomerCardTeams(session, account, {
       locale: session.customerLocale,

@@ -7,7 +7,10 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Request, Response } from 'restify';
+import type { SupportChat } from '../../core/chat.ts';
 import { renderMessage } from '../../core/messages/catalog.ts';
+import type { Bus } from '../../core/ports/index.ts';
+import { RenderTurns } from '../../core/render-turns.ts';
 import type { FrontDoorDeps } from '../front-door.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendError } from '../http/responses.ts';
@@ -17,6 +20,7 @@ import { GraphGroupMembership } from './graph-groups.ts';
 import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
 import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
 import { TeamsRefs } from './teams-refs.ts';
+import { type TeamsRelayTarget, TeamsWebChatRelay } from './webchat-relay.ts';
 
 export interface TeamsFrontDoorOptions extends FrontDoorDeps {
   appId?: string;
@@ -27,6 +31,8 @@ export interface TeamsFrontDoorOptions extends FrontDoorDeps {
   authSettings?: Record<string, string>;
   /** Where Azure AD and Microsoft Graph are, for the agent group check; tests point them at doubles. */
   graph?: { loginUrl?: string; graphUrl?: string };
+  /** Relays web chat conversations as threads in this Teams channel. */
+  webchat?: { chat: SupportChat; bus: Bus; target: TeamsRelayTarget };
   agents: TeamsAgentRules;
 }
 
@@ -37,6 +43,8 @@ export interface TeamsFrontDoor {
   customerChannel: TeamsCustomerChannel;
   /** The `POST /api/messages` handler. */
   handle(req: Request, res: Response): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 // botbuilder takes either no endpoint settings (the public cloud) or all of them; an override starts from these.
@@ -84,7 +92,20 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
   });
   const agentChannel = new TeamsAgentChannel(channelDeps);
   const customerChannel = new TeamsCustomerChannel(channelDeps);
+  const relay = options.webchat
+    ? new TeamsWebChatRelay({
+        adapter,
+        appId,
+        store: options.store,
+        chat: options.webchat.chat,
+        bus: options.webchat.bus,
+        turns: new RenderTurns(options.store, { clock: options.clock }),
+        target: options.webchat.target,
+        logger: options.logger,
+      })
+    : undefined;
   const bot = new SupportVerifyTeamsBot({
+    ...(relay && options.webchat ? { webchat: { chat: options.webchat.chat, relay } } : {}),
     verification: options.verification,
     store: options.store,
     refs,
@@ -113,6 +134,12 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     authenticated: appId !== '',
     agentChannel,
     customerChannel,
+    start: async () => {
+      await relay?.start();
+    },
+    stop: async () => {
+      await relay?.stop();
+    },
     async handle(req, res) {
       try {
         const body = parseJson(await readBody(req, MAX_ACTIVITY_BYTES));

@@ -214,6 +214,10 @@ export const MESSAGES = {
     en: 'New web chat conversation (customer’s language: {locale}). Reply in this thread to answer the customer.',
     nl: 'Nieuw webchatgesprek (taal van de klant: {locale}). Antwoord in deze thread om de klant te antwoorden.',
   },
+  'label.chat.relay_teams_verify': {
+    en: 'To verify the customer, reply here: @Support Verify verify followed by their email, phone or account id.',
+    nl: 'Verifieer de klant door hier te antwoorden: @Support Verify verify gevolgd door e-mail, telefoon of account-id.',
+  },
   'label.chat.relay_customer': { en: 'Customer', nl: 'Klant' },
   'label.chat.relay_verify': { en: 'Verify this customer', nl: 'Verifieer deze klant' },
   'label.chat.relay_hint': {

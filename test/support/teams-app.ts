@@ -1,3 +1,4 @@
+import type { Config } from '../../adapters/config/config.ts';
 import { startTestApp, type TestApp, type TestAppOptions } from './app.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { BotConnectorDouble } from './teams.ts';
@@ -13,10 +14,22 @@ export interface TeamsHarness {
 }
 
 /** The real server with Teams on (authentication off unless `env` sets MicrosoftAppId) and a Bot Connector double. */
-export async function startTeamsApp(options: TestAppOptions = {}): Promise<TeamsHarness> {
+export async function startTeamsApp(
+  options: TestAppOptions & {
+    /** Like `mutate`, knowing the connector double's URL (for settings that name a Teams service URL). */
+    configure?: (config: Config, serviceUrl: string) => void;
+  } = {},
+): Promise<TeamsHarness> {
   const connector = new BotConnectorDouble();
   const serviceUrl = await connector.start();
-  const t = await startTestApp(options);
+  const { configure, ...appOptions } = options;
+  const t = await startTestApp({
+    ...appOptions,
+    mutate: (config) => {
+      options.mutate?.(config);
+      configure?.(config, serviceUrl);
+    },
+  });
   return {
     t,
     connector,

@@ -180,6 +180,13 @@ export class BotConnectorDouble {
 
   async start(): Promise<string> {
     this.server.reply = (request: RecordedRequest) => {
+      if (request.method === 'POST' && request.url === '/v3/conversations') {
+        // A new thread in a channel: its id is the channel's with the root message's id, as Teams answers.
+        const channel = (JSON.parse(request.body) as { channelData?: { channel?: { id?: string } } }).channelData
+          ?.channel?.id;
+        const root = `act-${++this.next}`;
+        return { status: 201, body: { id: `${channel};messageid=${root}`, activityId: root } };
+      }
       if (!request.url.startsWith('/v3/conversations/')) return { status: 404, body: { error: { code: 'NotFound' } } };
       const match = /\/activities\/([^/?]+)/u.exec(request.url);
       return {
@@ -193,6 +200,13 @@ export class BotConnectorDouble {
 
   stop(): Promise<void> {
     return this.server.stop();
+  }
+
+  /** The conversations (channel threads) the bot created. */
+  created(): Array<Record<string, unknown>> {
+    return this.server.requests
+      .filter((r) => r.method === 'POST' && r.url === '/v3/conversations')
+      .map((r) => JSON.parse(r.body) as Record<string, unknown>);
   }
 
   calls(): ConnectorCall[] {

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { cardText } from '../../support/adaptive-cards.ts';
+import { TEST_PORTAL_KEY } from '../../support/app.ts';
+import { request } from '../../support/http.ts';
+import { useRedisServer } from '../../support/redis-fixture.ts';
+import { AGENT, message, TENANT } from '../../support/teams.ts';
+import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
+import { ChatClient, until } from '../../support/webchat.ts';
+
+const CHANNEL = '19:support-webchat@thread.tacv2';
+
+describe('Web chat relayed to a Teams channel', () => {
+  const redis = useRedisServer();
+  let h: TeamsHarness;
+  let customer: ChatClient;
+  beforeEach(async () => {
+    await redis().flush();
+    h = await startTeamsApp({
+      redisUrl: redis().url,
+      configure: (config, serviceUrl) => {
+        config.webchat.teamsChannel = { serviceUrl, channelId: CHANNEL, tenantId: TENANT };
+      },
+    });
+    customer = new ChatClient(h.t.url);
+    await customer.open({ locale: 'en' });
+  });
+  afterEach(async () => h.close());
+
+  const thread = () => `${CHANNEL};messageid=act-1`;
+  const inThread = () => h.connector.calls().filter((c) => c.conversationId === thread() && c.method === 'POST');
+  const agentSays = (text: string) =>
+    h.send(
+      message(h.serviceUrl, text, {
+        conversation: 'channel',
+        conversationId: thread(),
+        mention: text.startsWith('verify'),
+      }),
+    );
+
+  it('starts one thread in the channel and posts each customer line there once, in order, redacted', async () => {
+    await customer.say('Hi, I am locked out. My email is alex@example.com');
+    await customer.say('my password is Hunter2!xyz');
+    await until(() => inThread().length === 2, 'two lines in the thread');
+    expect(h.connector.created()).to.have.length(1);
+    expect(JSON.stringify(h.connector.created()[0])).to.contain(CHANNEL).and.contain('New web chat conversation');
+    const texts = inThread().map((c) => String(c.activity.text));
+    expect(texts[0]).to.contain('My email is alex@example.com');
+    expect(texts[1]).to.contain('[hidden]').and.not.contain('Hunter2');
+  });
+
+  it('sends agents’ replies in the thread to the customer, refuses one asking for a secret, and verifies the chatting customer', async () => {
+    await customer.say('Hello, can you help me?');
+    await until(() => inThread().length === 1, 'the thread');
+    await agentSays('Hi! I am Robin, happy to help.');
+    await until(async () => (await customer.messages()).some((m) => m.from === 'agent'), 'the agent’s line');
+    expect((await customer.messages()).find((m) => m.from === 'agent')).to.deep.include({ author: 'Robin Agent' });
+
+    await agentSays('What is your password?');
+    await until(
+      () => h.connector.calls().some((c) => String(c.activity.text ?? '').includes('Not sent')),
+      'the refusal',
+    );
+    expect((await customer.messages()).filter((m) => m.from === 'agent')).to.have.length(1);
+
+    const pin = String(
+      (
+        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+        })
+      ).json.pin,
+    );
+    await agentSays('verify alex@example.com');
+    await until(() => h.connector.cards().length > 0, 'the agent’s card');
+    const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+    expect(session?.refs?.webchat).to.equal(customer.conversationId);
+    await h.t.app.verification.choosePin(session?.id ?? '', { kind: 'agent', id: AGENT.id });
+    await until(async () => (await customer.read()).json.verification !== undefined, 'the PIN field');
+    expect((await customer.pin(pin)).json).to.deep.include({ result: 'accepted' });
+    expect((await h.t.app.verification.get(session?.id ?? '')).state).to.equal('verified');
+    // Only the agents' shared card is in the thread: no customer card (the customer is in the web chat).
+    const cards = h.connector.cards().map(({ card }) => cardText(card));
+    expect(cards.every((text) => text.includes('Verification by'))).to.equal(true);
+    expect(JSON.stringify(h.connector.calls())).not.to.contain(pin);
+  });
+});
