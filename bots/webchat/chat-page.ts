@@ -40,6 +40,7 @@ export function renderChatPage(locale: Locale, company: string): string {
     reconnecting: t('label.chat.reconnecting'),
     failed: t('label.chat.failed'),
     'pin-invalid': t('agent.pin_invalid'),
+    expires: t('label.chat.expires', { time: '{time}' }),
   };
   const attributes = Object.entries(data)
     .map(([key, value]) => `data-${key}="${value}"`)
@@ -63,6 +64,7 @@ export function renderChatPage(locale: Locale, company: string): string {
   <div id="number-box" hidden>
     <p>${t('label.chat.number')}</p>
     <p class="number" id="number"></p>
+    <p class="status" id="number-expiry"></p>
   </div>
   <form id="pin-form" hidden autocomplete="off">
     <label for="pin">${t('label.chat.pin')}</label>

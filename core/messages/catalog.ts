@@ -208,6 +208,7 @@ export const MESSAGES = {
     en: 'Pick this number on your device, then tap Confirm:',
     nl: 'Kies dit nummer op je apparaat en tik dan op Bevestigen:',
   },
+  'label.chat.expires': { en: 'The prompt expires at {time}.', nl: 'De melding verloopt om {time}.' },
   'label.chat.reconnecting': { en: 'Reconnecting…', nl: 'Opnieuw verbinden…' },
   'label.chat.failed': { en: 'Something went wrong. Please try again.', nl: 'Er ging iets mis. Probeer het opnieuw.' },
   'label.chat.relay_new': {

@@ -13,6 +13,7 @@
   const pinStatus = document.getElementById('pin-status');
   const numberBox = document.getElementById('number-box');
   const number = document.getElementById('number');
+  const numberExpiry = document.getElementById('number-expiry');
   const STORE = 'support-verify-chat';
   let conversation;
   let stream;
@@ -50,7 +51,11 @@
     pinForm.hidden = !pin;
     numberBox.hidden = !device;
     if (pin) pinStatus.textContent = page.tries.replace('{tries}', String(view.triesLeft));
-    if (device) number.textContent = String(view.number);
+    if (device) {
+      number.textContent = String(view.number);
+      const time = new Date(view.expiresAt).toLocaleTimeString(page.locale, { hour: '2-digit', minute: '2-digit' });
+      numberExpiry.textContent = page.expires.replace('{time}', time);
+    }
   }
 
   async function start() {

@@ -222,6 +222,28 @@ describe('Web chat API', () => {
       live.close();
     });
 
+    it('shows the number to pick on the device and until when, then the outcome', async () => {
+      const session = await linkedSession();
+      const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', id: AGENT.id });
+      const number = waiting.prompt?.matchNumber;
+      await until(
+        async () => (await customer.messages()).some((m) => m.text.includes(`number ${number}`)),
+        'the instructions',
+      );
+      expect((await customer.read()).json.verification).to.deep.equal({
+        state: 'awaiting_device',
+        method: 'device',
+        expiresAt: waiting.prompt?.expiresAt,
+        number,
+      });
+      await t.app.device?.answer(waiting.prompt?.id ?? '', { decision: 'denied' });
+      await until(
+        async () => (await customer.messages()).some((m) => m.text.includes('You refused the request')),
+        'the outcome',
+      );
+      expect((await customer.read()).json.verification).to.deep.equal({ state: 'denied' });
+    });
+
     it('takes a PIN typed as a message only while one is expected, and never shows it', async () => {
       const pin = await issuePin();
       const session = await linkedSession();

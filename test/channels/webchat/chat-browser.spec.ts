@@ -1,10 +1,16 @@
 import { expect } from 'chai';
+import type { Page } from 'playwright-core';
 import { startTestApp, TEST_PORTAL_KEY, type TestApp } from '../../support/app.ts';
 import { screenshot, useBrowser } from '../../support/browser.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 
 const AGENT = { id: 'U0AGENT01', displayName: 'Robin Agent', channel: 'slack' as const, locale: 'en' as const };
+
+/** Where the page keeps its conversation across reloads (the test has no DOM types, so the code is a string). */
+async function conversationIdOf(page: Page): Promise<string> {
+  return String(await page.evaluate("JSON.parse(localStorage.getItem('support-verify-chat') ?? '{}').id"));
+}
 
 describe('Web chat in a real browser (Chromium)', function () {
   this.timeout(60_000);
@@ -34,10 +40,7 @@ describe('Web chat in a real browser (Chromium)', function () {
     await page.getByRole('log').getByText('Please don’t share passwords').waitFor();
     expect(await page.getByRole('log').textContent()).not.to.contain('Hunter2');
 
-    // Where the page keeps its conversation across reloads (the test has no DOM types, so the code is a string).
-    const conversationId = String(
-      await page.evaluate("JSON.parse(localStorage.getItem('support-verify-chat') ?? '{}').id"),
-    );
+    const conversationId = await conversationIdOf(page);
     await t.app.chat.agentSays(conversationId, 'Hi, I am Robin. Let me check it is you.', 'Robin Agent');
     await page.getByRole('log').getByText('Let me check it is you.').waitFor();
 
@@ -76,6 +79,26 @@ describe('Web chat in a real browser (Chromium)', function () {
     expect(await page.getByRole('log').textContent()).not.to.contain(pin);
     await screenshot(page, 'webchat-verified');
     expect(errors).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('shows the number to pick on the device, and until when', async () => {
+    const context = await browser().newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/chat`);
+    await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+    const conversationId = await conversationIdOf(page);
+    const session = await t.app.verification.start({
+      agent: AGENT,
+      query: 'alex@example.com',
+      refs: { webchat: conversationId },
+    });
+    await t.app.chat.link(conversationId, session.id);
+    const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', id: AGENT.id });
+    await page.getByText('Pick this number on your device').waitFor();
+    expect(await page.locator('#number').textContent()).to.equal(String(waiting.prompt?.matchNumber));
+    expect(await page.locator('#number-expiry').textContent()).to.match(/^The prompt expires at \d{2}:\d{2}/u);
+    await screenshot(page, 'webchat-device-number');
     await context.close();
   });
 
