@@ -6,6 +6,7 @@ import { type Config, loadConfig } from '../../adapters/config/config.ts';
 import { createLogger } from '../../adapters/log/logger.ts';
 import { type App, createApp } from '../../bots/server.ts';
 import type { Clock } from '../../core/ports/index.ts';
+import { request } from './http.ts';
 
 export const TEST_DEVICE_SECRET = 'test-device-secret-0123456789abcdef0123456789';
 export const TEST_PORTAL_KEY = 'test-portal-key-0123456789abcdef';
@@ -67,4 +68,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       rmSync(outbox, { recursive: true, force: true });
     },
   };
+}
+
+/** A support PIN for a demo account, through the real portal API, as the customer's portal would get one. */
+export async function issuePin(baseUrl: string, accountId = 'demo-alex'): Promise<string> {
+  const answer = await request(`${baseUrl}/v1/accounts/${accountId}/support-pins`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+  });
+  if (answer.status !== 201) throw new Error(`the portal API answered ${answer.status}`);
+  return String(answer.json.pin);
 }

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, SHORTCUT, VIEWS } from '../../../bots/slack/blocks.ts';
 import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
 import type { Session } from '../../../core/session.ts';
-import { TEST_PORTAL_KEY } from '../../support/app.ts';
+import { issuePin } from '../../support/app.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
-import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
@@ -51,18 +50,9 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-  const issuePin = async () =>
-    String(
-      (
-        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
 
   it('asks the customer in the channel to type the PIN privately, in a modal, and shows the receipt', async () => {
-    const pin = await issuePin();
+    const pin = await issuePin(h.t.url);
     const session = await startShared();
     await h.send(buttonClick(ACTIONS.choosePin, session.id));
     const prompt = shownText(await customerMessage('Enter support PIN'));
@@ -132,7 +122,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
   });
 
   it('takes a PIN typed in the channel while one is expected, from the customer only', async () => {
-    const pin = await issuePin();
+    const pin = await issuePin(h.t.url);
     const session = await startShared();
     await h.send(buttonClick(ACTIONS.choosePin, session.id));
     await customerMessage('Enter support PIN');
@@ -199,7 +189,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
   });
 
   it('shows App Home with active access (revocable there) and recent verifications', async () => {
-    const pin = await issuePin();
+    const pin = await issuePin(h.t.url);
     const session = await startShared();
     await h.send(buttonClick(ACTIONS.choosePin, session.id));
     await customerMessage('Enter support PIN');

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, VIEWS } from '../../../bots/slack/blocks.ts';
 import type { Session } from '../../../core/session.ts';
-import { TEST_PORTAL_KEY } from '../../support/app.ts';
+import { issuePin } from '../../support/app.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
-import { type HttpAnswer, request } from '../../support/http.ts';
+import type { HttpAnswer } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
@@ -70,15 +70,6 @@ describe('Slack: verifying a customer', () => {
     h.send(
       viewSubmission(VIEWS.agentPin, session.id, { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin }),
     );
-  const issuePin = async (accountId = 'demo-alex') =>
-    String(
-      (
-        await request(`${h.t.url}/v1/accounts/${accountId}/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
 
   describe('by trusted device', () => {
     it('shows the number to give, then the profile with serials once the customer confirms', async () => {
@@ -133,7 +124,7 @@ describe('Slack: verifying a customer', () => {
 
   describe('by support PIN', () => {
     it('opens a 4-digit PIN modal and verifies with the right PIN', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await start();
       await click(ACTIONS.choosePin, session);
       expect(shownText(await cardShowing('Tries left: 3'))).to.contain('Enter PIN');
@@ -149,7 +140,7 @@ describe('Slack: verifying a customer', () => {
     });
 
     it('keeps the modal open on a wrong PIN with the tries left, and fails after the last', async () => {
-      await issuePin();
+      await issuePin(h.t.url);
       const session = await start();
       await click(ACTIONS.choosePin, session);
       await cardShowing('Tries left: 3');
@@ -168,7 +159,7 @@ describe('Slack: verifying a customer', () => {
     });
 
     it('refuses a PIN that was already used', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const first = await start();
       await choosePin(first);
       await submitPin(first, pin);
@@ -210,7 +201,7 @@ describe('Slack: verifying a customer', () => {
 
   describe('the grant', () => {
     it('ends when the agent revokes it, removing the serials from the card', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await start();
       await choosePin(session);
       await submitPin(session, pin);

@@ -3,8 +3,7 @@ import { ACTIONS } from '../../../bots/slack/blocks.ts';
 import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
 import { WEBCHAT_VERIFY_ACTION } from '../../../bots/slack/webchat-relay.ts';
 import type { ChatMessage } from '../../../core/chat.ts';
-import { TEST_PORTAL_KEY } from '../../support/app.ts';
-import { request } from '../../support/http.ts';
+import { issuePin } from '../../support/app.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
@@ -109,14 +108,7 @@ describe('Web chat relayed to a Slack channel', () => {
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
     expect(session?.refs).to.deep.equal({ webchat: customer.conversationId });
 
-    const pin = String(
-      (
-        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
+    const pin = await issuePin(h.t.url);
     await h.send(buttonClick(ACTIONS.choosePin, session?.id ?? ''));
     await until(async () => (await customer.read()).json.verification !== undefined, 'the PIN field');
     expect((await customer.read()).json.verification).to.deep.include({ state: 'awaiting_pin', triesLeft: 3 });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { Session } from '../../../core/session.ts';
 import { assertValidCard, cardText } from '../../support/adaptive-cards.ts';
-import { TEST_PORTAL_KEY } from '../../support/app.ts';
-import { request } from '../../support/http.ts';
+import { issuePin } from '../../support/app.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   type ActivityOptions,
@@ -67,16 +66,6 @@ describe('Teams: verifying a customer', () => {
     return last;
   }
 
-  const issuePin = async () =>
-    String(
-      (
-        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
-
   describe('by trusted device', () => {
     it('answers the press with the waiting card and the number, then updates it to verified with serials', async () => {
       const session = await start();
@@ -116,7 +105,7 @@ describe('Teams: verifying a customer', () => {
 
   describe('by support PIN', () => {
     it('takes the PIN on the card, with tries left, and verifies with the right one', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await start();
       const entry = await press('sv.choose_pin', session);
       assertValidCard(entry.value);
@@ -128,7 +117,7 @@ describe('Teams: verifying a customer', () => {
     });
 
     it('fails after the last wrong try, and refuses a PIN that is not 4 digits without using one', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await start();
       await press('sv.choose_pin', session);
       const refused = await press('sv.submit_pin', session, { pin: '12a4' });
@@ -143,7 +132,7 @@ describe('Teams: verifying a customer', () => {
     });
 
     it('locks PIN checks for the account after 10 wrong PINs, whatever the sessions', async () => {
-      await issuePin();
+      await issuePin(h.t.url);
       let last: { value: unknown } | undefined;
       for (let i = 0; i < 4; i++) {
         const session = await start();
@@ -157,12 +146,12 @@ describe('Teams: verifying a customer', () => {
       expect(cardText(last?.value)).to.contain('locked for 24 hours');
       const locked = await start();
       await press('sv.choose_pin', locked);
-      const refused = await press('sv.submit_pin', locked, { pin: await issuePin() });
+      const refused = await press('sv.submit_pin', locked, { pin: await issuePin(h.t.url) });
       expect(cardText(refused.value) + String(refused.value)).to.contain('locked');
     });
 
     it('ends access when the agent revokes it', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await start();
       await press('sv.choose_pin', session);
       await press('sv.submit_pin', session, { pin });
@@ -206,7 +195,7 @@ describe('Teams: verifying a customer', () => {
         .filter(({ card }) => !cardText(card).includes('Verification by'));
 
     it('starts from the customer’s message and lets the customer type the PIN in a private dialog', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await startFromMessage();
       await press('sv.choose_pin', session, {}, { conversation: 'groupChat' });
       await h.connector.waitFor(() => customerCards().length > 0, 'the customer’s card');
@@ -242,7 +231,7 @@ describe('Teams: verifying a customer', () => {
     });
 
     it('warns a customer who types a secret, and takes a PIN typed in the chat only while one is expected', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(h.t.url);
       const session = await startFromMessage();
       await h.send(message(h.serviceUrl, 'my password is Hunter2!!', { conversation: 'groupChat', from: CUSTOMER }));
       await h.connector.waitFor(

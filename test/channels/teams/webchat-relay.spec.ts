@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { cardText } from '../../support/adaptive-cards.ts';
-import { TEST_PORTAL_KEY } from '../../support/app.ts';
-import { request } from '../../support/http.ts';
+import { issuePin } from '../../support/app.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import { AGENT, message, TENANT } from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
@@ -62,14 +61,7 @@ describe('Web chat relayed to a Teams channel', () => {
     );
     expect((await customer.messages()).filter((m) => m.from === 'agent')).to.have.length(1);
 
-    const pin = String(
-      (
-        await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
+    const pin = await issuePin(h.t.url);
     await agentSays('verify alex@example.com');
     await until(() => h.connector.cards().length > 0, 'the agent’s card');
     const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);

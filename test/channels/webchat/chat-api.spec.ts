@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ChatMessage } from '../../../core/chat.ts';
 import { REASSURANCE } from '../../../core/messages/catalog.ts';
-import { startTestApp, TEST_PORTAL_KEY, type TestApp } from '../../support/app.ts';
+import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import { ChatClient, until } from '../../support/webchat.ts';
@@ -176,18 +176,9 @@ describe('Web chat API', () => {
       await t.app.chat.link(customer.conversationId, session.id);
       return session;
     }
-    const issuePin = async () =>
-      String(
-        (
-          await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-          })
-        ).json.pin,
-      );
 
     it('shows the PIN field with the tries left, takes only 4 digits, and verifies with the right PIN', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(t.url);
       const session = await linkedSession();
       const live = await customer.stream();
       await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
@@ -245,7 +236,7 @@ describe('Web chat API', () => {
     });
 
     it('takes a PIN typed as a message only while one is expected, and never shows it', async () => {
-      const pin = await issuePin();
+      const pin = await issuePin(t.url);
       const session = await linkedSession();
       await customer.say(`my pin is ${pin}`);
       expect((await t.app.verification.get(session.id)).state).to.equal('started');

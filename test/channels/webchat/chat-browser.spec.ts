@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { startTestApp, TEST_PORTAL_KEY, type TestApp } from '../../support/app.ts';
+import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { screenshot, useBrowser } from '../../support/browser.ts';
-import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 
 const AGENT = { id: 'U0AGENT01', displayName: 'Robin Agent', channel: 'slack' as const, locale: 'en' as const };
@@ -48,14 +47,7 @@ describe('Web chat in a real browser (Chromium)', function () {
     await page.getByRole('log').getByText('Hi, I cannot log in to my account').waitFor();
     expect(await page.locator('.line').count()).to.equal(5);
 
-    const pin = String(
-      (
-        await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
-        })
-      ).json.pin,
-    );
+    const pin = await issuePin(t.url);
     const session = await t.app.verification.start({
       agent: AGENT,
       query: 'alex@example.com',
