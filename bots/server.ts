@@ -28,6 +28,7 @@ import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
+import { LoopbackConnector } from './playground/loopback-connector.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
 import { chatAssetRoute, chatPageRoute } from './webchat/chat-page.ts';
@@ -259,6 +260,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
   if (teams) server.post('/api/messages', teams.handle);
+  const loopback = config.playground ? new LoopbackConnector() : undefined;
+  if (loopback) {
+    const activities = '/playground/connector/v3/conversations/:conversationId/activities';
+    server.post(activities, jsonRoute(logger, loopback.activities));
+    server.post(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
+    server.put(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
+    server.get('/playground/agent/events', loopback.stream);
+  }
   server.get('/chat', chatPageRoute(config.company));
   for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));
   server.post('/v1/chat/conversations', jsonRoute(logger, chatApi.open));
@@ -306,8 +315,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return local;
     },
     async close() {
-      // Live chat streams never end by themselves; ending them lets the server close.
+      // Live streams never end by themselves; ending them lets the server close.
       await chatApi.hub.stop();
+      loopback?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.server.closeIdleConnections();

@@ -1,12 +1,6 @@
 import type { ChatMessage } from '../../core/chat.ts';
 import { type HttpAnswer, request } from './http.ts';
-
-/** One event from a Server-Sent Events stream. */
-export interface StreamEvent {
-  id?: string;
-  event: string;
-  data: unknown;
-}
+import { type EventStream, readEventStream } from './sse.ts';
 
 /** A customer's side of the chat API, as the page uses it. */
 export class ChatClient {
@@ -60,46 +54,11 @@ export class ChatClient {
   }
 
   /** Opens the live stream as EventSource would (token in the query), collecting every event. */
-  async stream(lastEventId?: number): Promise<{ events: StreamEvent[]; status: number; close(): void }> {
-    const controller = new AbortController();
-    const response = await fetch(`${this.url('/events')}?token=${encodeURIComponent(this.token)}`, {
-      headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': String(lastEventId) } : {}) },
-      signal: controller.signal,
-    });
-    const events: StreamEvent[] = [];
-    const reader = response.body?.getReader();
-    void (async () => {
-      let buffer = '';
-      const decoder = new TextDecoder();
-      try {
-        for (;;) {
-          const chunk = await reader?.read();
-          if (!chunk || chunk.done) return;
-          buffer += decoder.decode(chunk.value, { stream: true });
-          let end = buffer.indexOf('\n\n');
-          while (end >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const fields = Object.fromEntries(
-              block
-                .split('\n')
-                .filter((l) => l && !l.startsWith(':'))
-                .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
-            ) as Record<string, string>;
-            if (fields.data !== undefined)
-              events.push({
-                ...(fields.id ? { id: fields.id } : {}),
-                event: fields.event ?? 'message',
-                data: JSON.parse(fields.data),
-              });
-            end = buffer.indexOf('\n\n');
-          }
-        }
-      } catch {
-        // Aborted by close().
-      }
-    })();
-    return { events, status: response.status, close: () => controller.abort() };
+  stream(lastEventId?: number): Promise<EventStream> {
+    return readEventStream(
+      `${this.url('/events')}?token=${encodeURIComponent(this.token)}`,
+      lastEventId ? { 'last-event-id': String(lastEventId) } : {},
+    );
   }
 }
 
