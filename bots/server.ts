@@ -6,7 +6,7 @@ import { LogAuditLog, MemoryAuditLog, TeeAuditLog } from '../adapters/audit/log-
 import { RedisAuditLog } from '../adapters/audit/redis-audit-log.ts';
 import { InProcessBus } from '../adapters/bus/in-process-bus.ts';
 import { RedisBus } from '../adapters/bus/redis-bus.ts';
-import type { Config } from '../adapters/config/config.ts';
+import { type Config, DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
 import { SimulatedDevice } from '../adapters/devices/simulated-device.ts';
 import { WebhookDevicePrompts } from '../adapters/devices/webhook-device-prompts.ts';
 import { createLogger, type Logger } from '../adapters/log/logger.ts';
@@ -29,6 +29,7 @@ import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
+import { playgroundRoutes } from './playground/playground-routes.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
 import { chatAssetRoute, chatPageRoute } from './webchat/chat-page.ts';
@@ -267,6 +268,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.post(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
     server.put(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
     server.get('/playground/agent/events', loopback.stream);
+    const playground = playgroundRoutes({
+      ...(device ? { device } : {}),
+      ...(outbox ? { outbox } : {}),
+      ...(config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? { demoPortalKey: DEMO_PORTAL_KEY } : {}),
+    });
+    server.get('/playground/settings', jsonRoute(logger, playground.settings));
+    server.get('/playground/device/prompts', jsonRoute(logger, playground.prompts));
+    server.post('/playground/device/prompts/:promptId/answer', jsonRoute(logger, playground.answer));
+    server.get('/playground/mailbox', jsonRoute(logger, playground.mailbox));
   }
   server.get('/chat', chatPageRoute(config.company));
   for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));

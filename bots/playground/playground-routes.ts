@@ -1,0 +1,86 @@
+import { simpleParser } from 'mailparser';
+import type { Request, Response } from 'restify';
+import type { SimulatedDevice } from '../../adapters/devices/simulated-device.ts';
+import type { OutboxMailer } from '../../adapters/mailer/outbox-mailer.ts';
+import { ACCOUNT_ID_PATTERN } from '../api/portal-pins.ts';
+import { parseJson, readBody } from '../http/json-body.ts';
+import { HttpError, sendJson } from '../http/responses.ts';
+import { bodyValidator } from '../http/validation.ts';
+
+export interface PlaygroundDeps {
+  /** Present in the embedded mode; the device pane needs it. */
+  device?: SimulatedDevice;
+  /** Present when mail goes to the outbox; the mailbox pane needs it. */
+  outbox?: OutboxMailer;
+  /** The portal key the portal pane may use: only the built-in demo key, never a real one. */
+  demoPortalKey?: string;
+}
+
+interface DeviceAnswer {
+  decision: 'confirmed' | 'denied' | 'fraud';
+  matchedNumber?: number;
+}
+
+const validateAnswer = bodyValidator<DeviceAnswer>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['decision'],
+  properties: {
+    decision: { type: 'string', enum: ['confirmed', 'denied', 'fraud'] },
+    matchedNumber: { type: 'integer', minimum: 0, maximum: 99, nullable: true },
+  },
+});
+const PROMPT_ID = /^[0-9a-f-]{36}\.[0-9a-f]{12}$/u;
+
+/**
+ * What the playground's panes read besides the real routes: the simulated device's prompts (its answers
+ * still go through the real signed device-response route), the outbox, and which demo portal key to use.
+ */
+export function playgroundRoutes(deps: PlaygroundDeps) {
+  const device = () => {
+    if (!deps.device) throw new HttpError(404, 'not_found', 'the simulated device is off (DEVICE_WEBHOOK_URL is set)');
+    return deps.device;
+  };
+  return {
+    settings: async (_req: Request, res: Response) => {
+      sendJson(res, 200, {
+        portalKey: deps.demoPortalKey ?? null,
+        device: deps.device !== undefined,
+        mailbox: deps.outbox !== undefined,
+      });
+    },
+    prompts: async (req: Request, res: Response) => {
+      const accountId = new URL(req.url ?? '/', 'http://x').searchParams.get('accountId') ?? undefined;
+      if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId))
+        throw new HttpError(400, 'invalid_request', 'accountId is not a valid account id');
+      sendJson(res, 200, { prompts: device().pending(accountId) });
+    },
+    answer: async (req: Request, res: Response) => {
+      const promptId = String(req.params?.promptId ?? '');
+      if (!PROMPT_ID.test(promptId)) throw new HttpError(404, 'not_found', 'no such prompt');
+      const answer = validateAnswer(parseJson(await readBody(req, 1024)));
+      const status = await device().answer(promptId, {
+        decision: answer.decision,
+        ...(answer.matchedNumber === undefined ? {} : { matchedNumber: answer.matchedNumber }),
+      });
+      sendJson(res, status === 200 ? 200 : 409, { status });
+    },
+    mailbox: async (_req: Request, res: Response) => {
+      if (!deps.outbox)
+        throw new HttpError(404, 'not_found', 'mail goes over SMTP (SMTP_URL is set), not to the outbox');
+      const raw = await deps.outbox.messages();
+      const mails = await Promise.all(
+        raw.map(async (source) => {
+          const mail = await simpleParser(source);
+          return {
+            to: mail.to && !Array.isArray(mail.to) ? mail.to.text : '',
+            subject: mail.subject ?? '',
+            date: mail.date?.toISOString() ?? null,
+            text: mail.text ?? '',
+          };
+        }),
+      );
+      sendJson(res, 200, { mails: mails.reverse() });
+    },
+  };
+}
