@@ -29,12 +29,15 @@ import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
+import { PLAYGROUND_FILES, playgroundFileRoute } from './playground/playground-page.ts';
 import { playgroundRoutes } from './playground/playground-routes.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
 import { chatAssetRoute, chatPageRoute } from './webchat/chat-page.ts';
 import { chatRoutes } from './webchat/chat-routes.ts';
 import { WebChatCustomerChannel } from './webchat/webchat-channel.ts';
+
+const PLAYGROUND_CHANNEL = '19:playground-support@thread.tacv2';
 
 export interface AppOptions {
   logger?: Logger;
@@ -185,13 +188,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...(config.webchat.slackChannel ? { webchat: { chat, bus, channel: config.webchat.slackChannel } } : {}),
         })
       : undefined;
+  // In the playground the web chat is relayed to the agent pane's Teams, through the loopback connector
+  // (its address is known once the server listens).
+  const relayTarget =
+    config.webchat.teamsChannel ??
+    (config.playground ? { serviceUrl: '', channelId: PLAYGROUND_CHANNEL, tenantId: 'playground-tenant' } : undefined);
   const teams =
     config.teams.appId || config.nodeEnv !== 'production'
       ? createTeamsFrontDoor({
           ...config.teams,
           ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
           ...(options.teamsGraph ? { graph: options.teamsGraph } : {}),
-          ...(config.webchat.teamsChannel ? { webchat: { chat, bus, target: config.webchat.teamsChannel } } : {}),
+          ...(relayTarget ? { webchat: { chat, bus, target: relayTarget } } : {}),
           agents: config.agents.teams,
           ...frontDoorDeps,
         })
@@ -277,6 +285,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.get('/playground/device/prompts', jsonRoute(logger, playground.prompts));
     server.post('/playground/device/prompts/:promptId/answer', jsonRoute(logger, playground.answer));
     server.get('/playground/mailbox', jsonRoute(logger, playground.mailbox));
+    for (const path of PLAYGROUND_FILES) server.get(path, playgroundFileRoute(path));
   }
   server.get('/chat', chatPageRoute(config.company));
   for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));
@@ -320,6 +329,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const { port } = server.address() as AddressInfo;
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       device?.attach(local);
+      if (relayTarget && !config.webchat.teamsChannel) relayTarget.serviceUrl = `${local}/playground/connector/`;
       await slack?.start();
       await teams?.start();
       return local;

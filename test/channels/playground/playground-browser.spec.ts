@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+import { screenshot, useBrowser } from '../../support/browser.ts';
+
+describe('Playground in a real browser (Chromium)', function () {
+  this.timeout(90_000);
+  const browser = useBrowser();
+  let t: TestApp;
+  let page: Page;
+  let errors: string[];
+  beforeEach(async () => {
+    // As `npm start` runs with nothing set: embedded store, demo accounts, simulated device, outbox, demo key.
+    t = await startTestApp({
+      mutate: (config) => {
+        config.portalApiKeys = ['demo-portal-key'];
+      },
+    });
+    const context = await browser().newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1100 } });
+    page = await context.newPage();
+    errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/`);
+  });
+  afterEach(async () => {
+    await page.context().close();
+    await t.close();
+  });
+
+  const agent = () => page.locator('#agent');
+
+  it('verifies by the trusted device: the agent’s card, the number on the phone, Confirm, the serials and the email', async () => {
+    await agent().getByRole('button', { name: 'Send' }).click();
+    await agent().getByRole('heading', { name: 'Verify Alex Morgan' }).waitFor();
+    await agent().getByRole('button', { name: 'Prompt their device' }).click();
+    await agent().getByText('Number for the customer to pick').waitFor();
+    const shown = await agent().locator('.ac-factset').first().textContent();
+    const number = Number(/(\d+)\s*$/u.exec(shown ?? '')?.[1]);
+
+    const phone = page.locator('#device-screen');
+    await phone.getByText('Is this you asking for help?').waitFor();
+    await phone.getByRole('button', { name: String(number), exact: true }).click();
+    await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await agent().getByText('DMPXK1ALEX01').waitFor();
+    await phone.getByText('No requests.').waitFor();
+    await page.locator('#mailbox').getByText('To alex@example.com').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'playground-device-verified');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('verifies by support PIN: the portal shows the PIN once, the agent types it on the card', async () => {
+    await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+    await page.locator('#portal-pin').filter({ hasText: /\d{4}/u }).waitFor();
+    const digits = (await page.locator('#portal-pin').textContent()) ?? '';
+    expect(digits).to.match(/^\d{4}$/u);
+    expect(await page.locator('#portal-note').textContent()).to.contain('expires at');
+    await agent().getByRole('button', { name: 'Send' }).click();
+    await agent().getByRole('button', { name: 'Use support PIN' }).click();
+    await agent().getByLabel('PIN the customer reads out').fill(digits);
+    await agent().getByRole('button', { name: 'Check' }).click();
+    await agent().getByText('DMPXK1ALEX01').waitFor();
+    await screenshot(page, 'playground-pin-verified');
+    expect(errors).to.deep.equal([]);
+  });
+});
