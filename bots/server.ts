@@ -272,6 +272,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const loopback = config.playground ? new LoopbackConnector() : undefined;
   if (loopback) {
     const activities = '/playground/connector/v3/conversations/:conversationId/activities';
+    server.post('/playground/connector/v3/conversations', jsonRoute(logger, loopback.createConversation));
     server.post(activities, jsonRoute(logger, loopback.activities));
     server.post(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
     server.put(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));

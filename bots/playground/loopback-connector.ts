@@ -35,6 +35,21 @@ export class LoopbackConnector {
     sendJson(res, update ? 200 : 201, { id });
   };
 
+  /** `POST …/v3/conversations`: a new thread in a channel (the web chat relay starts one per conversation). */
+  readonly createConversation = async (req: Request, res: Response): Promise<void> => {
+    const body = parseJson(await readBody(req, MAX_ACTIVITY_BYTES)) as {
+      channelData?: { channel?: { id?: unknown } };
+      activity?: Record<string, unknown>;
+    } | null;
+    const channel = body?.channelData?.channel?.id;
+    if (typeof channel !== 'string' || !channel.startsWith('19:'))
+      throw new HttpError(400, 'invalid_request', 'a new conversation needs channelData.channel.id');
+    const activityId = randomUUID();
+    const conversationId = `${channel};messageid=${activityId}`;
+    if (body?.activity) this.record({ kind: 'sent', conversationId, activity: { ...body.activity, id: activityId } });
+    sendJson(res, 201, { id: conversationId, activityId });
+  };
+
   /** `GET /playground/agent/events`: everything the bot sent so far, then live (Server-Sent Events). */
   readonly stream = async (req: Request, res: Response): Promise<void> => {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });

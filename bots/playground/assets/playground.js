@@ -99,9 +99,9 @@
     const { activity: sent, conversationId } = event;
     if (conversationId.startsWith('19:'))
       addConversation(conversationId, `Web chat thread ${conversationId.slice(-8)}`);
-    const element = bubble(sent.id, '');
-    element.dataset.conversation = conversationId;
     const card = (sent.attachments || []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    const element = bubble(sent.id, card ? 'card' : '');
+    element.dataset.conversation = conversationId;
     if (card) renderCard(element, sent.id, card.content);
     else element.textContent = sent.text || '';
     filter();

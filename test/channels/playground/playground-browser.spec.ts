@@ -62,4 +62,62 @@ describe('Playground in a real browser (Chromium)', function () {
     await screenshot(page, 'playground-pin-verified');
     expect(errors).to.deep.equal([]);
   });
+
+  it('tells the agent not to proceed when the customer taps Don’t confirm on the phone', async () => {
+    await agent().getByRole('button', { name: 'Send' }).click();
+    await agent().getByRole('button', { name: 'Prompt their device' }).click();
+    const phone = page.locator('#device-screen');
+    await phone.getByRole('button', { name: 'Don’t confirm' }).click();
+    await agent().getByText('do not proceed').waitFor();
+    expect(await agent().textContent()).not.to.contain('DMPXK1ALEX01');
+    await screenshot(page, 'playground-denied');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('fails the verification after three wrong PINs, and locks PIN checks after ten', async () => {
+    await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+    await page.locator('#portal-pin').filter({ hasText: /\d{4}/u }).waitFor();
+    const pin = (await page.locator('#portal-pin').textContent()) ?? '';
+    const wrong = ['0000', '1111', '2222', '3333'].filter((p) => p !== pin);
+    const card = () => agent().locator('.bubble.card').last();
+    // Three sessions of three wrong PINs each fail; the tenth wrong PIN, in the fourth, locks the account.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await page.locator('#agent-text').fill('verify alex@example.com');
+      await agent().getByRole('button', { name: 'Send' }).click();
+      await card().getByRole('button', { name: 'Use support PIN' }).click();
+      await card().getByText('Tries left: 3', { exact: true }).waitFor();
+      for (let i = 0; i < 3; i++) {
+        await card()
+          .getByLabel('PIN the customer reads out')
+          .fill(wrong[i] ?? '4444');
+        await card().getByRole('button', { name: 'Check' }).click();
+        const after =
+          attempt === 3
+            ? /locked for 24 hours/u
+            : i < 2
+              ? new RegExp(`Tries left: ${2 - i}`, 'u')
+              : /Verification failed/u;
+        await card().filter({ hasText: after }).waitFor();
+        if (attempt === 3) break;
+      }
+    }
+    await agent().getByText('locked for 24 hours').first().waitFor();
+    await screenshot(page, 'playground-locked');
+    expect(errors).to.deep.equal([]);
+  });
+
+  it('hides a password the customer pastes in the web chat, and says why', async () => {
+    const chat = page.frameLocator('iframe[title="Customer web chat"]');
+    await chat.getByRole('log').getByText('Tell us what you need help with').waitFor();
+    await chat.getByLabel('Your message').fill('my password is Hunter2!xyz');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log').getByText('Please don’t share passwords').waitFor();
+    expect(await chat.getByRole('log').textContent()).not.to.contain('Hunter2');
+    // The agent pane sees the line in the relayed thread, hidden too.
+    await page.locator('#agent-conversation').selectOption({ index: 1 });
+    await agent().getByText('[hidden]').waitFor();
+    expect(await agent().textContent()).not.to.contain('Hunter2');
+    await screenshot(page, 'playground-password-hidden');
+    expect(errors).to.deep.equal([]);
+  });
 });
