@@ -29,6 +29,8 @@ export function renderBanner(config: Config, url: string): string {
         ? `POST ${url}/v1/accounts/:accountId/support-pins with "Authorization: Bearer ${DEMO_PORTAL_KEY}"`
         : `POST ${url}/v1/accounts/:accountId/support-pins (${config.portalApiKeys.length} key(s) from PORTAL_API_KEYS)`,
     ],
+    ['playground', config.playground ? `${url}/ (agent, customer, portal, device and mailbox in one page)` : 'off'],
+    ['web chat', `${url}/chat, or <script src="${config.publicUrl}/webchat.js" async></script> on any page`],
     [
       'Slack',
       config.slack.appToken

@@ -30,6 +30,7 @@ describe('npm start', function () {
     expect(banner).to.contain('simulated device');
     expect(banner).to.contain('dev values');
     expect(banner).to.contain(`on at http://127.0.0.1:${port}/api/messages WITHOUT authentication`);
+    expect(banner).to.contain(`playground  http://127.0.0.1:${port}/ (agent, customer`);
     expect(run.stderr()).to.not.match(/DeprecationWarning|Error/u);
 
     expect((await request(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);
