@@ -95,6 +95,22 @@
     else notice(String(answer.value));
   }
 
+  async function refreshCard(element, activityId, action, conversationId) {
+    const answer = await post({
+      ...activity('invoke', {
+        name: 'adaptiveCard/action',
+        replyToId: activityId,
+        value: { action: { type: 'Action.Execute', verb: action.verb, data: action.data }, trigger: 'automatic' },
+      }),
+      conversation: {
+        id: conversationId,
+        conversationType: conversationId === PERSONAL ? 'personal' : 'channel',
+        tenantId: TENANT,
+      },
+    });
+    if (answer?.type === 'application/vnd.microsoft.card.adaptive') renderCard(element, activityId, answer.value);
+  }
+
   function show(event) {
     const { activity: sent, conversationId } = event;
     if (conversationId.startsWith('19:'))
@@ -102,8 +118,12 @@
     const card = (sent.attachments || []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
     const element = bubble(sent.id, card ? 'card' : '');
     element.dataset.conversation = conversationId;
-    if (card) renderCard(element, sent.id, card.content);
-    else element.textContent = sent.text || '';
+    if (card) {
+      renderCard(element, sent.id, card.content);
+      // As the Teams client does: a card that names this user for refresh is swapped for their own view.
+      const refresh = card.content.refresh;
+      if (refresh?.userIds?.includes(AGENT.id)) refreshCard(element, sent.id, refresh.action, conversationId);
+    } else element.textContent = sent.text || '';
     filter();
     log.scrollTop = log.scrollHeight;
   }

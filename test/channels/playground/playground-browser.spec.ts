@@ -120,4 +120,38 @@ describe('Playground in a real browser (Chromium)', function () {
     await screenshot(page, 'playground-password-hidden');
     expect(errors).to.deep.equal([]);
   });
+
+  it('verifies the customer in the web chat from the relayed thread: the PIN goes in the chat, the card updates', async () => {
+    const chat = page.frameLocator('iframe[title="Customer web chat"]');
+    await chat.getByLabel('Your message').fill('Hi, I am locked out. My email is alex@example.com');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#agent-conversation').selectOption({ index: 1 });
+    await agent().getByText('Customer: Hi, I am locked out.').waitFor();
+
+    await page.locator('#agent-text').fill('Hi Alex, I am Robin. Let me check it is you.');
+    await agent().getByRole('button', { name: 'Send' }).click();
+    await chat.getByRole('log').getByText('Let me check it is you.').waitFor();
+
+    await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+    await page.locator('#portal-pin').filter({ hasText: /\d{4}/u }).waitFor();
+    const pin = (await page.locator('#portal-pin').textContent()) ?? '';
+
+    await page.locator('#agent-text').fill('verify alex@example.com');
+    await agent().getByRole('button', { name: 'Send' }).click();
+    // In a shared thread everyone else sees only who is verifying; the agent's client refreshes to their view.
+    await agent().getByRole('heading', { name: 'Verify Alex Morgan' }).waitFor();
+    await agent().locator('.bubble.card').last().getByRole('button', { name: 'Use support PIN' }).click();
+
+    await chat.getByLabel('Your 4-digit support PIN').fill(pin);
+    await chat.getByRole('button', { name: 'Check PIN' }).click();
+    await chat.getByRole('log').getByText('you are verified').waitFor();
+    await agent().getByText('DMPXK1ALEX01').waitFor();
+    const [session] = await t.app.verification.recent(
+      { id: '29:playground-agent', channel: 'teams', workspaceId: 'playground-tenant' },
+      1,
+    );
+    expect(session?.refs?.webchat).to.be.a('string');
+    await screenshot(page, 'playground-webchat-verified');
+    expect(errors).to.deep.equal([]);
+  });
 });
