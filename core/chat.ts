@@ -6,6 +6,9 @@ import { type Locale, renderMessage } from './messages/catalog.ts';
 import type { Bus, Clock, SessionStore } from './ports/index.ts';
 import type { PinResult, Verification } from './verification.ts';
 
+/** The session ref that ties a verification to the web chat conversation it runs in. */
+export const WEBCHAT_REF = 'webchat';
+
 /** One line of a support chat, as stored and as shown: customer text only ever in its redacted form. */
 export interface ChatMessage {
   seq: number;

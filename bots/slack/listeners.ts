@@ -1,19 +1,20 @@
 import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
+import { WEBCHAT_REF } from '../../core/chat.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { AgentRef, Session } from '../../core/session.ts';
 import type { Actor } from '../../core/verification.ts';
+import { verifyQueryFrom } from '../presentation/customer-query.ts';
 import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
-import { WEBCHAT_REF } from '../webchat/webchat-channel.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
 import type { SlackChannelDeps } from './slack-channels.ts';
 import type { SlackDirectory } from './slack-directory.ts';
-import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin, verifyQueryFrom } from './verify-modal.ts';
+import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin } from './verify-modal.ts';
 import { type SlackWebChatRelay, WEBCHAT_VERIFY_ACTION } from './webchat-relay.ts';
 
 export interface ListenerDeps extends SlackChannelDeps {

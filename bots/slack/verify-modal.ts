@@ -4,14 +4,6 @@ import { type Locale, renderMessage } from '../../core/messages/catalog.ts';
 export const VERIFY_MODAL = 'sv_verify_modal';
 export const VERIFY_QUERY = { block: 'sv_query_block', action: 'sv_query_input' } as const;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/u;
-const PHONE = /\+?\d[\d\s().-]{7,18}\d/u;
-
-/** The email or phone number in a customer's message, if it holds one, to pre-fill who to verify. */
-export function verifyQueryFrom(text: string): string | undefined {
-  return EMAIL.exec(text)?.[0] ?? PHONE.exec(text)?.[0]?.trim();
-}
-
 /** Where a verify modal was opened from: the conversation the customer is in. */
 export interface VerifyOrigin {
   teamId: string;

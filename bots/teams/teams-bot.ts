@@ -11,15 +11,15 @@ import {
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
+import { WEBCHAT_REF } from '../../core/chat.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Actor, Verification } from '../../core/verification.ts';
+import { verifyQueryFrom } from '../presentation/customer-query.ts';
 import { explain, pinFeedback } from '../presentation/feedback.ts';
-import { verifyQueryFrom } from '../slack/verify-modal.ts';
-import { WEBCHAT_REF } from '../webchat/webchat-channel.ts';
 import type { TeamsAgentPolicy } from './agent-policy.ts';
 import {
   type AdaptiveCard,

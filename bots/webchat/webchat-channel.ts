@@ -1,4 +1,4 @@
-import type { SupportChat } from '../../core/chat.ts';
+import { type SupportChat, WEBCHAT_REF } from '../../core/chat.ts';
 import { type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { Accounts, Clock, CustomerChannel } from '../../core/ports/index.ts';
@@ -14,9 +14,6 @@ export interface WebChatChannelDeps {
   /** Tries a session starts with: fewer left means the customer's last PIN was not accepted. */
   pinTries: number;
 }
-
-/** The session ref that ties a verification to the web chat conversation it runs in. */
-export const WEBCHAT_REF = 'webchat';
 
 const OUTCOMES: Partial<Record<Session['state'], MessageKey>> = {
   denied: 'customer.denied',
