@@ -24,23 +24,23 @@ export class RedisBus implements Bus {
     await guarded('publish', () => this.publisher.publish(storeKeys.busChannel, JSON.stringify(update)));
   }
 
-  async subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
-    await this.listen();
-    this.handlers.add(handler);
-    return async () => {
-      this.handlers.delete(handler);
-    };
+  subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
+    return this.add(this.handlers, handler);
   }
 
   async publishChat(event: ChatEvent): Promise<void> {
     await guarded('publish', () => this.publisher.publish(storeKeys.chatChannel, JSON.stringify(event)));
   }
 
-  async subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>> {
+  subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>> {
+    return this.add(this.chatHandlers, handler);
+  }
+
+  private async add<T>(handlers: Set<T>, handler: T): Promise<() => Promise<void>> {
     await this.listen();
-    this.chatHandlers.add(handler);
+    handlers.add(handler);
     return async () => {
-      this.chatHandlers.delete(handler);
+      handlers.delete(handler);
     };
   }
 
@@ -51,7 +51,9 @@ export class RedisBus implements Bus {
     this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
     this.subscriber.on('error', () => {});
     this.subscriber.on('message', (channel: string, message: string) =>
-      channel === storeKeys.chatChannel ? this.dispatchChat(message) : this.dispatch(message),
+      channel === storeKeys.chatChannel
+        ? this.deliver(this.chatHandlers, parseChatEvent(message))
+        : this.deliver(this.handlers, parseUpdate(message)),
     );
     // Completes whenever Redis is reachable (ioredis subscribes again after every reconnect); start-up
     // waits for it briefly, never for an outage.
@@ -66,22 +68,12 @@ export class RedisBus implements Bus {
     this.subscriber = undefined;
   }
 
-  private dispatchChat(message: string): void {
-    const event = parseChatEvent(message);
-    if (!event) return;
-    for (const handler of this.chatHandlers) {
+  // Messages are validated before any handler sees them; one that does not parse is dropped.
+  private deliver<T>(handlers: Set<(value: T) => void | Promise<void>>, value: T | undefined): void {
+    if (value === undefined) return;
+    for (const handler of handlers) {
       Promise.resolve()
-        .then(() => handler(event))
-        .catch(this.onHandlerError);
-    }
-  }
-
-  private dispatch(message: string): void {
-    const update = parseUpdate(message);
-    if (!update) return;
-    for (const handler of this.handlers) {
-      Promise.resolve()
-        .then(() => handler(update))
+        .then(() => handler(value))
         .catch(this.onHandlerError);
     }
   }

@@ -1,6 +1,7 @@
 import type { types, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
+import { forwardCustomerLines } from '../../core/chat-relay.ts';
 import { renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus, ChatEvent, SessionStore } from '../../core/ports/index.ts';
 import type { RenderTurns } from '../../core/render-turns.ts';
@@ -47,22 +48,14 @@ export class SlackWebChatRelay {
   }
 
   async relay(event: ChatEvent): Promise<void> {
-    // Agents' own lines came from the thread; the bot's lines reach agents on their verification card.
-    if (event.from !== 'customer') return;
-    const done = await this.deps.turns.advance(`relay-slack:${event.conversationId}`, event.seq, async (relayed) => {
-      const [next] = (await this.deps.chat.transcript(event.conversationId, relayed)).filter(
-        (m) => m.from === 'customer',
-      );
-      if (!next) return undefined;
-      const thread = await this.thread(event.conversationId);
+    const done = await forwardCustomerLines(this.deps.turns, this.deps.chat, 'slack', event, async (line) => {
       await this.deps.client.chat.postMessage({
         channel: this.deps.channel,
-        thread_ts: thread,
-        text: truncate(`*${renderMessage('label.chat.relay_customer', 'en')}:* ${escapeMrkdwn(next.text)}`, 3000),
+        thread_ts: await this.thread(event.conversationId),
+        text: truncate(`*${renderMessage('label.chat.relay_customer', 'en')}:* ${escapeMrkdwn(line.text)}`, 3000),
         unfurl_links: false,
         unfurl_media: false,
       });
-      return next.seq;
     });
     if (!done) this.deps.logger.warn({ conversationId: event.conversationId }, 'web chat relay: turn never came free');
   }

@@ -15,6 +15,7 @@ import { WEBCHAT_REF } from '../../core/chat.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
+import { formatDateTime } from '../../core/messages/format.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Actor, Verification } from '../../core/verification.ts';
@@ -84,7 +85,11 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
     const text = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
-    const relayed = await this.deps.webchat?.relay.conversationFor(activity.conversation.id);
+    // Relayed web chat threads live in a channel; other conversations need no lookup.
+    const relayed =
+      activity.conversation.conversationType === 'channel'
+        ? await this.deps.webchat?.relay.conversationFor(activity.conversation.id)
+        : undefined;
     const command = VERIFY_COMMAND.exec(text);
     if (command) {
       const query = command[1]?.trim() ?? '';
@@ -386,7 +391,7 @@ function outcomeForCustomer(session: Session): string {
   if (session.state === 'verified')
     return t('customer.verified', locale, {
       agent: session.agent.displayName,
-      until: new Date(session.grant?.expiresAt ?? session.updatedAt).toISOString().slice(11, 16),
+      until: formatDateTime(session.grant?.expiresAt ?? session.updatedAt, locale),
     });
   if (session.state === 'failed') return t('customer.failed', locale);
   return t('customer.cancelled', locale);

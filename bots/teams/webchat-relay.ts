@@ -1,6 +1,7 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
+import { forwardCustomerLines } from '../../core/chat-relay.ts';
 import { renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus, ChatEvent, SessionStore } from '../../core/ports/index.ts';
 import type { RenderTurns } from '../../core/render-turns.ts';
@@ -50,21 +51,15 @@ export class TeamsWebChatRelay {
   }
 
   async relay(event: ChatEvent): Promise<void> {
-    if (event.from !== 'customer') return;
-    const done = await this.deps.turns.advance(`relay-teams:${event.conversationId}`, event.seq, async (relayed) => {
-      const [next] = (await this.deps.chat.transcript(event.conversationId, relayed)).filter(
-        (m) => m.from === 'customer',
-      );
-      if (!next) return undefined;
+    const done = await forwardCustomerLines(this.deps.turns, this.deps.chat, 'teams', event, async (line) => {
       const reference = await this.thread(event.conversationId);
       await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
         await context.sendActivity({
           type: 'message',
           textFormat: 'plain',
-          text: `${renderMessage('label.chat.relay_customer', 'en')}: ${next.text}`,
+          text: `${renderMessage('label.chat.relay_customer', 'en')}: ${line.text}`,
         });
       });
-      return next.seq;
     });
     if (!done)
       this.deps.logger.warn({ conversationId: event.conversationId }, 'web chat relay (Teams): turn never came free');

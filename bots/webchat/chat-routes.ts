@@ -104,7 +104,7 @@ export function chatRoutes(deps: ChatRouteDeps) {
       const conversation = await authorized(req);
       const { pin } = validatePin(parseJson(await readBody(req, 1024)));
       const result = await deps.chat.customerPin(conversation, pin.trim());
-      sendJson(res, 200, { result, ...(await view(await deps.chat.get(conversation.id))) });
+      sendJson(res, 200, { result, ...(await view(conversation)) });
     },
     stream: async (req: Request, res: Response) => {
       const conversation = await authorized(req);
