@@ -1,0 +1,378 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Redis } from 'ioredis';
+import { ACTIONS } from '../bots/slack/blocks.ts';
+import { signedDeviceAnswer } from '../test/support/device-signing.ts';
+import { type ServerProcess, signalServer, startServerProcess } from '../test/support/processes.ts';
+import { freePort, RedisServer } from '../test/support/redis-server.ts';
+import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
+import { BenchDoubles } from './doubles.ts';
+
+const { values: options } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '50' },
+    commands: { type: 'string', default: '4000' },
+    flows: { type: 'string', default: '600' },
+    sessions: { type: 'string', default: '10000' },
+    soak: { type: 'boolean', default: false },
+    'soak-minutes': { type: 'string', default: '10' },
+  },
+});
+const CONCURRENCY = Number(options.concurrency);
+const SIGNING_SECRET = 'bench-slack-signing-secret-0123456789';
+const DEVICE_SECRET = 'bench-device-secret-0123456789abcdef';
+const ROOT = new URL('../', import.meta.url).pathname;
+
+type Step = 'command' | 'button' | 'device';
+const say = (line: string) => {
+  if (!options.json) process.stdout.write(`${line}\n`);
+};
+
+/** Runs `total` tasks, at most `concurrency` at a time; `slot` is which of the concurrent lanes runs it. */
+async function pool(total: number, concurrency: number, task: (i: number, slot: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async (_, slot) => {
+      while (next < total) await task(next++, slot);
+    }),
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+class Target {
+  errors = 0;
+  readonly errorSamples: string[] = [];
+  constructor(readonly url: string) {}
+
+  async post(path: string, body: string, headers: Record<string, string>): Promise<{ ms: number; text: string }> {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${this.url}${path}`, { method: 'POST', headers, body });
+      const text = await response.text();
+      const ms = performance.now() - started;
+      if (response.status !== 200) this.fail(`${path} answered ${response.status}: ${text.slice(0, 120)}`);
+      return { ms, text };
+    } catch (error) {
+      this.fail(`${path}: ${(error as Error).message}`);
+      return { ms: performance.now() - started, text: '' };
+    }
+  }
+
+  fail(what: string): void {
+    this.errors++;
+    if (this.errorSamples.length < 5) this.errorSamples.push(what);
+  }
+
+  slack(body: string, type: 'application/x-www-form-urlencoded' | 'application/json') {
+    return this.post('/slack/events', body, slackHeaders(body, type, { secret: SIGNING_SECRET }));
+  }
+}
+
+let accountSequence = 0;
+const agentFor = (slot: number) => `UB${String(slot).padStart(4, '0')}`;
+
+/** One complete device verification through Slack: `/verify`, "Trusted device", the device's confirmation. */
+async function deviceFlow(
+  target: Target,
+  doubles: BenchDoubles,
+  slot: number,
+  latencies: Record<Step, number[]>,
+  until: 'verified' | 'awaiting_device' = 'verified',
+): Promise<void> {
+  const n = ++accountSequence;
+  const agent = agentFor(slot);
+  const key = agent.slice(1);
+  doubles.forget(key);
+  try {
+    const command = slashCommand(`bench-${n}@example.com`, {
+      user_id: agent,
+      user_name: `agent${slot}`,
+      channel_id: 'C0BENCH01',
+    });
+    latencies.command.push((await target.slack(command, 'application/x-www-form-urlencoded')).ms);
+    const card = await doubles.next(key, (shown) => shown.includes(ACTIONS.chooseDevice));
+    const sessionId = /"action_id":"sv_choose_device"[^}]*"value":"([^"]+)"/u.exec(card)?.[1];
+    if (!sessionId) throw new Error('no session id on the card');
+
+    const click = buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent, channel: `D${key}` });
+    latencies.button.push((await target.slack(click, 'application/x-www-form-urlencoded')).ms);
+    const prompt = JSON.parse(await doubles.next(`prompt:${sessionId}`, () => true)) as {
+      promptId: string;
+      numberChoices: number[];
+    };
+    const waiting = await doubles.next(key, (shown) => prompt.numberChoices.some((c) => shown.includes(`*${c}*`)));
+    doubles.forget(`prompt:${sessionId}`);
+    if (until === 'awaiting_device') return;
+    const matchedNumber = prompt.numberChoices.find((c) => waiting.includes(`*${c}*`));
+
+    const answer = signedDeviceAnswer(DEVICE_SECRET, {
+      promptId: prompt.promptId,
+      decision: 'confirmed',
+      matchedNumber,
+    });
+    const response = await target.post(
+      `/v1/device-prompts/${encodeURIComponent(prompt.promptId)}/response`,
+      answer.body,
+      answer.headers,
+    );
+    latencies.device.push(response.ms);
+    if (!response.text.includes('verified')) throw new Error(`device answer: ${response.text.slice(0, 120)}`);
+    await doubles.next(key, (shown) => shown.includes(`SN${n}`));
+  } catch (error) {
+    target.fail((error as Error).message);
+  } finally {
+    doubles.forget(key);
+  }
+}
+
+/** Slash commands only, as fast as `concurrency` clients can send them: acknowledgements per second. */
+async function commandThroughput(target: Target, total: number): Promise<number> {
+  const started = performance.now();
+  await pool(total, CONCURRENCY, async (i, slot) => {
+    const body = slashCommand(`bench-${++accountSequence}@example.com`, {
+      user_id: agentFor(slot),
+      channel_id: 'C0BENCH01',
+    });
+    await target.slack(body, 'application/x-www-form-urlencoded');
+    void i;
+  });
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function commandStats(redis: Redis): Promise<Map<string, number>> {
+  const stats = new Map<string, number>();
+  for (const line of (await redis.info('commandstats')).split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/u.exec(line.trim());
+    if (match?.[1] && !['info', 'config|resetstat', 'monitor', 'ping'].includes(match[1]))
+      stats.set(match[1], Number(match[2]));
+  }
+  return stats;
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  return Number(/used_memory:(\d+)/u.exec(await redis.info('memory'))?.[1] ?? 0);
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(new RegExp(`^${name} (\\S+)$`, 'mu').exec(text)?.[1] ?? Number.NaN);
+}
+
+function startBareBolt(port: number): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bench/bare-bolt.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bare Bolt exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+async function waitQuiet(redis: Redis): Promise<void> {
+  // Renders finish after the answers; wait until Redis has seen no command for a moment.
+  let last = -1;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = Number(/total_commands_processed:(\d+)/u.exec(await redis.info('stats'))?.[1] ?? 0);
+    if (now - last <= 2) return;
+    last = now;
+  }
+}
+
+async function main(): Promise<void> {
+  const redisServer = await RedisServer.start();
+  const redis = redisServer.client();
+  const doubles = new BenchDoubles();
+  const doublesUrl = await doubles.start();
+  const outbox = mkdtempSync(join(tmpdir(), 'sv-bench-'));
+  const port = await freePort();
+  const barePort = await freePort();
+  let server: ServerProcess | undefined;
+  let bare: ChildProcess | undefined;
+  try {
+    server = startServerProcess({
+      PORT: String(port),
+      REDIS_URL: redisServer.url,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-bench-0000',
+      SLACK_API_URL: `${doublesUrl}/api/`,
+      DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
+      DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
+      ACCOUNTS_URL: `${doublesUrl}/directory`,
+      PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
+      AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
+      OUTBOX_DIR: outbox,
+      LOG_LEVEL: 'error',
+    });
+    await server.started();
+    if (server.child.exitCode !== null) throw new Error(`the server did not start: ${server.stderr()}`);
+    const bareBolt = startBareBolt(barePort);
+    bare = bareBolt.child;
+    await bareBolt.ready;
+    const ours = new Target(`http://127.0.0.1:${port}`);
+    const baseline = new Target(`http://127.0.0.1:${barePort}`);
+
+    say(`support-verify bench: ${CONCURRENCY} concurrent clients, Redis ${redisServer.url}`);
+    // Warm both (JIT, connections, caches) before anything is measured.
+    const warm = { command: [], button: [], device: [] } as Record<Step, number[]>;
+    await commandThroughput(baseline, 500);
+    await pool(200, CONCURRENCY, (_, slot) => deviceFlow(ours, doubles, slot, warm));
+    await waitQuiet(redis);
+    ours.errors = 0;
+
+    const commands = Number(options.commands);
+    const bareBoltPerSec = await commandThroughput(baseline, commands);
+    const slackStepsPerSec = await commandThroughput(ours, commands);
+    await waitQuiet(redis);
+    say(`slash commands acknowledged: ${round(slackStepsPerSec)}/s (bare Bolt ${round(bareBoltPerSec)}/s)`);
+
+    const latencies = { command: [], button: [], device: [] } as Record<Step, number[]>;
+    const flows = Number(options.flows);
+    const flowsStarted = performance.now();
+    await pool(flows, CONCURRENCY, (_, slot) => deviceFlow(ours, doubles, slot, latencies));
+    const flowsPerSec = flows / ((performance.now() - flowsStarted) / 1000);
+    const all = [...latencies.command, ...latencies.button, ...latencies.device].sort((a, b) => a - b);
+    for (const step of ['command', 'button', 'device'] as const) {
+      const sorted = [...latencies[step]].sort((a, b) => a - b);
+      say(`  ${step.padEnd(8)} p50 ${round(percentile(sorted, 50))} ms  p99 ${round(percentile(sorted, 99))} ms`);
+    }
+    say(
+      `complete flows: ${round(flowsPerSec)}/s; every step p50 ${round(percentile(all, 50))} ms, p99 ${round(percentile(all, 99))} ms`,
+    );
+    await waitQuiet(redis);
+
+    // Redis commands: a separate run, so MONITOR's cost does not touch the latencies above.
+    const counted = 50;
+    const monitor = await redis.monitor();
+    const topLevel = new Map<string, number>();
+    let inScripts = 0;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (source === 'lua') inScripts++;
+      else topLevel.set(String(args[0]).toLowerCase(), (topLevel.get(String(args[0]).toLowerCase()) ?? 0) + 1);
+    });
+    await redis.config('RESETSTAT');
+    await pool(counted, 10, (_, slot) => deviceFlow(ours, doubles, slot, warm));
+    await waitQuiet(redis);
+    const stats = await commandStats(redis);
+    monitor.disconnect();
+    for (const name of ['info', 'config', 'monitor']) topLevel.delete(name);
+    const sent = [...topLevel.values()].reduce((a, b) => a + b, 0);
+    const executed = [...stats.values()].reduce((a, b) => a + b, 0);
+    const redisCommandsPerFlow = round(sent / counted);
+    say(
+      `Redis commands per complete flow: ${redisCommandsPerFlow} sent (${[...topLevel]
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, calls]) => `${name} ${round(calls / counted)}`)
+        .join(', ')}); ${round(executed / counted)} executed counting calls inside scripts (INFO commandstats)`,
+    );
+
+    // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
+    const sessions = Number(options.sessions);
+    const before = await usedMemory(redis);
+    await pool(sessions, CONCURRENCY, (_, slot) => deviceFlow(ours, doubles, slot, warm, 'awaiting_device'));
+    await waitQuiet(redis);
+    const bytesPerPendingSession = Math.round(((await usedMemory(redis)) - before) / sessions);
+    say(`Redis memory per pending session: ${bytesPerPendingSession} bytes (over ${sessions} sessions)`);
+
+    let soak: Record<string, number> | undefined;
+    if (options.soak) soak = await runSoak(ours, doubles, redis, Number(options['soak-minutes']));
+
+    const errors = ours.errors + baseline.errors;
+    for (const sample of [...ours.errorSamples, ...baseline.errorSamples]) say(`  error: ${sample}`);
+    const result = {
+      slackStepsPerSec: round(slackStepsPerSec),
+      bareBoltPerSec: round(bareBoltPerSec),
+      ratio: round(slackStepsPerSec / bareBoltPerSec, 3),
+      p50Ms: round(percentile(all, 50), 2),
+      p99Ms: round(percentile(all, 99), 2),
+      flowsPerSec: round(flowsPerSec),
+      redisCommandsPerFlow,
+      bytesPerPendingSession,
+      errors,
+      redisCallsPerFlowInclScripts: round(executed / counted),
+      ...(soak ? { soak } : {}),
+    };
+    if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const budget = (ok: boolean) => (ok ? 'within budget' : 'OVER BUDGET');
+      say('');
+      say(`ratio to bare Bolt ${result.ratio} (≥ 0.5): ${budget(result.ratio >= 0.5)}`);
+      say(`p99 per step ${result.p99Ms} ms (≤ 25): ${budget(result.p99Ms <= 25)}`);
+      say(`Redis commands per flow ${redisCommandsPerFlow} (≤ 15): ${budget(redisCommandsPerFlow <= 15)}`);
+      say(`bytes per pending session ${bytesPerPendingSession} (≤ 2048): ${budget(bytesPerPendingSession <= 2048)}`);
+      say(`errors ${errors} (0): ${budget(errors === 0)}`);
+    }
+  } finally {
+    if (server) signalServer(server.child, 'SIGKILL');
+    if (bare) signalServer(bare, 'SIGKILL');
+    redis.disconnect();
+    await doubles.stop();
+    await redisServer.dispose();
+    rmSync(outbox, { recursive: true, force: true });
+  }
+}
+
+/** Complete flows without pause for `minutes`, sampling the server's memory and Redis's every 30 s. */
+async function runSoak(
+  target: Target,
+  doubles: BenchDoubles,
+  redis: Redis,
+  minutes: number,
+): Promise<Record<string, number>> {
+  say(`soak: ${minutes} min of complete flows at ${CONCURRENCY} concurrent`);
+  const ends = Date.now() + minutes * 60_000;
+  const samples: Array<{ rss: number; heap: number; redis: number }> = [];
+  const sample = async () => {
+    const entry = {
+      rss: await metric(target.url, 'process_resident_memory_bytes'),
+      heap: await metric(target.url, 'nodejs_heap_size_used_bytes'),
+      redis: await usedMemory(redis),
+    };
+    samples.push(entry);
+    say(
+      `  ${samples.length === 1 ? 'start' : `${(samples.length - 1) * 0.5} min`}: rss ${round(entry.rss / 2 ** 20)} MiB, heap ${round(entry.heap / 2 ** 20)} MiB, Redis ${round(entry.redis / 2 ** 20)} MiB`,
+    );
+  };
+  await sample();
+  const timer = setInterval(() => void sample(), 30_000);
+  let flows = 0;
+  const scratch = { command: [], button: [], device: [] } as Record<Step, number[]>;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, slot) => {
+      while (Date.now() < ends) {
+        await deviceFlow(target, doubles, slot, scratch);
+        flows++;
+        for (const list of Object.values(scratch)) list.length = 0;
+      }
+    }),
+  );
+  clearInterval(timer);
+  await sample();
+  const first = samples[1] ?? samples[0];
+  const last = samples.at(-1);
+  return {
+    minutes,
+    flows,
+    rssGrowthMiB: round(((last?.rss ?? 0) - (first?.rss ?? 0)) / 2 ** 20),
+    heapGrowthMiB: round(((last?.heap ?? 0) - (first?.heap ?? 0)) / 2 ** 20),
+    redisGrowthMiB: round(((last?.redis ?? 0) - (first?.redis ?? 0)) / 2 ** 20),
+  };
+}
+
+await main();
