@@ -20,6 +20,8 @@ const { values: options } = parseArgs({
     sessions: { type: 'string', default: '10000' },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '10' },
+    /** Writes a V8 CPU profile of the server to this folder (see `node --cpu-prof`). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const CONCURRENCY = Number(options.concurrency);
@@ -206,20 +208,23 @@ async function main(): Promise<void> {
   let server: ServerProcess | undefined;
   let bare: ChildProcess | undefined;
   try {
-    server = startServerProcess({
-      PORT: String(port),
-      REDIS_URL: redisServer.url,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-bench-0000',
-      SLACK_API_URL: `${doublesUrl}/api/`,
-      DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
-      DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
-      ACCOUNTS_URL: `${doublesUrl}/directory`,
-      PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
-      AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
-      OUTBOX_DIR: outbox,
-      LOG_LEVEL: 'error',
-    });
+    server = startServerProcess(
+      {
+        PORT: String(port),
+        REDIS_URL: redisServer.url,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_BOT_TOKEN: 'xoxb-bench-0000',
+        SLACK_API_URL: `${doublesUrl}/api/`,
+        DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
+        DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
+        ACCOUNTS_URL: `${doublesUrl}/directory`,
+        PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
+        AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
+        OUTBOX_DIR: outbox,
+        LOG_LEVEL: 'error',
+      },
+      options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${options['cpu-prof']}`] : undefined,
+    );
     await server.started();
     if (server.child.exitCode !== null) throw new Error(`the server did not start: ${server.stderr()}`);
     const bareBolt = startBareBolt(barePort);
@@ -261,10 +266,10 @@ async function main(): Promise<void> {
     const counted = 50;
     const monitor = await redis.monitor();
     const topLevel = new Map<string, number>();
-    let inScripts = 0;
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source === 'lua') inScripts++;
-      else topLevel.set(String(args[0]).toLowerCase(), (topLevel.get(String(args[0]).toLowerCase()) ?? 0) + 1);
+      // Calls a script makes come from "lua"; INFO commandstats counts those too.
+      if (source !== 'lua')
+        topLevel.set(String(args[0]).toLowerCase(), (topLevel.get(String(args[0]).toLowerCase()) ?? 0) + 1);
     });
     await redis.config('RESETSTAT');
     await pool(counted, 10, (_, slot) => deviceFlow(ours, doubles, slot, warm));
@@ -319,7 +324,9 @@ async function main(): Promise<void> {
       say(`errors ${errors} (0): ${budget(errors === 0)}`);
     }
   } finally {
-    if (server) signalServer(server.child, 'SIGKILL');
+    // A clean stop lets node write the CPU profile.
+    if (server) signalServer(server.child, options['cpu-prof'] ? 'SIGTERM' : 'SIGKILL');
+    await server?.exited;
     if (bare) signalServer(bare, 'SIGKILL');
     redis.disconnect();
     await doubles.stop();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, SessionStore } from './ports/index.ts';
+import type { Clock, MessageBook, SessionStore } from './ports/index.ts';
 import type { Session } from './session.ts';
 
 export interface RenderTurnsOptions {
@@ -7,11 +7,16 @@ export interface RenderTurnsOptions {
   turnMs?: number;
   clock?: Clock;
   sleep?(ms: number): Promise<void>;
+  /** Failures of a re-check that ran after its caller had returned. */
+  onError?(error: unknown): void;
 }
 
 const DEFAULT_TURN_MS = 10_000;
 // The record of what a session's messages show outlives any session (the longest is well under a day).
 const SHOWN_TTL_MS = 24 * 60 * 60_000;
+// As long as a session can still change (its lifetime plus the longest grant), with room to spare.
+const RECORD_KEEP_MS = 4 * 60 * 60_000;
+const RECHECK_MARGIN_MS = 100;
 const MAX_POLL_MS = 200;
 
 /**
@@ -24,6 +29,8 @@ export class RenderTurns {
   private readonly turnMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly clock: Clock;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly onError: (error: unknown) => void;
 
   constructor(
     private readonly store: SessionStore,
@@ -32,20 +39,58 @@ export class RenderTurns {
     this.turnMs = options.turnMs ?? DEFAULT_TURN_MS;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onError = options.onError ?? (() => {});
   }
 
   /**
-   * Makes sure the session's messages show `version` or later: returns at once when they do, waits while
-   * another replica has the turn (it renders the latest, which covers this version), and otherwise takes
-   * the turn and renders until nothing newer is stored. Returns false if the turn never came free.
+   * Makes sure the session's messages show `version` or later. Returns at once when they do, or when another
+   * replica has the turn: that holder renders anything stored before it passes the turn on (one atomic step),
+   * and a re-check after the turn's lease covers a holder that died. Otherwise renders from the latest
+   * stored version until nothing newer is stored. Costs two store calls per render, one when nothing is due.
    */
-  async show(sessionId: string, version: number, render: (session: Session) => Promise<void>): Promise<boolean> {
-    return this.advance(`render:${sessionId}`, version, async (shown) => {
-      const session = await this.store.get(sessionId);
-      if (!session || session.version <= shown) return undefined;
-      await render(session);
-      return session.version;
-    });
+  async show(
+    sessionId: string,
+    version: number,
+    render: (session: Session, messages: MessageBook) => Promise<void>,
+  ): Promise<void> {
+    const token = randomBytes(8).toString('hex');
+    const turn = await this.store.takeRenderTurn(sessionId, version, token, this.turnMs);
+    if (turn.kind === 'shown') return;
+    if (turn.kind === 'busy') {
+      this.recheck(turn.retryInMs, () => this.show(sessionId, version, render));
+      return;
+    }
+    let { record, session } = turn;
+    while (session && session.version > record.version) {
+      const messages = new Map(Object.entries(record.messages));
+      const book: MessageBook = { get: (name) => messages.get(name), set: (name, value) => messages.set(name, value) };
+      let failure: unknown;
+      await render(session, book).catch((error: unknown) => {
+        failure = error;
+      });
+      record = { version: session.version, messages: Object.fromEntries(messages) };
+      const timing = { turnMs: this.turnMs, keepMs: RECORD_KEEP_MS, release: failure !== undefined };
+      const pass = await this.store.passRenderTurn(sessionId, token, record, timing);
+      if (failure !== undefined) throw failure;
+      if (pass.kind !== 'again') return;
+      session = pass.session;
+    }
+    await this.store.passRenderTurn(sessionId, token, record, { turnMs: this.turnMs, keepMs: RECORD_KEEP_MS });
+  }
+
+  /** Drops pending re-checks; for shutdown. */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private recheck(afterMs: number, run: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run().catch((error: unknown) => this.onError(error));
+    }, afterMs + RECHECK_MARGIN_MS);
+    timer.unref();
+    this.timers.add(timer);
   }
 
   /**

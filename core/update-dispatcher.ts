@@ -1,4 +1,12 @@
-import type { AgentChannel, Bus, Clock, CustomerChannel, SessionStore, SessionUpdate } from './ports/index.ts';
+import type {
+  AgentChannel,
+  Bus,
+  Clock,
+  CustomerChannel,
+  MessageBook,
+  SessionStore,
+  SessionUpdate,
+} from './ports/index.ts';
 import { RenderTurns } from './render-turns.ts';
 import type { ChannelKind, Session } from './session.ts';
 import type { Verification } from './verification.ts';
@@ -35,7 +43,9 @@ export class UpdateDispatcher {
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: UpdateDispatcherDeps) {
-    this.turns = deps.turns ?? new RenderTurns(deps.store, { clock: deps.clock });
+    this.turns =
+      deps.turns ??
+      new RenderTurns(deps.store, { clock: deps.clock, onError: (error) => deps.onError?.(error, 'render') });
   }
 
   async start(): Promise<void> {
@@ -55,6 +65,7 @@ export class UpdateDispatcher {
 
   async stop(): Promise<void> {
     await this.unsubscribe?.();
+    this.turns.close();
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -67,15 +78,14 @@ export class UpdateDispatcher {
 
   private async handle(update: SessionUpdate): Promise<void> {
     this.schedule(update);
-    const shown = await this.turns.show(update.sessionId, update.version, (session) => this.render(session));
-    if (!shown) this.deps.onError?.(new Error('another replica held the render turn too long'), 'render');
+    await this.turns.show(update.sessionId, update.version, (session, messages) => this.render(session, messages));
   }
 
-  private async render(session: Session): Promise<void> {
+  private async render(session: Session, messages: MessageBook): Promise<void> {
     const targets = [this.deps.agentChannels[session.agent.channel], ...this.deps.customerChannels];
     await Promise.all(
       targets.map((channel) =>
-        channel?.render(session).catch((error: unknown) => this.deps.onError?.(error, 'render')),
+        channel?.render(session, messages).catch((error: unknown) => this.deps.onError?.(error, 'render')),
       ),
     );
   }

@@ -108,7 +108,7 @@ export class Verification {
       createdAt: now,
       updatedAt: now,
       expiresAt: now + policies.sessionMinutes * MINUTE,
-      ...(input.refs ? { refs: input.refs } : {}),
+      ...(input.refs && Object.keys(input.refs).length > 0 ? { refs: input.refs } : {}),
     };
     await store.create(session, this.ttl(session, now));
     await store.remember(agentScope(input.agent), 'recent', session.id, RECENT_PER_AGENT, RECENT_DAYS * 24 * HOUR);
@@ -302,7 +302,11 @@ export class Verification {
 
   /** What a grant unlocks, for the verifying agent only and only while the grant lasts. */
   async profile(sessionId: string, agentId: string): Promise<LimitedProfile> {
-    const session = await this.load(sessionId);
+    return this.grantedProfile(await this.load(sessionId), agentId);
+  }
+
+  /** As {@link profile}, for a session just read from the store (a render has one; no second read). */
+  async grantedProfile(session: Session, agentId: string): Promise<LimitedProfile> {
     if (!grantIsActive(session, agentId, this.deps.clock.now())) {
       throw new NotAuthorizedError('no active grant for this agent on this session');
     }

@@ -34,33 +34,67 @@ export interface HttpAccountsOptions {
   baseUrl: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** How long a fetched profile is reused; one verification reads the same account several times. */
+  cacheMs?: number;
+  /** Most profiles kept at once; the oldest goes first. */
+  cacheSize?: number;
+  now?(): number;
 }
 
 /**
  * {@link Accounts} over a company's own directory service:
  * `GET {base}/accounts?lookup=<query>` and `GET {base}/accounts/{id}`, each answering one profile as JSON
  * (schema above) or 404. Every answer is validated before anything uses it.
+ *
+ * A verification reads its account several times within a minute (lookup, card, prompt, grant, email), so
+ * profiles are kept for `cacheMs` (30 s) per replica, and concurrent reads of one account share a request.
  */
 export class HttpAccounts implements Accounts {
   private readonly validate = new Ajv({ allErrors: true }).compile<LimitedProfile>(profileSchema);
   private readonly fetch: typeof fetch;
+  private readonly cache = new Map<string, { at: number; profile: Promise<LimitedProfile | undefined> }>();
+  private readonly now: () => number;
 
   constructor(private readonly options: HttpAccountsOptions) {
     this.fetch = options.fetch ?? fetch;
+    this.now = options.now ?? Date.now;
   }
 
   async find(query: string): Promise<AccountSummary | undefined> {
     const profile = await this.request(`accounts?lookup=${encodeURIComponent(query.trim())}`);
+    if (profile) this.remember(profile.id, Promise.resolve(profile));
     return profile && toSummary(profile);
   }
 
   async summary(accountId: string): Promise<AccountSummary | undefined> {
-    const profile = await this.request(`accounts/${encodeURIComponent(accountId)}`);
+    const profile = await this.profile(accountId);
     return profile && toSummary(profile);
   }
 
   async profile(accountId: string): Promise<LimitedProfile | undefined> {
-    return this.request(`accounts/${encodeURIComponent(accountId)}`);
+    const cached = this.cache.get(accountId);
+    if (cached && this.now() - cached.at < (this.options.cacheMs ?? 30_000)) {
+      const profile = await cached.profile;
+      return profile && structuredClone(profile);
+    }
+    const fetched = this.request(`accounts/${encodeURIComponent(accountId)}`);
+    this.remember(accountId, fetched);
+    // A failed request is not remembered: the next read asks again.
+    fetched.catch(() => {
+      if (this.cache.get(accountId)?.profile === fetched) this.cache.delete(accountId);
+    });
+    const profile = await fetched;
+    return profile && structuredClone(profile);
+  }
+
+  private remember(accountId: string, profile: Promise<LimitedProfile | undefined>): void {
+    this.cache.delete(accountId);
+    this.cache.set(accountId, { at: this.now(), profile });
+    const limit = this.options.cacheSize ?? 1000;
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= limit) break;
+      this.cache.delete(oldest);
+    }
   }
 
   private async request(path: string): Promise<LimitedProfile | undefined> {

@@ -1,7 +1,22 @@
-import type { Allowance, AllowanceResult, Clock, SessionStore } from '../../core/ports/index.ts';
+import type {
+  Allowance,
+  AllowanceResult,
+  Clock,
+  RenderPass,
+  RenderRecord,
+  RenderTurn,
+  SessionStore,
+} from '../../core/ports/index.ts';
 import { systemClock } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { storeKeys } from './keys.ts';
+
+function renderKeys(sessionId: string): { turn: string; record: string } {
+  return {
+    turn: storeKeys.scoped(`s:${sessionId}`, 'turn'),
+    record: storeKeys.scoped(`s:${sessionId}`, 'shown'),
+  };
+}
 
 interface Entry {
   value: string;
@@ -28,8 +43,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<Session | undefined> {
-    const data = this.read(storeKeys.session(id));
-    return data === undefined ? undefined : (JSON.parse(data) as Session);
+    return this.session(id);
   }
 
   async replace(next: Session, ttlMs: number): Promise<boolean> {
@@ -38,6 +52,36 @@ export class MemorySessionStore implements SessionStore {
     if (data === undefined || (JSON.parse(data) as Session).version !== next.version - 1) return false;
     this.write(key, JSON.stringify(next), ttlMs);
     return true;
+  }
+
+  async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
+    const keys = renderKeys(sessionId);
+    const recorded = this.read(keys.record);
+    const record: RenderRecord = recorded ? JSON.parse(recorded) : { version: 0, messages: {} };
+    if (record.version >= atLeast) return { kind: 'shown' };
+    if (this.read(keys.turn) !== undefined) return { kind: 'busy', retryInMs: this.ttl(keys.turn) };
+    this.write(keys.turn, token, turnMs);
+    return { kind: 'yours', record, session: this.session(sessionId) };
+  }
+
+  async passRenderTurn(
+    sessionId: string,
+    token: string,
+    record: RenderRecord,
+    timing: { turnMs: number; keepMs: number; release?: boolean },
+  ): Promise<RenderPass> {
+    const keys = renderKeys(sessionId);
+    if (this.read(keys.turn) !== token) return { kind: 'lost' };
+    const recorded = this.read(keys.record);
+    const messages = { ...(recorded ? (JSON.parse(recorded) as RenderRecord).messages : {}), ...record.messages };
+    this.write(keys.record, JSON.stringify({ version: record.version, messages }), timing.keepMs);
+    const current = this.session(sessionId);
+    if (!timing.release && current && current.version > record.version) {
+      this.write(keys.turn, token, timing.turnMs);
+      return { kind: 'again', session: current };
+    }
+    this.entries.delete(keys.turn);
+    return { kind: 'done' };
   }
 
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
@@ -113,6 +157,11 @@ export class MemorySessionStore implements SessionStore {
       const value = this.read(key);
       return value === undefined ? [] : [[key, value] as [string, string]];
     });
+  }
+
+  private session(id: string): Session | undefined {
+    const data = this.read(storeKeys.session(id));
+    return data === undefined ? undefined : (JSON.parse(data) as Session);
   }
 
   private list(key: string): string[] {

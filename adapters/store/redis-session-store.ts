@@ -1,6 +1,13 @@
 import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.ts';
-import type { Allowance, AllowanceResult, SessionStore } from '../../core/ports/index.ts';
+import type {
+  Allowance,
+  AllowanceResult,
+  RenderPass,
+  RenderRecord,
+  RenderTurn,
+  SessionStore,
+} from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { guarded } from '../redis/connect.ts';
 import { storeKeys } from './keys.ts';
@@ -55,6 +62,29 @@ redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
+// KEYS: session, turn, record. Returns {0} shown, {1, pttl} busy, or {2, record fields, session data}.
+const TAKE_RENDER_TURN = `
+local record = redis.call('HGETALL', KEYS[3])
+for i = 1, #record, 2 do
+  if record[i] == 'v' and tonumber(record[i + 1]) >= tonumber(ARGV[1]) then return {0} end
+end
+if not redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') then return {1, redis.call('PTTL', KEYS[2])} end
+return {2, record, redis.call('HGET', KEYS[1], 'd')}`;
+
+// KEYS: session, turn, record. ARGV: token, turn ttl, keep ttl, release, version, field/value pairs.
+// Returns {0} lost, {1} done (turn released), or {2, newer session data} (turn kept).
+const PASS_RENDER_TURN = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {0} end
+redis.call('HSET', KEYS[3], 'v', ARGV[5], unpack(ARGV, 6))
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+local current = ARGV[4] == '1' and {} or redis.call('HMGET', KEYS[1], 'v', 'd')
+if current[1] and tonumber(current[1]) > tonumber(ARGV[5]) then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  return {2, current[2]}
+end
+redis.call('DEL', KEYS[2])
+return {1}`;
+
 const CLEAR_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -66,6 +96,20 @@ interface ScriptedRedis extends Redis {
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
   svRemember(key: string, value: string, max: number, ttlMs: number): Promise<number>;
+  svTakeRenderTurn(
+    session: string,
+    turn: string,
+    record: string,
+    atLeast: number,
+    token: string,
+    turnMs: number,
+  ): Promise<[0] | [1, number] | [2, string[], string | null]>;
+  svPassRenderTurn(
+    session: string,
+    turn: string,
+    record: string,
+    ...args: (string | number)[]
+  ): Promise<[0] | [1] | [2, string]>;
 }
 
 export interface RedisSessionStoreOptions {
@@ -91,6 +135,8 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
     redis.defineCommand('svRemember', { numberOfKeys: 1, lua: REMEMBER });
+    redis.defineCommand('svTakeRenderTurn', { numberOfKeys: 3, lua: TAKE_RENDER_TURN });
+    redis.defineCommand('svPassRenderTurn', { numberOfKeys: 3, lua: PASS_RENDER_TURN });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -117,6 +163,46 @@ export class RedisSessionStore implements SessionStore {
       ),
     );
     return written === 1;
+  }
+
+  async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
+    const reply = await guarded('takeRenderTurn', () =>
+      this.redis.svTakeRenderTurn(...renderKeys(sessionId), atLeast, token, ttl(turnMs)),
+    );
+    if (reply[0] === 0) return { kind: 'shown' };
+    if (reply[0] === 1) return { kind: 'busy', retryInMs: Math.max(0, reply[1]) };
+    const [, fields, data] = reply;
+    const record: RenderRecord = { version: 0, messages: {} };
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const [name = '', value = ''] = [fields[i], fields[i + 1]];
+      if (name === 'v') record.version = Number(value);
+      else record.messages[name.slice(2)] = value;
+    }
+    return { kind: 'yours', record, session: data ? (JSON.parse(data) as Session) : undefined };
+  }
+
+  async passRenderTurn(
+    sessionId: string,
+    token: string,
+    record: RenderRecord,
+    timing: { turnMs: number; keepMs: number; release?: boolean },
+  ): Promise<RenderPass> {
+    // Message names are prefixed so none can collide with the version field.
+    const fields = Object.entries(record.messages).flatMap(([name, value]) => [`m:${name}`, value]);
+    const reply = await guarded('passRenderTurn', () =>
+      this.redis.svPassRenderTurn(
+        ...renderKeys(sessionId),
+        token,
+        ttl(timing.turnMs),
+        ttl(timing.keepMs),
+        timing.release ? '1' : '0',
+        record.version,
+        ...fields,
+      ),
+    );
+    if (reply[0] === 0) return { kind: 'lost' };
+    if (reply[0] === 1) return { kind: 'done' };
+    return { kind: 'again', session: JSON.parse(reply[1]) as Session };
   }
 
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
@@ -194,6 +280,15 @@ export class RedisSessionStore implements SessionStore {
       throw new StoreUnavailableError(`only ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write`);
     }
   }
+}
+
+/** The session, its render turn and its render record: one hash slot (`{s:<id>}`). */
+function renderKeys(sessionId: string): [string, string, string] {
+  return [
+    storeKeys.session(sessionId),
+    storeKeys.scoped(`s:${sessionId}`, 'turn'),
+    storeKeys.scoped(`s:${sessionId}`, 'shown'),
+  ];
 }
 
 function ttl(ms: number): number {

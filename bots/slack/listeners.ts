@@ -12,6 +12,7 @@ import { verifyQueryFrom } from '../presentation/customer-query.ts';
 import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
+import { customerConversationRefs } from './message-refs.ts';
 import type { SlackChannelDeps } from './slack-channels.ts';
 import type { SlackDirectory } from './slack-directory.ts';
 import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin } from './verify-modal.ts';
@@ -306,12 +307,19 @@ async function startVerification(deps: ListenerDeps, input: StartInput): Promise
     workspaceId: input.teamId,
     locale: profile.locale,
   };
+  // A Slack Connect conversation holds the customer: the session carries it from the start, so whichever
+  // replica renders first also tells the customer what to do.
+  const shared = input.channelId ? await deps.directory.isSharedChannel(input.channelId) : false;
+  const conversation = { teamId: input.teamId, channel: input.channelId };
   let session: Session;
   try {
     session = await deps.verification.start({
       agent,
       query: input.query,
-      ...(input.conversationId ? { refs: { [WEBCHAT_REF]: input.conversationId } } : {}),
+      refs: {
+        ...(input.conversationId ? { [WEBCHAT_REF]: input.conversationId } : {}),
+        ...(shared ? customerConversationRefs(conversation) : {}),
+      },
     });
     if (input.conversationId) await deps.webchat?.chat.link(input.conversationId, session.id);
   } catch (error) {
@@ -320,9 +328,7 @@ async function startVerification(deps: ListenerDeps, input: StartInput): Promise
   }
   // The card itself is posted by whichever replica renders the new session (see SlackAgentChannel), so a
   // slow post can never land after, and overwrite, an update that raced it.
-  if (input.channelId && (await deps.directory.isSharedChannel(input.channelId))) {
-    await deps.refs.setCustomerConversation(session.id, { teamId: input.teamId, channel: input.channelId });
-  }
+  if (shared) await deps.refs.setSessionIn(conversation, session.id);
   const account = await deps.accounts.summary(session.accountId);
   await say(t('agent.started_dm', profile.locale, { customer: account?.displayName ?? input.query }));
 }

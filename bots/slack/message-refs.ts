@@ -1,4 +1,5 @@
 import type { SessionStore } from '../../core/ports/index.ts';
+import type { Session } from '../../core/session.ts';
 
 export interface SlackMessageRef {
   channel: string;
@@ -12,52 +13,33 @@ export interface SlackConversationRef {
 
 // As long as a session can be acted on (session lifetime plus the longest grant), with room to spare.
 const REF_TTL_MS = 4 * 60 * 60_000;
+const CUSTOMER_CONVERSATION = 'slack-customer-conversation';
+
+/** The session refs that say the customer is in this Slack Connect conversation. */
+export function customerConversationRefs(ref: SlackConversationRef): Record<string, string> {
+  return { [CUSTOMER_CONVERSATION]: JSON.stringify(ref) };
+}
+
+/** The Slack Connect conversation the customer is in, from the session's refs (set when it started). */
+export function customerConversation(session: Session): SlackConversationRef | undefined {
+  const raw = session.refs?.[CUSTOMER_CONVERSATION];
+  return raw ? (JSON.parse(raw) as SlackConversationRef) : undefined;
+}
 
 /**
- * Where a verification's Slack messages live, kept beside the session (same hash slot) so that any replica
- * can update them, and which session a shared conversation is in the middle of.
+ * Which session a shared conversation is in the middle of, so the guard there knows a PIN is expected.
+ * (Where a session's own messages are is kept in its render record; see SlackAgentChannel.)
  */
 export class SlackMessageRefs {
   constructor(private readonly store: SessionStore) {}
 
-  agentMessage(sessionId: string): Promise<SlackMessageRef | undefined> {
-    return this.read(`s:${sessionId}`, 'slack-agent');
-  }
-
-  setAgentMessage(sessionId: string, ref: SlackMessageRef): Promise<void> {
-    return this.store.setFlag(`s:${sessionId}`, 'slack-agent', JSON.stringify(ref), REF_TTL_MS);
-  }
-
-  customerConversation(sessionId: string): Promise<SlackConversationRef | undefined> {
-    return this.read(`s:${sessionId}`, 'slack-customer-conversation');
-  }
-
-  async setCustomerConversation(sessionId: string, ref: SlackConversationRef): Promise<void> {
-    await this.store.setFlag(`s:${sessionId}`, 'slack-customer-conversation', JSON.stringify(ref), REF_TTL_MS);
-    await this.store.setFlag(conversationScope(ref), 'session', sessionId, REF_TTL_MS);
-  }
-
-  customerMessage(sessionId: string): Promise<SlackMessageRef | undefined> {
-    return this.read(`s:${sessionId}`, 'slack-customer-message');
-  }
-
-  setCustomerMessage(sessionId: string, ref: SlackMessageRef): Promise<void> {
-    return this.store.setFlag(`s:${sessionId}`, 'slack-customer-message', JSON.stringify(ref), REF_TTL_MS);
-  }
-
-  /** Only one replica posts the customer's message; the others update it once it exists. */
-  claimCustomerPost(sessionId: string): Promise<boolean> {
-    return this.store.claim(`slack-customer-post:${sessionId}`, REF_TTL_MS);
+  setSessionIn(ref: SlackConversationRef, sessionId: string): Promise<void> {
+    return this.store.setFlag(conversationScope(ref), 'session', sessionId, REF_TTL_MS);
   }
 
   /** The verification a shared conversation is in the middle of, if any. */
   sessionIn(ref: SlackConversationRef): Promise<string | undefined> {
     return this.store.getFlag(conversationScope(ref), 'session');
-  }
-
-  private async read<T>(scope: string, name: string): Promise<T | undefined> {
-    const value = await this.store.getFlag(scope, name);
-    return value === undefined ? undefined : (JSON.parse(value) as T);
   }
 }
 

@@ -1,11 +1,11 @@
 import type { webApi } from '@slack/bolt';
 import type { Locale } from '../../core/messages/catalog.ts';
-import type { Accounts, AgentChannel, Clock, CustomerChannel } from '../../core/ports/index.ts';
+import type { Accounts, AgentChannel, Clock, CustomerChannel, MessageBook } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Verification } from '../../core/verification.ts';
 import { agentView } from '../presentation/verification-view.ts';
 import { type AgentCard, renderAgentCard, renderCustomerMessage } from './blocks.ts';
-import type { SlackMessageRefs } from './message-refs.ts';
+import { customerConversation, type SlackMessageRef, type SlackMessageRefs } from './message-refs.ts';
 
 export interface SlackChannelDeps {
   client: webApi.WebClient;
@@ -19,9 +19,9 @@ export interface SlackChannelDeps {
 
 /** The agent's card for a session, with the profile only while the agent's grant lasts. */
 export async function agentCardFor(deps: SlackChannelDeps, session: Session, locale: Locale): Promise<AgentCard> {
-  const customerConversation = await deps.refs.customerConversation(session.id);
   // The customer sees the instructions where they are: a Slack Connect channel or the web chat.
-  return agentView(deps, session, locale, customerConversation !== undefined || session.refs?.webchat !== undefined);
+  const customerHere = customerConversation(session) !== undefined || session.refs?.webchat !== undefined;
+  return agentView(deps, session, locale, customerHere);
 }
 
 /**
@@ -31,17 +31,17 @@ export async function agentCardFor(deps: SlackChannelDeps, session: Session, loc
 export class SlackAgentChannel implements AgentChannel {
   constructor(private readonly deps: SlackChannelDeps) {}
 
-  async render(session: Session): Promise<void> {
+  async render(session: Session, messages: MessageBook): Promise<void> {
     if (session.agent.channel !== 'slack') return;
     const { text, blocks } = renderAgentCard(await agentCardFor(this.deps, session, session.agent.locale));
-    const ref = await this.deps.refs.agentMessage(session.id);
+    const ref = readRef(messages, AGENT_MESSAGE);
     if (ref) {
       await this.deps.client.chat.update({ channel: ref.channel, ts: ref.ts, text, blocks });
       return;
     }
     const posted = await this.deps.client.chat.postMessage({ channel: session.agent.id, text, blocks });
     if (posted.channel && posted.ts)
-      await this.deps.refs.setAgentMessage(session.id, { channel: posted.channel, ts: posted.ts });
+      messages.set(AGENT_MESSAGE, JSON.stringify({ channel: posted.channel, ts: posted.ts }));
   }
 }
 
@@ -49,8 +49,8 @@ export class SlackAgentChannel implements AgentChannel {
 export class SlackCustomerChannel implements CustomerChannel {
   constructor(private readonly deps: SlackChannelDeps) {}
 
-  async render(session: Session): Promise<void> {
-    const conversation = await this.deps.refs.customerConversation(session.id);
+  async render(session: Session, messages: MessageBook): Promise<void> {
+    const conversation = customerConversation(session);
     if (!conversation) return;
     const account = await this.deps.accounts.summary(session.accountId);
     const message = renderCustomerMessage(session, account, {
@@ -60,14 +60,22 @@ export class SlackCustomerChannel implements CustomerChannel {
       now: this.deps.clock.now(),
     });
     if (!message) return;
-    const existing = await this.deps.refs.customerMessage(session.id);
+    const existing = readRef(messages, CUSTOMER_MESSAGE);
     if (existing) {
       await this.deps.client.chat.update({ channel: existing.channel, ts: existing.ts, ...message });
       return;
     }
-    if (!(await this.deps.refs.claimCustomerPost(session.id))) return;
     const posted = await this.deps.client.chat.postMessage({ channel: conversation.channel, ...message });
     if (posted.channel && posted.ts)
-      await this.deps.refs.setCustomerMessage(session.id, { channel: posted.channel, ts: posted.ts });
+      messages.set(CUSTOMER_MESSAGE, JSON.stringify({ channel: posted.channel, ts: posted.ts }));
   }
+}
+
+// Where the session's Slack messages are, in its render record (see MessageBook).
+const AGENT_MESSAGE = 'slack-agent';
+const CUSTOMER_MESSAGE = 'slack-customer';
+
+function readRef(messages: MessageBook, name: string): SlackMessageRef | undefined {
+  const raw = messages.get(name);
+  return raw === undefined ? undefined : (JSON.parse(raw) as SlackMessageRef);
 }

@@ -1,5 +1,5 @@
 import { type Activity, CardFactory, type CloudAdapter } from 'botbuilder';
-import type { AgentChannel, CustomerChannel } from '../../core/ports/index.ts';
+import type { AgentChannel, CustomerChannel, MessageBook } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { type AgentViewDeps, agentView } from '../presentation/verification-view.ts';
 import { type AdaptiveCard, renderAgentCardTeams, renderCustomerCardTeams, renderSharedCardTeams } from './cards.ts';
@@ -20,17 +20,19 @@ export function cardActivity(card: AdaptiveCard): Partial<Activity> {
 async function postOrUpdate(
   deps: TeamsChannelDeps,
   target: { reference: TeamsMessageRef['reference'] },
-  existing: TeamsMessageRef | undefined,
+  messages: MessageBook,
+  name: string,
   activity: Partial<Activity>,
-  remember: (ref: TeamsMessageRef) => Promise<void>,
 ): Promise<void> {
+  const raw = messages.get(name);
+  const existing = raw === undefined ? undefined : (JSON.parse(raw) as TeamsMessageRef);
   await deps.adapter.continueConversationAsync(deps.appId, target.reference, async (context) => {
     if (existing) {
       await context.updateActivity({ ...activity, id: existing.activityId });
       return;
     }
     const sent = await context.sendActivity(activity);
-    if (sent?.id) await remember({ reference: target.reference, activityId: sent.id });
+    if (sent?.id) messages.set(name, JSON.stringify({ reference: target.reference, activityId: sent.id }));
   });
 }
 
@@ -42,17 +44,14 @@ async function postOrUpdate(
 export class TeamsAgentChannel implements AgentChannel {
   constructor(private readonly deps: TeamsChannelDeps) {}
 
-  async render(session: Session): Promise<void> {
+  async render(session: Session, messages: MessageBook): Promise<void> {
     if (session.agent.channel !== 'teams') return;
     const where = teamsOrigin(session);
     if (!where) return;
     const card = where.personal
       ? renderAgentCardTeams(await this.view(session), where.agentTeamsId)
       : renderSharedCardTeams(session, where.agentTeamsId, session.agent.locale);
-    const existing = await this.deps.refs.agentMessage(session.id);
-    await postOrUpdate(this.deps, where, existing, cardActivity(card), (ref) =>
-      this.deps.refs.setAgentMessage(session.id, ref),
-    );
+    await postOrUpdate(this.deps, where, messages, 'teams-agent', cardActivity(card));
   }
 
   /** The agent's own card, as answered to the agent's actions and refreshes. */
@@ -71,7 +70,7 @@ export class TeamsAgentChannel implements AgentChannel {
 export class TeamsCustomerChannel implements CustomerChannel {
   constructor(private readonly deps: TeamsChannelDeps) {}
 
-  async render(session: Session): Promise<void> {
+  async render(session: Session, messages: MessageBook): Promise<void> {
     const conversation = teamsOrigin(session);
     // A web chat customer hears it in the web chat; the relayed thread holds only agents.
     if (!conversation || conversation.personal || session.refs?.webchat) return;
@@ -83,9 +82,6 @@ export class TeamsCustomerChannel implements CustomerChannel {
       now: this.deps.clock.now(),
     });
     if (!card) return;
-    const existing = await this.deps.refs.customerMessage(session.id);
-    await postOrUpdate(this.deps, conversation, existing, cardActivity(card), (ref) =>
-      this.deps.refs.setCustomerMessage(session.id, ref),
-    );
+    await postOrUpdate(this.deps, conversation, messages, 'teams-customer', cardActivity(card));
   }
 }

@@ -35,41 +35,20 @@ export function teamsOrigin(session: Session): TeamsOrigin | undefined {
 const REF_TTL_MS = 4 * 60 * 60_000;
 
 /**
- * Where a verification's Teams messages live, kept beside the session (same hash slot) so that any replica
- * can update them proactively, and which session a conversation is in the middle of.
+ * Which session a Teams conversation is in the middle of. (Where a session's own messages are is kept in its
+ * render record, so any replica can update them proactively; see TeamsAgentChannel.)
  */
 export class TeamsRefs {
   constructor(private readonly store: SessionStore) {}
-
-  agentMessage(sessionId: string): Promise<TeamsMessageRef | undefined> {
-    return this.read(`s:${sessionId}`, 'teams-agent');
-  }
-
-  setAgentMessage(sessionId: string, ref: TeamsMessageRef): Promise<void> {
-    return this.store.setFlag(`s:${sessionId}`, 'teams-agent', JSON.stringify(ref), REF_TTL_MS);
-  }
 
   /** Marks `conversationId` as being in the middle of this verification (the guard expects a PIN there). */
   setSessionIn(conversationId: string, sessionId: string): Promise<void> {
     return this.store.setFlag(conversationScope(conversationId), 'session', sessionId, REF_TTL_MS);
   }
 
-  customerMessage(sessionId: string): Promise<TeamsMessageRef | undefined> {
-    return this.read(`s:${sessionId}`, 'teams-customer-message');
-  }
-
-  setCustomerMessage(sessionId: string, ref: TeamsMessageRef): Promise<void> {
-    return this.store.setFlag(`s:${sessionId}`, 'teams-customer-message', JSON.stringify(ref), REF_TTL_MS);
-  }
-
   /** The verification a conversation is in the middle of, if any. */
   sessionIn(conversationId: string): Promise<string | undefined> {
     return this.store.getFlag(conversationScope(conversationId), 'session');
-  }
-
-  private async read<T>(scope: string, name: string): Promise<T | undefined> {
-    const value = await this.store.getFlag(scope, name);
-    return value === undefined ? undefined : (JSON.parse(value) as T);
   }
 }
 

@@ -1,9 +1,17 @@
 export type { AccountSummary, Accounts, LimitedProfile, TrustedDevice } from './accounts.ts';
 export type { AuditLog } from './audit-log.ts';
 export type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from './bus.ts';
-export type { AgentChannel, CustomerChannel } from './channels.ts';
+export type { AgentChannel, CustomerChannel, MessageBook } from './channels.ts';
 export { type Clock, systemClock } from './clock.ts';
 export type { DevicePromptRequest, DevicePrompts } from './device-prompts.ts';
 export type { Mail, Mailer } from './mailer.ts';
 export type { Pins } from './pins.ts';
-export type { Allowance, AllowanceResult, CounterRule, SessionStore } from './session-store.ts';
+export type {
+  Allowance,
+  AllowanceResult,
+  CounterRule,
+  RenderPass,
+  RenderRecord,
+  RenderTurn,
+  SessionStore,
+} from './session-store.ts';

@@ -22,6 +22,22 @@ export type AllowanceResult =
   | { granted: true; counts: number[] }
   | { granted: false; refusedBy: string; retryAfterMs: number };
 
+/** What a session's messages show: the version last rendered, and where each platform's messages are. */
+export interface RenderRecord {
+  version: number;
+  /** Message locations by name (`slack-agent`: a channel and ts), as the renders that posted them wrote them. */
+  messages: Record<string, string>;
+}
+
+/** `busy`: another replica renders; it will also render anything newer, unless it dies (then retry after). */
+export type RenderTurn =
+  | { kind: 'shown' }
+  | { kind: 'busy'; retryInMs: number }
+  | { kind: 'yours'; record: RenderRecord; session: Session | undefined };
+
+/** `again`: a newer version was stored while rendering; the turn is still yours. `lost`: it ran out. */
+export type RenderPass = { kind: 'done' } | { kind: 'lost' } | { kind: 'again'; session: Session };
+
 /**
  * Sessions, counters, flags and one-time claims, each with a TTL and each operation atomic, also across
  * replicas. A `scope` groups keys that atomic steps touch together (one Redis Cluster slot).
@@ -35,6 +51,23 @@ export interface SessionStore {
   get(id: string): Promise<Session | undefined>;
   /** Compare-and-set: writes `next` only while the stored version is `next.version - 1`. */
   replace(next: Session, ttlMs: number): Promise<boolean>;
+
+  /**
+   * One step: answers `shown` when the session's messages show `atLeast` already, `busy` while another
+   * holder has the turn, and otherwise takes the turn (`token`, for `turnMs`) and hands back the session
+   * with its render record.
+   */
+  takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn>;
+  /**
+   * One step: records what the holder rendered (kept `keepMs`), then releases the turn, or keeps it and
+   * hands back the session when a newer version was stored meanwhile (unless `release`: after a failure).
+   */
+  passRenderTurn(
+    sessionId: string,
+    token: string,
+    record: RenderRecord,
+    timing: { turnMs: number; keepMs: number; release?: boolean },
+  ): Promise<RenderPass>;
 
   take(scope: string, allowance: Allowance): Promise<AllowanceResult>;
   /** Gives one back on a counter that exists (a correct PIN does not count as a failure). */

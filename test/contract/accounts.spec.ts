@@ -81,9 +81,11 @@ accountsContract('http directory', async () => {
 describe('HttpAccounts', () => {
   let server: RecordingServer;
   let accounts: HttpAccounts;
+  let base = '';
   beforeEach(async () => {
     server = new RecordingServer();
-    accounts = new HttpAccounts({ baseUrl: `${await server.start()}/v1/`, timeoutMs: 300 });
+    base = await server.start();
+    accounts = new HttpAccounts({ baseUrl: `${base}/v1/`, timeoutMs: 300 });
   });
   afterEach(async () => server.stop());
 
@@ -115,5 +117,53 @@ describe('HttpAccounts', () => {
       failure = error;
     });
     expect((failure as Error).name).to.match(/TimeoutError|AbortError/u);
+  });
+
+  describe('profile cache', () => {
+    const profile = {
+      id: 'acct-1',
+      displayName: 'Sam',
+      email: 'sam@example.com',
+      locale: 'en',
+      memberSince: '2020-01-01',
+      plan: 'Family',
+      devices: [{ id: 'd1', name: 'iPhone', kind: 'phone', trusted: true, model: 'iPhone 15', serial: 'SN1' }],
+    };
+    let now = 0;
+    beforeEach(async () => {
+      server.reply = () => ({ status: 200, body: profile });
+      now = 1_000;
+      accounts = new HttpAccounts({ baseUrl: `${base}/v1/`, cacheMs: 30_000, cacheSize: 2, now: () => now });
+    });
+
+    it('reads an account found by lookup without asking again, and one request serves concurrent reads', async () => {
+      await accounts.find('sam@example.com');
+      await accounts.summary('acct-1');
+      await accounts.profile('acct-1');
+      expect(server.requests).to.have.length(1);
+      await Promise.all([accounts.profile('acct-2'), accounts.profile('acct-2'), accounts.summary('acct-2')]);
+      expect(server.requests).to.have.length(2);
+    });
+
+    it('asks again once the profile is older than cacheMs, and keeps at most cacheSize accounts', async () => {
+      await accounts.profile('acct-1');
+      now += 30_001;
+      await accounts.profile('acct-1');
+      expect(server.requests).to.have.length(2);
+      await accounts.profile('acct-2');
+      await accounts.profile('acct-3');
+      await accounts.profile('acct-1');
+      expect(server.requests, 'acct-1 was the oldest of three and was dropped').to.have.length(5);
+    });
+
+    it('does not remember a failure, and a caller cannot change what the next one reads', async () => {
+      server.reply = () => ({ status: 500 });
+      await accounts.profile('acct-1').catch(() => undefined);
+      server.reply = () => ({ status: 200, body: profile });
+      const first = await accounts.profile('acct-1');
+      expect(server.requests).to.have.length(2);
+      if (first) first.devices = [];
+      expect((await accounts.profile('acct-1'))?.devices).to.have.length(1);
+    });
   });
 });

@@ -239,6 +239,64 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
       });
     });
 
+    describe('render turns', () => {
+      const timing = { turnMs: 5_000, keepMs: 60_000 };
+
+      it('gives the turn to one replica with the session and what is shown, and records what it renders', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        const turn = await store.takeRenderTurn(session.id, 1, 'token-a', 5_000);
+        expect(turn).to.deep.equal({ kind: 'yours', record: { version: 0, messages: {} }, session });
+        const busy = await other.takeRenderTurn(session.id, 1, 'token-b', 5_000);
+        expect(busy.kind).to.equal('busy');
+        if (busy.kind === 'busy') expect(busy.retryInMs).to.be.within(1, 5_000);
+
+        const record = { version: 1, messages: { 'slack-agent': '{"channel":"D1","ts":"1.1"}' } };
+        expect(await store.passRenderTurn(session.id, 'token-a', record, timing)).to.deep.equal({ kind: 'done' });
+        expect(await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).to.deep.equal({ kind: 'shown' });
+        const next = { ...session, version: 2 };
+        await store.replace(next, 60_000);
+        expect(await other.takeRenderTurn(session.id, 2, 'token-b', 5_000)).to.deep.equal({
+          kind: 'yours',
+          record,
+          session: next,
+        });
+      });
+
+      it('keeps the turn and hands over a version stored while rendering, unless told to release', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        await store.takeRenderTurn(session.id, 1, 'token-a', 5_000);
+        const next = { ...session, version: 2, state: 'awaiting_pin' as const };
+        await other.replace(next, 60_000);
+        const record = { version: 1, messages: {} };
+        expect(await store.passRenderTurn(session.id, 'token-a', record, timing)).to.deep.equal({
+          kind: 'again',
+          session: next,
+        });
+        expect((await other.takeRenderTurn(session.id, 2, 'token-b', 5_000)).kind).to.equal('busy');
+        const failed = await store.passRenderTurn(session.id, 'token-a', { version: 2, messages: {} }, timing);
+        expect(failed).to.deep.equal({ kind: 'done' });
+        await other.replace({ ...next, version: 3 }, 60_000);
+        const release = { ...timing, release: true };
+        expect(await store.passRenderTurn(session.id, 'nobody', record, release)).to.deep.equal({ kind: 'lost' });
+        expect((await other.takeRenderTurn(session.id, 3, 'token-b', 5_000)).kind).to.equal('yours');
+        expect(await other.passRenderTurn(session.id, 'token-b', { version: 2, messages: {} }, release)).to.deep.equal({
+          kind: 'done',
+        });
+      });
+
+      it('frees a turn whose holder died once its lease runs out', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        await store.takeRenderTurn(session.id, 1, 'dead', 100);
+        await h.elapse(200);
+        expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind).to.equal('yours');
+        const lost = await store.passRenderTurn(session.id, 'dead', { version: 1, messages: {} }, timing);
+        expect(lost, 'the dead holder cannot record over the new one').to.deep.equal({ kind: 'lost' });
+      });
+    });
+
     it('answers a ping', async () => {
       await store.ping();
       await other.ping();

@@ -19,10 +19,15 @@ export interface ServerProcess {
 
 const running = new Set<ChildProcess>();
 
-/** Runs the server as `npm start` does, with only PATH and `env` in its environment. */
-export function startServerProcess(env: Record<string, string>): ServerProcess {
+/**
+ * Runs the server as `npm start` does, with only PATH and `env` in its environment. With `nodeArgs` it runs
+ * `node <nodeArgs> --import tsx bots/main.ts` instead, for flags node refuses in NODE_OPTIONS (`--cpu-prof`).
+ */
+export function startServerProcess(env: Record<string, string>, nodeArgs?: string[]): ServerProcess {
   const [bin = 'tsx', ...args] = START;
-  const child = spawn(join(ROOT, 'node_modules', '.bin', bin), args, {
+  const command = nodeArgs ? process.execPath : join(ROOT, 'node_modules', '.bin', bin);
+  const commandArgs = nodeArgs ? [...nodeArgs, '--import', 'tsx', 'bots/main.ts'] : args;
+  const child = spawn(command, commandArgs, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, SHORTCUT, VIEWS } from '../../../bots/slack/blocks.ts';
+import { customerConversation } from '../../../bots/slack/message-refs.ts';
 import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
 import type { Session } from '../../../core/session.ts';
 import { issuePin } from '../../support/app.ts';
@@ -246,7 +247,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     const [card] = await h.slack.waitFor('chat.postMessage');
     expect(shownText(card as SlackCall)).to.contain('Verify Jan de Vries');
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
-    expect(await h.t.app.store.getFlag(`s:${session?.id}`, 'slack-customer-conversation')).to.contain(SHARED_CHANNEL);
+    expect(session && customerConversation(session)?.channel).to.equal(SHARED_CHANNEL);
   });
 
   it('pre-fills the author’s email when the message holds none', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { customerConversation } from '../../../bots/slack/message-refs.ts';
 import { assertValidBlocks } from '../../support/block-kit.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import { AGENT_USER, INTERNAL_CHANNEL, SHARED_CHANNEL, shownText, slashCommand, TEAM } from '../../support/slack.ts';
@@ -67,10 +68,7 @@ describe('Slack: /verify', () => {
     await h.send(slashCommand('jan@example.nl', { channel_id: INTERNAL_CHANNEL }, h.slack.responseUrl()));
     await h.slack.waitFor('chat.postMessage', 2);
     const [jan, alex] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM });
-    const conversations = await Promise.all(
-      [alex, jan].map((s) => h.t.app.store.getFlag(`s:${s?.id}`, 'slack-customer-conversation')),
-    );
-    expect(conversations[0]).to.contain(SHARED_CHANNEL);
-    expect(conversations[1]).to.equal(undefined);
+    expect(alex && customerConversation(alex)).to.deep.equal({ teamId: TEAM, channel: SHARED_CHANNEL });
+    expect(jan && customerConversation(jan)).to.equal(undefined);
   });
 });

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { MemorySessionStore } from '../../../adapters/store/memory-session-store.ts';
 import type { SessionStore } from '../../../core/ports/index.ts';
 import { RenderTurns } from '../../../core/render-turns.ts';
 import type { Session } from '../../../core/session.ts';
 import { sampleSession } from '../../contract/session-store.contract.ts';
+import { until } from '../../support/processes.ts';
 import { replicaStores, sleep, useRedisServer } from '../../support/redis-fixture.ts';
 
 const TTL = 60_000;
@@ -64,26 +66,54 @@ function renderTurnsSuite(name: string, replicas: () => Promise<[SessionStore, S
       await sleep(60);
       expect(renders.shown, 'b waits while a has the turn').to.deep.equal([]);
       release();
-      expect(await Promise.all([slow, fast])).to.deep.equal([true, true]);
-      expect(renders.shown).to.deep.equal(['a:1', 'a:2']);
+      await Promise.all([slow, fast]);
+      expect(renders.shown, 'a renders the version stored while it held the turn').to.deep.equal(['a:1', 'a:2']);
     });
 
-    it('takes over from a replica that died holding the turn', async () => {
+    it('takes over from a replica that died holding the turn, once its lease runs out', async () => {
       const session = sampleSession();
       await a.create(session, TTL);
-      await a.take(`render:${session.id}`, { counters: [], hold: { name: 'turn', value: 'dead', ttlMs: 200 } });
+      expect((await a.takeRenderTurn(session.id, 1, 'dead', 200)).kind).to.equal('yours');
       const renders = new Renders();
-      expect(await new RenderTurns(b, { turnMs: 200 }).show(session.id, 1, renders.for('b'))).to.equal(true);
+      const turns = new RenderTurns(b, { turnMs: 200 });
+      await turns.show(session.id, 1, renders.for('b'));
+      expect(renders.shown, 'the holder may still be rendering').to.deep.equal([]);
+      await until(() => renders.shown.length > 0, 2000);
       expect(renders.shown).to.deep.equal(['b:1']);
+      turns.close();
     });
 
-    it('gives up, and says so, when the turn never comes free', async () => {
+    it('leaves a session to the replica rendering it, without polling the store', async () => {
       const session = sampleSession();
       await a.create(session, TTL);
-      await a.take(`render:${session.id}`, { counters: [], hold: { name: 'turn', value: 'stuck', ttlMs: 5_000 } });
-      const renders = new Renders();
-      expect(await new RenderTurns(b, { turnMs: 100 }).show(session.id, 1, renders.for('b'))).to.equal(false);
-      expect(renders.shown).to.deep.equal([]);
+      await a.takeRenderTurn(session.id, 1, 'busy-holder', 5_000);
+      const take = sinon.spy(b, 'takeRenderTurn');
+      const turns = new RenderTurns(b, { turnMs: 100 });
+      await turns.show(session.id, 1, new Renders().for('b'));
+      await sleep(300);
+      expect(take.callCount, 'one look, then a single re-check after the holder’s lease').to.equal(1);
+      turns.close();
+      take.restore();
+    });
+
+    it('keeps where each message is with what it shows, for the next render on any replica', async () => {
+      let session = sampleSession();
+      await a.create(session, TTL);
+      await new RenderTurns(a).show(session.id, 1, async (_s, messages) => {
+        expect(messages.get('slack-agent')).to.equal(undefined);
+        messages.set('slack-agent', '{"channel":"D1","ts":"1.2"}');
+      });
+      session = await advance(a, session);
+      const seen: Array<string | undefined> = [];
+      await new RenderTurns(b).show(session.id, 2, async (_s, messages) => {
+        seen.push(messages.get('slack-agent'));
+        messages.set('teams-agent', 'x');
+      });
+      session = await advance(a, session);
+      await new RenderTurns(a).show(session.id, 3, async (_s, messages) => {
+        seen.push(messages.get('slack-agent'), messages.get('teams-agent'));
+      });
+      expect(seen).to.deep.equal(['{"channel":"D1","ts":"1.2"}', '{"channel":"D1","ts":"1.2"}', 'x']);
     });
 
     it('frees the turn when a render throws, so the next version still shows', async () => {
