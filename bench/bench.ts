@@ -165,6 +165,28 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/u.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
+/** Redis memory by kind of key (the part of the key name that says what it is), per pending session. */
+async function memoryByKind(redis: Redis, sessions: number): Promise<string> {
+  const kinds = new Map<string, number>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const kind = key
+        .replace(/\{[^}]*\}/u, (tag) => `{${tag.slice(1, 3)}…}`)
+        .replace(/:(?:trigger|event):.*$/u, ':…')
+        .replace(/pin-(tries|check):.*$/u, 'pin-$1:…');
+      kinds.set(kind, (kinds.get(kind) ?? 0) + ((await redis.memory('USAGE', key)) ?? 0));
+    }
+  } while (cursor !== '0');
+  return [...kinds]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([kind, bytes]) => `${kind} ${Math.round(bytes / sessions)} B`)
+    .join(', ');
+}
+
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   return Number(new RegExp(`^${name} (\\S+)$`, 'mu').exec(text)?.[1] ?? Number.NaN);
@@ -289,11 +311,14 @@ async function main(): Promise<void> {
 
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
     const sessions = Number(options.sessions);
+    // Everything earlier has finished; starting empty lets the breakdown below show only these sessions.
+    await redis.flushall();
     const before = await usedMemory(redis);
     await pool(sessions, CONCURRENCY, (_, slot) => deviceFlow(ours, doubles, slot, warm, 'awaiting_device'));
     await waitQuiet(redis);
     const bytesPerPendingSession = Math.round(((await usedMemory(redis)) - before) / sessions);
     say(`Redis memory per pending session: ${bytesPerPendingSession} bytes (over ${sessions} sessions)`);
+    if (!options.json) say(`  where it goes: ${await memoryByKind(redis, sessions)}`);
 
     let soak: Record<string, number> | undefined;
     if (options.soak) soak = await runSoak(ours, doubles, redis, Number(options['soak-minutes']));

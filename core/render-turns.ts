@@ -14,8 +14,6 @@ export interface RenderTurnsOptions {
 const DEFAULT_TURN_MS = 10_000;
 // The record of what a session's messages show outlives any session (the longest is well under a day).
 const SHOWN_TTL_MS = 24 * 60 * 60_000;
-// As long as a session can still change (its lifetime plus the longest grant), with room to spare.
-const RECORD_KEEP_MS = 4 * 60 * 60_000;
 const RECHECK_MARGIN_MS = 100;
 const MAX_POLL_MS = 200;
 
@@ -69,13 +67,13 @@ export class RenderTurns {
         failure = error;
       });
       record = { version: session.version, messages: Object.fromEntries(messages) };
-      const timing = { turnMs: this.turnMs, keepMs: RECORD_KEEP_MS, release: failure !== undefined };
+      const timing = { turnMs: this.turnMs, release: failure !== undefined };
       const pass = await this.store.passRenderTurn(sessionId, token, record, timing);
       if (failure !== undefined) throw failure;
       if (pass.kind !== 'again') return;
       session = pass.session;
     }
-    await this.store.passRenderTurn(sessionId, token, record, { turnMs: this.turnMs, keepMs: RECORD_KEEP_MS });
+    await this.store.passRenderTurn(sessionId, token, record, { turnMs: this.turnMs });
   }
 
   /** Drops pending re-checks; for shutdown. */

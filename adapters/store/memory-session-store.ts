@@ -11,11 +11,8 @@ import { systemClock } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { storeKeys } from './keys.ts';
 
-function renderKeys(sessionId: string): { turn: string; record: string } {
-  return {
-    turn: storeKeys.scoped(`s:${sessionId}`, 'turn'),
-    record: storeKeys.scoped(`s:${sessionId}`, 'shown'),
-  };
+function renderKeys(sessionId: string): { turn: string } {
+  return { turn: storeKeys.scoped(`s:${sessionId}`, 'turn') };
 }
 
 interface Entry {
@@ -29,6 +26,8 @@ interface Entry {
  */
 export class MemorySessionStore implements SessionStore {
   private readonly entries = new Map<string, Entry>();
+  // Render records by session id; each lives as long as its session, as it does in the session's hash in Redis.
+  private readonly records = new Map<string, RenderRecord>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly clock: Clock = systemClock) {
@@ -56,8 +55,7 @@ export class MemorySessionStore implements SessionStore {
 
   async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
     const keys = renderKeys(sessionId);
-    const recorded = this.read(keys.record);
-    const record: RenderRecord = recorded ? JSON.parse(recorded) : { version: 0, messages: {} };
+    const record = structuredClone(this.record(sessionId));
     if (record.version >= atLeast) return { kind: 'shown' };
     if (this.read(keys.turn) !== undefined) return { kind: 'busy', retryInMs: this.ttl(keys.turn) };
     this.write(keys.turn, token, turnMs);
@@ -68,14 +66,17 @@ export class MemorySessionStore implements SessionStore {
     sessionId: string,
     token: string,
     record: RenderRecord,
-    timing: { turnMs: number; keepMs: number; release?: boolean },
+    timing: { turnMs: number; release?: boolean },
   ): Promise<RenderPass> {
     const keys = renderKeys(sessionId);
     if (this.read(keys.turn) !== token) return { kind: 'lost' };
-    const recorded = this.read(keys.record);
-    const messages = { ...(recorded ? (JSON.parse(recorded) as RenderRecord).messages : {}), ...record.messages };
-    this.write(keys.record, JSON.stringify({ version: record.version, messages }), timing.keepMs);
     const current = this.session(sessionId);
+    if (!current) {
+      this.entries.delete(keys.turn);
+      return { kind: 'done' };
+    }
+    const messages = { ...this.record(sessionId).messages, ...record.messages };
+    this.records.set(sessionId, { version: record.version, messages });
     if (!timing.release && current && current.version > record.version) {
       this.write(keys.turn, token, timing.turnMs);
       return { kind: 'again', session: current };
@@ -149,6 +150,7 @@ export class MemorySessionStore implements SessionStore {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.entries.clear();
+    this.records.clear();
   }
 
   /** Every live key and value, for tests that look for secrets at rest. */
@@ -157,6 +159,12 @@ export class MemorySessionStore implements SessionStore {
       const value = this.read(key);
       return value === undefined ? [] : [[key, value] as [string, string]];
     });
+  }
+
+  private record(sessionId: string): RenderRecord {
+    const record = this.records.get(sessionId);
+    if (record && this.read(storeKeys.session(sessionId)) === undefined) this.records.delete(sessionId);
+    return this.records.get(sessionId) ?? { version: 0, messages: {} };
   }
 
   private session(id: string): Session | undefined {
@@ -192,5 +200,6 @@ export class MemorySessionStore implements SessionStore {
 
   private sweep(): void {
     for (const key of this.entries.keys()) this.live(key);
+    for (const id of this.records.keys()) this.record(id);
   }
 }

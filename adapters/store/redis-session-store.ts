@@ -62,25 +62,29 @@ redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1`;
 
-// KEYS: session, turn, record. Returns {0} shown, {1, pttl} busy, or {2, record fields, session data}.
+// The render record lives in the session's own hash: `r` is the version shown, `m:<name>` where each message is.
+// KEYS: session, turn. Returns {0} shown, {1, pttl} busy, or {2, every field of the session hash}.
 const TAKE_RENDER_TURN = `
-local record = redis.call('HGETALL', KEYS[3])
-for i = 1, #record, 2 do
-  if record[i] == 'v' and tonumber(record[i + 1]) >= tonumber(ARGV[1]) then return {0} end
+local fields = redis.call('HGETALL', KEYS[1])
+for i = 1, #fields, 2 do
+  if fields[i] == 'r' and tonumber(fields[i + 1]) >= tonumber(ARGV[1]) then return {0} end
 end
 if not redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3], 'NX') then return {1, redis.call('PTTL', KEYS[2])} end
-return {2, record, redis.call('HGET', KEYS[1], 'd')}`;
+return {2, fields}`;
 
-// KEYS: session, turn, record. ARGV: token, turn ttl, keep ttl, release, version, field/value pairs.
+// KEYS: session, turn. ARGV: token, turn ttl, release, version, field/value pairs.
 // Returns {0} lost, {1} done (turn released), or {2, newer session data} (turn kept).
 const PASS_RENDER_TURN = `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {0} end
-redis.call('HSET', KEYS[3], 'v', ARGV[5], unpack(ARGV, 6))
-redis.call('PEXPIRE', KEYS[3], ARGV[3])
-local current = ARGV[4] == '1' and {} or redis.call('HMGET', KEYS[1], 'v', 'd')
-if current[1] and tonumber(current[1]) > tonumber(ARGV[5]) then
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  return {2, current[2]}
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'r', ARGV[4], unpack(ARGV, 5))
+  if ARGV[3] ~= '1' then
+    local current = redis.call('HMGET', KEYS[1], 'v', 'd')
+    if tonumber(current[1]) > tonumber(ARGV[4]) then
+      redis.call('PEXPIRE', KEYS[2], ARGV[2])
+      return {2, current[2]}
+    end
+  end
 end
 redis.call('DEL', KEYS[2])
 return {1}`;
@@ -99,17 +103,11 @@ interface ScriptedRedis extends Redis {
   svTakeRenderTurn(
     session: string,
     turn: string,
-    record: string,
     atLeast: number,
     token: string,
     turnMs: number,
-  ): Promise<[0] | [1, number] | [2, string[], string | null]>;
-  svPassRenderTurn(
-    session: string,
-    turn: string,
-    record: string,
-    ...args: (string | number)[]
-  ): Promise<[0] | [1] | [2, string]>;
+  ): Promise<[0] | [1, number] | [2, string[]]>;
+  svPassRenderTurn(session: string, turn: string, ...args: (string | number)[]): Promise<[0] | [1] | [2, string]>;
 }
 
 export interface RedisSessionStoreOptions {
@@ -135,8 +133,8 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
     redis.defineCommand('svRemember', { numberOfKeys: 1, lua: REMEMBER });
-    redis.defineCommand('svTakeRenderTurn', { numberOfKeys: 3, lua: TAKE_RENDER_TURN });
-    redis.defineCommand('svPassRenderTurn', { numberOfKeys: 3, lua: PASS_RENDER_TURN });
+    redis.defineCommand('svTakeRenderTurn', { numberOfKeys: 2, lua: TAKE_RENDER_TURN });
+    redis.defineCommand('svPassRenderTurn', { numberOfKeys: 2, lua: PASS_RENDER_TURN });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -171,30 +169,31 @@ export class RedisSessionStore implements SessionStore {
     );
     if (reply[0] === 0) return { kind: 'shown' };
     if (reply[0] === 1) return { kind: 'busy', retryInMs: Math.max(0, reply[1]) };
-    const [, fields, data] = reply;
     const record: RenderRecord = { version: 0, messages: {} };
+    let session: Session | undefined;
+    const fields = reply[1];
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const [name = '', value = ''] = [fields[i], fields[i + 1]];
-      if (name === 'v') record.version = Number(value);
-      else record.messages[name.slice(2)] = value;
+      if (name === 'd') session = JSON.parse(value) as Session;
+      else if (name === 'r') record.version = Number(value);
+      else if (name.startsWith('m:')) record.messages[name.slice(2)] = value;
     }
-    return { kind: 'yours', record, session: data ? (JSON.parse(data) as Session) : undefined };
+    return { kind: 'yours', record, session };
   }
 
   async passRenderTurn(
     sessionId: string,
     token: string,
     record: RenderRecord,
-    timing: { turnMs: number; keepMs: number; release?: boolean },
+    timing: { turnMs: number; release?: boolean },
   ): Promise<RenderPass> {
-    // Message names are prefixed so none can collide with the version field.
+    // Message names are prefixed so none can collide with the session's own fields.
     const fields = Object.entries(record.messages).flatMap(([name, value]) => [`m:${name}`, value]);
     const reply = await guarded('passRenderTurn', () =>
       this.redis.svPassRenderTurn(
         ...renderKeys(sessionId),
         token,
         ttl(timing.turnMs),
-        ttl(timing.keepMs),
         timing.release ? '1' : '0',
         record.version,
         ...fields,
@@ -282,13 +281,9 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-/** The session, its render turn and its render record: one hash slot (`{s:<id>}`). */
-function renderKeys(sessionId: string): [string, string, string] {
-  return [
-    storeKeys.session(sessionId),
-    storeKeys.scoped(`s:${sessionId}`, 'turn'),
-    storeKeys.scoped(`s:${sessionId}`, 'shown'),
-  ];
+/** The session (with its render record) and its render turn: one hash slot (`{s:<id>}`). */
+function renderKeys(sessionId: string): [string, string] {
+  return [storeKeys.session(sessionId), storeKeys.scoped(`s:${sessionId}`, 'turn')];
 }
 
 function ttl(ms: number): number {

@@ -29,8 +29,9 @@ export interface ListenerDeps extends SlackChannelDeps {
   ackBudgetMs?: number;
 }
 
-// Slack retries an event it thinks was not received; each id is claimed before anything happens.
-const DUPLICATE_WINDOW_MS = 60 * 60_000;
+// Slack retries an event it thinks was not received (at once, after 1 minute and after 5); each id is
+// claimed before anything happens, for long enough to cover the last retry.
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
 const t = (key: MessageKey, locale: Locale, params?: Record<string, string | number>) =>
   renderMessage(key, locale, params);
 

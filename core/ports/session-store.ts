@@ -59,14 +59,14 @@ export interface SessionStore {
    */
   takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn>;
   /**
-   * One step: records what the holder rendered (kept `keepMs`), then releases the turn, or keeps it and
+   * One step: records what the holder rendered (kept as long as the session), then releases the turn, or keeps it and
    * hands back the session when a newer version was stored meanwhile (unless `release`: after a failure).
    */
   passRenderTurn(
     sessionId: string,
     token: string,
     record: RenderRecord,
-    timing: { turnMs: number; keepMs: number; release?: boolean },
+    timing: { turnMs: number; release?: boolean },
   ): Promise<RenderPass>;
 
   take(scope: string, allowance: Allowance): Promise<AllowanceResult>;

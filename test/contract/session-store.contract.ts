@@ -240,7 +240,7 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
     });
 
     describe('render turns', () => {
-      const timing = { turnMs: 5_000, keepMs: 60_000 };
+      const timing = { turnMs: 5_000 };
 
       it('gives the turn to one replica with the session and what is shown, and records what it renders', async () => {
         const session = sampleSession();
@@ -284,6 +284,19 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect(await other.passRenderTurn(session.id, 'token-b', { version: 2, messages: {} }, release)).to.deep.equal({
           kind: 'done',
         });
+      });
+
+      it('keeps the record only as long as its session, and never brings an expired session back', async () => {
+        const session = sampleSession();
+        await store.create(session, 150);
+        await store.takeRenderTurn(session.id, 1, 'token-a', 5_000);
+        await h.elapse(250);
+        const record = { version: 1, messages: { 'slack-agent': 'x' } };
+        expect(await store.passRenderTurn(session.id, 'token-a', record, timing)).to.deep.equal({ kind: 'done' });
+        expect(await other.get(session.id)).to.equal(undefined);
+        await store.create(session, 60_000);
+        const turn = await other.takeRenderTurn(session.id, 1, 'token-b', 5_000);
+        expect(turn).to.deep.equal({ kind: 'yours', record: { version: 0, messages: {} }, session });
       });
 
       it('frees a turn whose holder died once its lease runs out', async () => {
