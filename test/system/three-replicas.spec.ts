@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { ACTIONS, PIN_INPUT, VIEWS } from '../../bots/slack/blocks.ts';
+import { TEST_PORTAL_KEY } from '../support/app.ts';
+import { request } from '../support/http.ts';
+import { until } from '../support/processes.ts';
+import { useRedisServer } from '../support/redis-fixture.ts';
+import { Replicas } from '../support/replicas.ts';
+import {
+  buttonClick,
+  type SlackCall,
+  sessionIdOnCard,
+  shownText,
+  slashCommand,
+  viewSubmission,
+} from '../support/slack.ts';
+
+describe('three server processes on one Redis', function () {
+  this.timeout(90_000);
+  const redis = useRedisServer();
+  const replicas = new Replicas();
+  before(async function () {
+    this.timeout(60_000);
+    await redis().flush();
+    await replicas.start(3, redis().url);
+    for (const agent of ['U0AGENTA1', 'U0AGENTB2', 'U0AGENTC3'])
+      replicas.slack.users[agent] = { real_name: `Agent ${agent.slice(-2)}`, locale: 'en-US' };
+  });
+  after(() => replicas.stop());
+
+  // The agent's card lives in the agent's DM with the app.
+  const dm = (agent: string) => `D${agent.slice(1)}`;
+  const posts = (agent: string) => replicas.slack.calls('chat.postMessage').filter((c) => c.args.channel === agent);
+  const updates = (agent: string) => replicas.slack.calls('chat.update').filter((c) => c.args.channel === dm(agent));
+
+  async function startOn(replica: number, agent: string, customer: string): Promise<string> {
+    await replicas.slackRequest(replica, slashCommand(customer, { user_id: agent }, replicas.slack.responseUrl()));
+    await until(() => posts(agent).length > 0, 10_000);
+    const [card] = posts(agent);
+    if (!card) throw new Error(`no card was posted for ${agent}`);
+    return sessionIdOnCard(card);
+  }
+
+  async function cardUpdates(agent: string, count: number): Promise<SlackCall[]> {
+    await until(() => updates(agent).length >= count, 10_000);
+    // A duplicate render from another replica would arrive within this pause.
+    await new Promise((r) => setTimeout(r, 500));
+    return updates(agent);
+  }
+
+  it('runs a device verification whose steps land on three replicas, one card update per state change', async () => {
+    const agent = 'U0AGENTA1';
+    const sessionId = await startOn(0, agent, 'alex@example.com');
+    const click = await replicas.slackRequest(1, buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent }));
+    expect(click.status).to.equal(200);
+    await until(() => replicas.prompts().length > 0, 10_000);
+    const prompt = replicas.prompts().at(-1);
+    if (!prompt) throw new Error('no device prompt');
+    await until(() => updates(agent).length > 0, 10_000);
+    const waiting = shownText(updates(agent)[0] as SlackCall);
+    const number = prompt.numberChoices.find((n) => waiting.includes(`*${n}*`));
+    expect(number, 'the card shows one of the numbers the device offers').to.be.a('number');
+
+    const answer = await replicas.deviceAnswer(2, prompt, 'confirmed', number);
+    expect(answer.json).to.deep.equal({ state: 'verified' });
+    const shown = await cardUpdates(agent, 2);
+    expect(shown, 'awaiting the device, then verified').to.have.length(2);
+    expect(shownText(shown[1] as SlackCall))
+      .to.contain('is verified')
+      .and.contain('DMPXK1ALEX01');
+    expect(posts(agent), 'one card, posted once').to.have.length(1);
+  });
+
+  it('runs a PIN verification: command on B, PIN chosen on C, PIN issued and entered on A', async () => {
+    const agent = 'U0AGENTB2';
+    const sessionId = await startOn(1, agent, 'jan@example.nl');
+    await replicas.slackRequest(2, buttonClick(ACTIONS.choosePin, sessionId, { user: agent }));
+    await until(() => updates(agent).length > 0, 10_000);
+    const issued = await request(`${replicas.url(0)}/v1/accounts/demo-jan/support-pins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    });
+    expect(issued.status).to.equal(201);
+    const submit = await replicas.slackRequest(
+      0,
+      viewSubmission(
+        VIEWS.agentPin,
+        sessionId,
+        { block: PIN_INPUT.block, action: PIN_INPUT.action, value: String(issued.json.pin) },
+        { user: agent },
+      ),
+    );
+    expect(submit.status).to.equal(200);
+    const shown = await cardUpdates(agent, 2);
+    expect(shown, 'awaiting the PIN, then verified').to.have.length(2);
+    expect(shownText(shown[1] as SlackCall)).to.contain('F17ZJ3JAN003');
+  });
+
+  it('finishes a flow on the other replicas when the one that started it is killed', async () => {
+    const agent = 'U0AGENTC3';
+    const sessionId = await startOn(0, agent, 'alex@example.com');
+    replicas.kill(0);
+    await replicas.list[0]?.process.exited;
+
+    const before = replicas.prompts().length;
+    await replicas.slackRequest(1, buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent }));
+    await until(() => replicas.prompts().length > before && updates(agent).length > 0, 10_000);
+    const prompt = replicas.prompts().at(-1);
+    const waiting = shownText(updates(agent)[0] as SlackCall);
+    const number = prompt?.numberChoices.find((n) => waiting.includes(`*${n}*`));
+    const answer = await replicas.deviceAnswer(2, prompt ?? { promptId: '' }, 'confirmed', number);
+    expect(answer.json).to.deep.equal({ state: 'verified' });
+
+    const shown = await cardUpdates(agent, 2);
+    expect(shown, 'the card replica A posted is the one updated').to.have.length(2);
+    expect(shown.every((u) => u.args.ts === shown[0]?.args.ts)).to.equal(true);
+    expect(shownText(shown[1] as SlackCall)).to.contain('is verified');
+    expect(replicas.list[1]?.process.child.exitCode).to.equal(null);
+    expect(replicas.list[2]?.process.child.exitCode).to.equal(null);
+  });
+});
