@@ -343,8 +343,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.close(() => resolve());
         server.server.closeIdleConnections();
       });
+      await slack?.receiver?.stop();
       await slack?.stop();
       await teams?.stop();
+      await verification.idle();
+      // This replica's last updates come back over the bus before it stops listening, so it renders them.
+      await bus.flush();
+      await dispatcher.idle();
       await dispatcher.stop();
       await verification.idle();
       await bus.close();

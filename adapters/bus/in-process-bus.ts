@@ -23,6 +23,11 @@ export class InProcessBus implements Bus {
     return this.add(this.chatHandlers, handler);
   }
 
+  async flush(): Promise<void> {
+    // Delivery is a microtask away; one turn of the event loop lets every queued handler start.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
     this.chatHandlers.clear();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from '../../core/ports/index.ts';
 import { SESSION_STATES, type SessionState } from '../../core/session.ts';
@@ -14,6 +15,10 @@ export class RedisBus implements Bus {
   private subscriber: Redis | undefined;
   private readonly handlers = new Set<SessionUpdateHandler>();
   private readonly chatHandlers = new Set<ChatEventHandler>();
+  // Each message carries its publisher's id, so this replica can tell when its own have come back.
+  private readonly origin = randomBytes(6).toString('hex');
+  private inTransit = 0;
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly publisher: Redis,
@@ -21,7 +26,7 @@ export class RedisBus implements Bus {
   ) {}
 
   async publish(update: SessionUpdate): Promise<void> {
-    await guarded('publish', () => this.publisher.publish(storeKeys.busChannel, JSON.stringify(update)));
+    await this.send(storeKeys.busChannel, update);
   }
 
   subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
@@ -29,7 +34,36 @@ export class RedisBus implements Bus {
   }
 
   async publishChat(event: ChatEvent): Promise<void> {
-    await guarded('publish', () => this.publisher.publish(storeKeys.chatChannel, JSON.stringify(event)));
+    await this.send(storeKeys.chatChannel, event);
+  }
+
+  async flush(timeoutMs = 1000): Promise<void> {
+    if (!this.subscriber || this.inTransit === 0) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
+  private async send(channel: string, value: SessionUpdate | ChatEvent): Promise<void> {
+    const counted = this.subscriber !== undefined;
+    if (counted) this.inTransit++;
+    try {
+      await guarded('publish', () => this.publisher.publish(channel, JSON.stringify({ ...value, o: this.origin })));
+    } catch (error) {
+      if (counted) this.arrived();
+      throw error;
+    }
+  }
+
+  private arrived(): void {
+    this.inTransit = Math.max(0, this.inTransit - 1);
+    if (this.inTransit === 0) for (const done of [...this.waiting]) done();
   }
 
   subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>> {
@@ -50,11 +84,11 @@ export class RedisBus implements Bus {
     // The subscriber queues while offline: a subscription made during an outage resumes when Redis returns.
     this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
     this.subscriber.on('error', () => {});
-    this.subscriber.on('message', (channel: string, message: string) =>
-      channel === storeKeys.chatChannel
-        ? this.deliver(this.chatHandlers, parseChatEvent(message))
-        : this.deliver(this.handlers, parseUpdate(message)),
-    );
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === storeKeys.chatChannel) this.deliver(this.chatHandlers, parseChatEvent(message));
+      else this.deliver(this.handlers, parseUpdate(message));
+      if (message.includes(`"o":"${this.origin}"`)) this.arrived();
+    });
     // Completes whenever Redis is reachable (ioredis subscribes again after every reconnect); start-up
     // waits for it briefly, never for an outage.
     const subscribed = this.subscriber.subscribe(storeKeys.busChannel, storeKeys.chatChannel).catch(() => undefined);

@@ -29,6 +29,8 @@ const MAX_SKEW_SECONDS = 5 * 60;
  */
 export class RestifyReceiver implements Receiver {
   private app: App | undefined;
+  // Listeners run on after Slack has its ack; a stopping replica lets them finish.
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: RestifyReceiverOptions) {}
 
@@ -38,15 +40,23 @@ export class RestifyReceiver implements Receiver {
 
   // The restify server is started and stopped by bots/server.ts, with every other route.
   async start(): Promise<void> {}
-  async stop(): Promise<void> {}
+
+  /** Resolves once every listener still running (after its ack) has finished. */
+  async stop(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
 
   /** The handler for `POST /slack/events`. Never throws: every failure is a status without a body. */
   readonly handle = async (req: Request, res: Response): Promise<void> => {
-    try {
-      await this.dispatch(req, res);
-    } catch (error) {
+    const work = this.dispatch(req, res).catch((error: unknown) => {
       this.options.logger.error(`Slack request failed: ${(error as Error).name}`);
       if (!res.headersSent) http.buildNoBodyResponse(res, 500);
+    });
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
     }
   };
 

@@ -27,5 +27,10 @@ export interface Bus {
   subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>>;
   publishChat(event: ChatEvent): Promise<void>;
   subscribeChat(handler: ChatEventHandler): Promise<() => Promise<void>>;
+  /**
+   * Resolves once everything this replica published has reached its own subscribers, or after `timeoutMs`
+   * (Redis down): a shutting-down replica renders its own last updates before it stops listening.
+   */
+  flush(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
