@@ -81,10 +81,25 @@ const validators = new Map<string, ValidateFunction>(
   Object.entries(schemas).map(([type, schema]) => [type, ajv.compile(schema)]),
 );
 
-/** Whether a parsed Slack body has the shape its kind requires; kinds support-verify does not act on pass. */
+// Other kinds Slack sends that Bolt can route; support-verify has no listener for them, and Bolt acks them.
+const OTHER_KINDS = new Set([
+  'app_rate_limited',
+  'block_suggestion',
+  'view_closed',
+  'interactive_message',
+  'dialog_submission',
+  'dialog_cancellation',
+  'dialog_suggestion',
+  'workflow_step_edit',
+]);
+
+/**
+ * Whether a parsed Slack body has the shape its kind requires. A kind Slack does not send is malformed: Bolt
+ * could not route it and would fail on it.
+ */
 export function isWellFormedSlackBody(body: Record<string, unknown>): boolean {
   const kind = typeof body.command === 'string' ? 'command' : typeof body.type === 'string' ? body.type : undefined;
   if (kind === undefined) return false;
   const validate = validators.get(kind);
-  return validate ? validate(body) : true;
+  return validate ? validate(body) : OTHER_KINDS.has(kind);
 }

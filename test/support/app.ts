@@ -53,7 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const app = await createApp(config, {
-    logger: createLogger({ level: 'debug', destination }),
+    logger: createLogger({ level: config.logLevel, destination }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.teamsAuthSettings ? { teamsAuthSettings: options.teamsAuthSettings } : {}),
     ...(options.teamsGraph ? { teamsGraph: options.teamsGraph } : {}),
