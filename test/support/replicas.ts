@@ -4,10 +4,18 @@ import { join } from 'node:path';
 import { TEST_DEVICE_SECRET, TEST_PORTAL_KEY } from './app.ts';
 import { signedDeviceAnswer } from './device-signing.ts';
 import { type HttpAnswer, request } from './http.ts';
-import { killServerProcesses, type ServerProcess, signalServer, startServerProcess } from './processes.ts';
+import { killServerProcesses, type ServerProcess, signalServer, startServerProcess, until } from './processes.ts';
 import { RecordingServer } from './recording-server.ts';
 import { freePort } from './redis-server.ts';
-import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SlackApiDouble, slackHeaders } from './slack.ts';
+import {
+  SLACK_BOT_TOKEN,
+  SLACK_SIGNING_SECRET,
+  SlackApiDouble,
+  type SlackCall,
+  sessionIdOnCard,
+  slackHeaders,
+  slashCommand,
+} from './slack.ts';
 
 export interface Replica {
   process: ServerProcess;
@@ -85,6 +93,26 @@ export class Replicas {
   /** The prompts the device service was asked to show, oldest first. */
   prompts(): Array<{ promptId: string; numberChoices: number[] }> {
     return this.devices.requests.map((r) => JSON.parse(r.body) as { promptId: string; numberChoices: number[] });
+  }
+
+  /** The cards posted to an agent (to their user id: Slack opens the DM with the app). */
+  agentPosts(agent: string): SlackCall[] {
+    return this.slack.calls('chat.postMessage').filter((c) => c.args.channel === agent);
+  }
+
+  /** The updates of the cards in an agent's DM with the app. */
+  agentUpdates(agent: string): SlackCall[] {
+    return this.slack.calls('chat.update').filter((c) => c.args.channel === `D${agent.slice(1)}`);
+  }
+
+  /** `/verify <customer>` from `agent`, sent to one replica; resolves with the session id on the posted card. */
+  async startVerification(replica: number, agent: string, customer: string): Promise<string> {
+    this.slack.users[agent] ??= { real_name: `Agent ${agent.slice(-2)}`, locale: 'en-US' };
+    await this.slackRequest(replica, slashCommand(customer, { user_id: agent }, this.slack.responseUrl()));
+    await until(() => this.agentPosts(agent).length > 0, 10_000);
+    const [card] = this.agentPosts(agent);
+    if (!card) throw new Error(`no card was posted for ${agent}`);
+    return sessionIdOnCard(card);
   }
 
   kill(replica: number, signal: NodeJS.Signals = 'SIGKILL'): void {

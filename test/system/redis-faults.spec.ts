@@ -5,7 +5,7 @@ import { type HttpAnswer, request } from '../support/http.ts';
 import { until } from '../support/processes.ts';
 import { sleep, useRedisServer } from '../support/redis-fixture.ts';
 import { Replicas } from '../support/replicas.ts';
-import { buttonClick, type SlackCall, sessionIdOnCard, shownText, slashCommand } from '../support/slack.ts';
+import { buttonClick, type SlackCall, shownText, slashCommand } from '../support/slack.ts';
 import { cardAction } from '../support/teams.ts';
 
 // How fast each answer comes is a budget for `npm run bench`; these check that every request is answered,
@@ -22,17 +22,12 @@ describe('three replicas while Redis fails', function () {
   after(() => replicas.stop());
 
   let agentNumber = 0;
-  const dm = (agent: string) => `D${agent.slice(1)}`;
-  const posts = (agent: string) => replicas.slack.calls('chat.postMessage').filter((c) => c.args.channel === agent);
-  const updates = (agent: string) => replicas.slack.calls('chat.update').filter((c) => c.args.channel === dm(agent));
+  const updates = (agent: string) => replicas.agentUpdates(agent);
 
   /** Starts a device verification on replica 0, chooses the device on 1: the prompt is then pending. */
   async function pendingPrompt(customer: string) {
     const agent = `U0FAULT${String(++agentNumber).padStart(2, '0')}`;
-    replicas.slack.users[agent] = { real_name: `Agent ${agentNumber}`, locale: 'en-US' };
-    await replicas.slackRequest(0, slashCommand(customer, { user_id: agent }, replicas.slack.responseUrl()));
-    await until(() => posts(agent).length > 0, 10_000);
-    const sessionId = sessionIdOnCard(posts(agent)[0] as SlackCall);
+    const sessionId = await replicas.startVerification(0, agent, customer);
     const before = replicas.prompts().length;
     await replicas.slackRequest(1, buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent }));
     await until(() => replicas.prompts().length > before && updates(agent).length > 0, 10_000);

@@ -5,14 +5,7 @@ import { request } from '../support/http.ts';
 import { until } from '../support/processes.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { Replicas } from '../support/replicas.ts';
-import {
-  buttonClick,
-  type SlackCall,
-  sessionIdOnCard,
-  shownText,
-  slashCommand,
-  viewSubmission,
-} from '../support/slack.ts';
+import { buttonClick, type SlackCall, shownText, viewSubmission } from '../support/slack.ts';
 
 describe('three server processes on one Redis', function () {
   this.timeout(90_000);
@@ -22,23 +15,13 @@ describe('three server processes on one Redis', function () {
     this.timeout(60_000);
     await redis().flush();
     await replicas.start(3, redis().url);
-    for (const agent of ['U0AGENTA1', 'U0AGENTB2', 'U0AGENTC3'])
-      replicas.slack.users[agent] = { real_name: `Agent ${agent.slice(-2)}`, locale: 'en-US' };
   });
   after(() => replicas.stop());
 
-  // The agent's card lives in the agent's DM with the app.
-  const dm = (agent: string) => `D${agent.slice(1)}`;
-  const posts = (agent: string) => replicas.slack.calls('chat.postMessage').filter((c) => c.args.channel === agent);
-  const updates = (agent: string) => replicas.slack.calls('chat.update').filter((c) => c.args.channel === dm(agent));
-
-  async function startOn(replica: number, agent: string, customer: string): Promise<string> {
-    await replicas.slackRequest(replica, slashCommand(customer, { user_id: agent }, replicas.slack.responseUrl()));
-    await until(() => posts(agent).length > 0, 10_000);
-    const [card] = posts(agent);
-    if (!card) throw new Error(`no card was posted for ${agent}`);
-    return sessionIdOnCard(card);
-  }
+  const posts = (agent: string) => replicas.agentPosts(agent);
+  const updates = (agent: string) => replicas.agentUpdates(agent);
+  const startOn = (replica: number, agent: string, customer: string) =>
+    replicas.startVerification(replica, agent, customer);
 
   async function cardUpdates(agent: string, count: number): Promise<SlackCall[]> {
     await until(() => updates(agent).length >= count, 10_000);
