@@ -140,13 +140,12 @@ async function deviceFlow(
 /** Slash commands only, as fast as `concurrency` clients can send them: acknowledgements per second. */
 async function commandThroughput(target: Target, total: number): Promise<number> {
   const started = performance.now();
-  await pool(total, CONCURRENCY, async (i, slot) => {
+  await pool(total, CONCURRENCY, async (_, slot) => {
     const body = slashCommand(`bench-${++accountSequence}@example.com`, {
       user_id: agentFor(slot),
       channel_id: 'C0BENCH01',
     });
     await target.slack(body, 'application/x-www-form-urlencoded');
-    void i;
   });
   return total / ((performance.now() - started) / 1000);
 }

@@ -6,7 +6,8 @@ import { signedDeviceAnswer } from './device-signing.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { killServerProcesses, type ServerProcess, signalServer, startServerProcess, until } from './processes.ts';
 import { RecordingServer } from './recording-server.ts';
-import { freePort } from './redis-server.ts';
+import { useRedisServer } from './redis-fixture.ts';
+import { freePort, type RedisServer } from './redis-server.ts';
 import {
   SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET,
@@ -124,4 +125,17 @@ export class Replicas {
   allAlive(): boolean {
     return this.list.every((r) => r.process.child.exitCode === null && r.process.child.signalCode === null);
   }
+}
+
+/** `count` replicas on the suite's own Redis, started before the suite and stopped after it. */
+export function useReplicas(count: number): { redis: () => RedisServer; replicas: Replicas } {
+  const redis = useRedisServer();
+  const replicas = new Replicas();
+  before(async function () {
+    this.timeout(60_000);
+    await redis().flush();
+    await replicas.start(count, redis().url);
+  });
+  after(() => replicas.stop());
+  return { redis, replicas };
 }

@@ -3,8 +3,8 @@ import { ACTIONS } from '../../bots/slack/blocks.ts';
 import { VERBS } from '../../bots/teams/cards.ts';
 import { type HttpAnswer, request } from '../support/http.ts';
 import { until } from '../support/processes.ts';
-import { sleep, useRedisServer } from '../support/redis-fixture.ts';
-import { Replicas } from '../support/replicas.ts';
+import { sleep } from '../support/redis-fixture.ts';
+import { useReplicas } from '../support/replicas.ts';
 import { buttonClick, type SlackCall, shownText, slashCommand } from '../support/slack.ts';
 import { cardAction } from '../support/teams.ts';
 
@@ -12,14 +12,7 @@ import { cardAction } from '../support/teams.ts';
 // what it says, that nothing is granted, and that the replicas carry on once Redis is back.
 describe('three replicas while Redis fails', function () {
   this.timeout(120_000);
-  const redis = useRedisServer();
-  const replicas = new Replicas();
-  before(async function () {
-    this.timeout(60_000);
-    await redis().flush();
-    await replicas.start(3, redis().url);
-  });
-  after(() => replicas.stop());
+  const { redis, replicas } = useReplicas(3);
 
   let agentNumber = 0;
   const updates = (agent: string) => replicas.agentUpdates(agent);

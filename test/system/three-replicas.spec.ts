@@ -3,20 +3,12 @@ import { ACTIONS, PIN_INPUT, VIEWS } from '../../bots/slack/blocks.ts';
 import { TEST_PORTAL_KEY } from '../support/app.ts';
 import { request } from '../support/http.ts';
 import { until } from '../support/processes.ts';
-import { useRedisServer } from '../support/redis-fixture.ts';
-import { Replicas } from '../support/replicas.ts';
+import { useReplicas } from '../support/replicas.ts';
 import { buttonClick, type SlackCall, shownText, viewSubmission } from '../support/slack.ts';
 
 describe('three server processes on one Redis', function () {
   this.timeout(90_000);
-  const redis = useRedisServer();
-  const replicas = new Replicas();
-  before(async function () {
-    this.timeout(60_000);
-    await redis().flush();
-    await replicas.start(3, redis().url);
-  });
-  after(() => replicas.stop());
+  const { replicas } = useReplicas(3);
 
   const posts = (agent: string) => replicas.agentPosts(agent);
   const updates = (agent: string) => replicas.agentUpdates(agent);
