@@ -1,14 +1,13 @@
 import type { Config } from '../adapters/config/config.ts';
 import { DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
+import { describeTopology } from '../adapters/redis/connect.ts';
 
 /** The start-up banner: what is on, and what to set for the rest. Never prints a secret's value. */
 export function renderBanner(config: Config, url: string): string {
   const lines: Array<[string, string]> = [
     [
       'store',
-      config.redisUrl
-        ? `Redis at ${redactUrl(config.redisUrl)}`
-        : 'in memory (single instance; set REDIS_URL to scale out)',
+      config.redis ? describeTopology(config.redis) : 'in memory (single instance; set REDIS_URL to scale out)',
     ],
     [
       'accounts',
@@ -62,7 +61,7 @@ export function renderBanner(config: Config, url: string): string {
   const width = Math.max(...lines.map(([k]) => k.length));
   return [
     '',
-    `support-verify is running at ${url} (${config.nodeEnv}, ${config.redisUrl ? 'Redis' : 'embedded'} mode)`,
+    `support-verify is running at ${url} (${config.nodeEnv}, ${config.redis ? 'Redis' : 'embedded'} mode)`,
     ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
     `  Try it: curl -s -X POST -H 'Authorization: Bearer ${config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? DEMO_PORTAL_KEY : '<portal key>'}' ${url}/v1/accounts/demo-alex/support-pins`,

@@ -88,8 +88,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let store: SessionStore;
   let bus: Bus;
   let auditRecord: RedisAuditLog | MemoryAuditLog;
-  if (config.redisUrl) {
-    const redis = connectRedis({ url: config.redisUrl });
+  if (config.redis) {
+    const redis = connectRedis(config.redis);
     // Start even when Redis is late: /readyz says so and every request fails closed until it answers.
     await whenReady(redis, 5000).catch(() =>
       logger.warn('Redis is not reachable yet; /readyz answers 503 until it is'),

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from '../../core/ports/index.ts';
 import { SESSION_STATES, type SessionState } from '../../core/session.ts';
-import { guarded } from '../redis/connect.ts';
+import { guarded, type RedisClient, subscriberFor } from '../redis/connect.ts';
 import { storeKeys } from '../store/keys.ts';
 
 const SUBSCRIBE_WAIT_MS = 2000;
@@ -12,7 +11,7 @@ const SUBSCRIBE_WAIT_MS = 2000;
  * own, which is created on the first subscription. Messages are validated before any handler sees them.
  */
 export class RedisBus implements Bus {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly handlers = new Set<SessionUpdateHandler>();
   private readonly chatHandlers = new Set<ChatEventHandler>();
   // Each message carries its publisher's id, so this replica can tell when its own have come back.
@@ -21,7 +20,7 @@ export class RedisBus implements Bus {
   private readonly waiting = new Set<() => void>();
 
   constructor(
-    private readonly publisher: Redis,
+    private readonly publisher: RedisClient,
     private readonly onHandlerError: (error: unknown) => void = () => {},
   ) {}
 
@@ -81,9 +80,7 @@ export class RedisBus implements Bus {
   // One subscriber connection carries both channels.
   private async listen(): Promise<void> {
     if (this.subscriber) return;
-    // The subscriber queues while offline: a subscription made during an outage resumes when Redis returns.
-    this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
-    this.subscriber.on('error', () => {});
+    this.subscriber = subscriberFor(this.publisher);
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === storeKeys.chatChannel) this.deliver(this.chatHandlers, parseChatEvent(message));
       else this.deliver(this.handlers, parseUpdate(message));

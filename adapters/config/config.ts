@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ConfigInvalidError } from '../../core/errors.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
+import type { RedisNode, RedisTopology } from '../redis/connect.ts';
 import { configFileSchema, ENV_HINTS, envSchema } from './schemas.ts';
 
 export interface AgentDirectoryConfig {
@@ -25,7 +26,8 @@ export interface Config {
   host: string;
   /** Where the server is reached from outside; in the embedded mode, http://localhost:PORT. */
   publicUrl: string;
-  redisUrl?: string;
+  /** Where Redis is; unset in the embedded mode (in-memory store, one instance). */
+  redis?: RedisTopology;
   /** Replicas that must acknowledge a consumed PIN or a counted failure (`WAIT`); 0 without replicas. */
   redisWaitReplicas: number;
   slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
@@ -73,6 +75,14 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   addFormats.default(ajv);
   const validateEnv = ajv.compile(envSchema);
   const problems = validateEnv(known) ? [] : describeEnvErrors(validateEnv.errors ?? []);
+  const redisChoices = REDIS_CHOICES.filter((name) => known[name]);
+  for (const name of ['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const) {
+    if (known[name] && nodeList(known[name]).some((node) => node.port < 1 || node.port > 65535)) {
+      problems.push(`${name} has a port outside 1–65535`);
+    }
+  }
+  if (redisChoices.length > 1)
+    problems.push(`set only one of ${redisChoices.join(', ')}: they are three ways to reach Redis`);
 
   let file: ReturnType<typeof readConfigFile> = {};
   if (known.CONFIG_FILE) {
@@ -102,7 +112,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     port,
     host: known.HOST ?? (known.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: (known.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/u, ''),
-    ...(known.REDIS_URL ? { redisUrl: known.REDIS_URL } : {}),
+    ...redisTopology(known),
     redisWaitReplicas: Number(known.REDIS_WAIT_REPLICAS ?? 0),
     slack: pick(known, {
       signingSecret: 'SLACK_SIGNING_SECRET',
@@ -181,8 +191,14 @@ function describeEnvErrors(errors: ErrorObject[]): string[] {
           : error.schemaPath.includes('allOf/0')
             ? 'is required when NODE_ENV=production'
             : 'is required by the MicrosoftAppType you set';
+      // The three ways to reach Redis are reported once, by the anyOf below.
+      if (error.schemaPath.includes('anyOf')) continue;
+      problems.push(`${missing} ${because}`);
+      continue;
+    }
+    if (error.keyword === 'anyOf') {
       problems.push(
-        `${missing} ${because}${missing === 'REDIS_URL' ? ' (the in-memory store is single-instance)' : ''}`,
+        `${REDIS_CHOICES.join(', ').replace(/, (?=[^,]*$)/u, ' or ')} is required when NODE_ENV=production (the in-memory store is single-instance)`,
       );
       continue;
     }
@@ -190,6 +206,38 @@ function describeEnvErrors(errors: ErrorObject[]): string[] {
     problems.push(`${name} ${ENV_HINTS[name] ?? error.message ?? 'is invalid'}`);
   }
   return problems;
+}
+
+const REDIS_CHOICES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
+
+function redisTopology(known: Record<string, string>): { redis?: RedisTopology } {
+  const auth = {
+    ...(known.REDIS_USERNAME ? { username: known.REDIS_USERNAME } : {}),
+    ...(known.REDIS_PASSWORD ? { password: known.REDIS_PASSWORD } : {}),
+    ...(known.REDIS_TLS === 'on' ? { tls: true } : {}),
+  };
+  if (known.REDIS_URL) return { redis: { mode: 'standalone', url: known.REDIS_URL } };
+  if (known.REDIS_CLUSTER_NODES)
+    return { redis: { mode: 'cluster', nodes: nodeList(known.REDIS_CLUSTER_NODES), ...auth } };
+  if (known.REDIS_SENTINELS) {
+    return {
+      redis: {
+        mode: 'sentinel',
+        sentinels: nodeList(known.REDIS_SENTINELS),
+        name: known.REDIS_SENTINEL_NAME ?? 'mymaster',
+        ...auth,
+        ...(known.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: known.REDIS_SENTINEL_PASSWORD } : {}),
+      },
+    };
+  }
+  return {};
+}
+
+function nodeList(value: string): RedisNode[] {
+  return value.split(',').map((entry) => {
+    const at = entry.lastIndexOf(':');
+    return { host: entry.slice(0, at).replace(/^\[(.*)\]$/u, '$1'), port: Number(entry.slice(at + 1)) };
+  });
 }
 
 function pick<K extends string>(source: Record<string, string>, names: Record<K, string>): Partial<Record<K, string>> {

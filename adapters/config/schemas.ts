@@ -3,6 +3,9 @@ import { POLICY_BOUNDS } from '../../core/policies.ts';
 const secret = (minLength: number) => ({ type: 'string', minLength, maxLength: 4096 }) as const;
 const url = (schemes: string) =>
   ({ type: 'string', format: 'uri', pattern: `^(${schemes})://`, maxLength: 2048 }) as const;
+// host:port pairs, comma-separated: `10.0.0.1:7000,10.0.0.2:7000`, `[::1]:26379`.
+const NODE_LIST =
+  '^(?:\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9.-]+):\\d{1,5}(?:,(?:\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9.-]+):\\d{1,5})*$';
 const ids = {
   type: 'array',
   items: { type: 'string', minLength: 1, maxLength: 200 },
@@ -21,6 +24,13 @@ export const envSchema = {
     },
     PUBLIC_URL: url('https?'),
     REDIS_URL: url('rediss?'),
+    REDIS_CLUSTER_NODES: { type: 'string', pattern: NODE_LIST, maxLength: 4096 },
+    REDIS_SENTINELS: { type: 'string', pattern: NODE_LIST, maxLength: 4096 },
+    REDIS_SENTINEL_NAME: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,200}$' },
+    REDIS_USERNAME: { type: 'string', minLength: 1, maxLength: 200 },
+    REDIS_PASSWORD: secret(1),
+    REDIS_SENTINEL_PASSWORD: secret(1),
+    REDIS_TLS: { enum: ['on', 'off'] },
     REDIS_WAIT_REPLICAS: { type: 'string', pattern: '^[0-5]$' },
     SLACK_SIGNING_SECRET: secret(16),
     SLACK_BOT_TOKEN: { type: 'string', pattern: '^xoxb-[A-Za-z0-9-]+$' },
@@ -57,8 +67,8 @@ export const envSchema = {
       if: { properties: { NODE_ENV: { const: 'production' } }, required: ['NODE_ENV'] },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: {
+        anyOf: [{ required: ['REDIS_URL'] }, { required: ['REDIS_CLUSTER_NODES'] }, { required: ['REDIS_SENTINELS'] }],
         required: [
-          'REDIS_URL',
           'PUBLIC_URL',
           'PIN_PEPPER',
           'AUDIT_KEY',
@@ -92,6 +102,14 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
   PORT: 'must be a port number from 1 to 65535',
   PUBLIC_URL: 'must be the http(s) URL where this server is reached, e.g. https://verify.example.com',
   REDIS_URL: 'must be a redis:// or rediss:// URL',
+  REDIS_CLUSTER_NODES:
+    'must be comma-separated host:port pairs of Redis Cluster nodes, e.g. 10.0.0.1:7000,10.0.0.2:7000',
+  REDIS_SENTINELS: 'must be comma-separated host:port pairs of Redis Sentinels, e.g. 10.0.0.1:26379,10.0.0.2:26379',
+  REDIS_SENTINEL_NAME: 'must be the master name the sentinels monitor (letters, digits, . _ -)',
+  REDIS_USERNAME: 'must be the Redis ACL user name',
+  REDIS_PASSWORD: 'must be the Redis password',
+  REDIS_SENTINEL_PASSWORD: 'must be the Sentinel password',
+  REDIS_TLS: 'must be on or off',
   REDIS_WAIT_REPLICAS: 'must be a number of replicas from 0 to 5',
   SLACK_SIGNING_SECRET: 'must be the Signing Secret from the Slack app’s Basic Information page',
   SLACK_BOT_TOKEN: 'must be a bot token starting with xoxb-',

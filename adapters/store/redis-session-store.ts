@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import type {
   Allowance,
@@ -9,7 +8,7 @@ import type {
   SessionStore,
 } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
-import { guarded } from '../redis/connect.ts';
+import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from './keys.ts';
 
 // Sessions are hashes: `v` is the version compared on every write, `d` the session JSON.
@@ -93,7 +92,7 @@ const CLEAR_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-interface ScriptedRedis extends Redis {
+type ScriptedRedis = RedisClient & {
   svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
   svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
@@ -108,7 +107,7 @@ interface ScriptedRedis extends Redis {
     turnMs: number,
   ): Promise<[0] | [1, number] | [2, string[]]>;
   svPassRenderTurn(session: string, turn: string, ...args: (string | number)[]): Promise<[0] | [1] | [2, string]>;
-}
+};
 
 export interface RedisSessionStoreOptions {
   /**
@@ -124,7 +123,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly redis: ScriptedRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly options: RedisSessionStoreOptions = {},
   ) {
     redis.defineCommand('svCreate', { numberOfKeys: 1, lua: CREATE });
@@ -220,7 +219,7 @@ export class RedisSessionStore implements SessionStore {
       this.redis.svTake(keys.length, ...keys.map((name) => storeKeys.scoped(scope, name)), ...args),
     );
     if (reply[0] === 1) {
-      await this.waitForReplicas();
+      await this.waitForReplicas(storeKeys.scoped(scope, keys[0] ?? ''));
       return { granted: true, counts: reply.slice(1) };
     }
     const index = (reply[1] ?? 1) - 1;
@@ -232,8 +231,9 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async setFlag(scope: string, name: string, value: string, ttlMs: number): Promise<void> {
-    await guarded('setFlag', () => this.redis.set(storeKeys.scoped(scope, name), value, 'PX', ttl(ttlMs)));
-    await this.waitForReplicas();
+    const key = storeKeys.scoped(scope, name);
+    await guarded('setFlag', () => this.redis.set(key, value, 'PX', ttl(ttlMs)));
+    await this.waitForReplicas(key);
   }
 
   async getFlag(scope: string, name: string): Promise<string | undefined> {
@@ -245,7 +245,7 @@ export class RedisSessionStore implements SessionStore {
     const deleted = await guarded('clearFlag', () =>
       expected === undefined ? this.redis.del(key) : this.redis.svClearIf(key, expected),
     );
-    if (deleted === 1) await this.waitForReplicas();
+    if (deleted === 1) await this.waitForReplicas(key);
     return deleted === 1;
   }
 
@@ -270,11 +270,25 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  /** Fails closed when fewer replicas than configured acknowledge: the write could be lost on failover. */
-  private async waitForReplicas(): Promise<void> {
+  /**
+   * Fails closed when fewer replicas than configured acknowledge: the write could be lost on failover. WAIT
+   * counts the writes of the connection it runs on, so on Cluster it goes in a pipeline with a read of the
+   * written key, which sends it to that key's master over the connection the write used.
+   */
+  private async waitForReplicas(writtenKey: string): Promise<void> {
     const replicas = this.options.replicasToAck ?? 0;
     if (replicas === 0) return;
-    const acknowledged = await guarded('wait', () => this.redis.wait(replicas, this.options.waitTimeoutMs ?? 500));
+    const replies = await guarded('wait', async () => {
+      const answered = await this.redis
+        .pipeline()
+        .exists(writtenKey)
+        .wait(replicas, this.options.waitTimeoutMs ?? 500)
+        .exec();
+      const failed = answered?.find(([error]) => error);
+      if (!answered || failed) throw failed?.[0] ?? new Error('no reply');
+      return answered;
+    });
+    const acknowledged = Number(replies[1]?.[1] ?? 0);
     if (acknowledged < replicas) {
       throw new StoreUnavailableError(`only ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write`);
     }

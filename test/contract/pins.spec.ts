@@ -128,7 +128,7 @@ describe('BuiltinPins on Redis', () => {
   });
 
   it('answers with an error, never true, when Redis is unreachable', async () => {
-    const client = connectRedis({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200, connectTimeoutMs: 200 });
+    const client = connectRedis('redis://127.0.0.1:1', { commandTimeoutMs: 200, connectTimeoutMs: 200 });
     const pins = pinsFor(new RedisSessionStore(client), new FakeClock());
     let failure: unknown;
     const result = await pins.check('demo-alex', '4821').catch((error: unknown) => {

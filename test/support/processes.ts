@@ -72,7 +72,7 @@ export function signalServer(child: ChildProcess, signal: NodeJS.Signals): void 
   }
 }
 
-export async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!(await check()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }

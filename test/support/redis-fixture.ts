@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import { connectRedis, type RedisClient, type RedisTopology, whenReady } from '../../adapters/redis/connect.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { RedisServer } from './redis-server.ts';
 
@@ -21,19 +20,23 @@ export function useRedisServer(): () => RedisServer {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** `count` ready clients on `url`, each as a separate replica would hold one. */
+/** `count` ready clients on one Redis (a URL, or a Cluster or Sentinel), each as a separate replica would hold one. */
 export async function readyClients(
-  url: string,
+  where: string | RedisTopology,
   count: number,
   options: { commandTimeoutMs?: number } = {},
-): Promise<Redis[]> {
-  const clients = Array.from({ length: count }, () => connectRedis({ url, ...options }));
-  await Promise.all(clients.map((client) => whenReady(client)));
+): Promise<RedisClient[]> {
+  const clients = Array.from({ length: count }, () => connectRedis(where, options));
+  await Promise.all(clients.map((client) => whenReady(client, 10_000)));
   return clients;
 }
 
 /** Two {@link RedisSessionStore}s on one Redis: two replicas' views of the same data. */
-export async function replicaStores(url: string): Promise<[RedisSessionStore, RedisSessionStore]> {
-  const [a, b] = await readyClients(url, 2);
-  return [new RedisSessionStore(a as Redis), new RedisSessionStore(b as Redis)];
+export async function replicaStores(
+  where: string | RedisTopology,
+  options: { replicasToAck?: number } = {},
+): Promise<[RedisSessionStore, RedisSessionStore]> {
+  const [a, b] = await readyClients(where, 2);
+  if (!a || !b) throw new Error('no clients');
+  return [new RedisSessionStore(a, options), new RedisSessionStore(b, options)];
 }

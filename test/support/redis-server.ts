@@ -29,14 +29,26 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly extraArgs: string[],
+    private readonly configFile: ((dir: string) => string) | undefined,
   ) {}
+
+  /** The server's own data folder (removed on `dispose()`). */
+  get folder(): string {
+    return this.dir;
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** `extraArgs` go to redis-server as they are, e.g. `['--replicaof', '127.0.0.1', '6390']`. */
-  static async start(extraArgs: string[] = []): Promise<RedisServer> {
+  /**
+   * `extraArgs` go to redis-server as they are, e.g. `['--replicaof', '127.0.0.1', '6390']`; `configFile`
+   * writes a config file into the server's folder and returns its path (Sentinel needs one it can rewrite).
+   */
+  static async start(
+    extraArgs: string[] = [],
+    options: { configFile?: (dir: string) => string } = {},
+  ): Promise<RedisServer> {
     const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
     if (found.error || found.status !== 0) {
       throw new Error(
@@ -44,7 +56,7 @@ export class RedisServer {
           `(${found.error?.message ?? found.stderr}). Install it: Debian/Ubuntu "apt-get install redis-server", macOS "brew install redis".`,
       );
     }
-    const server = new RedisServer(await freePort(), extraArgs);
+    const server = new RedisServer(await freePort(), extraArgs, options.configFile);
     await server.launch();
     return server;
   }
@@ -53,6 +65,7 @@ export class RedisServer {
     const child = spawn(
       'redis-server',
       [
+        ...(this.configFile ? [this.configFile(this.dir)] : []),
         '--port',
         String(this.port),
         '--bind',

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ACTIONS, PIN_INPUT, VIEWS } from '../../bots/slack/blocks.ts';
 import { TEST_DEVICE_SECRET, TEST_PORTAL_KEY } from './app.ts';
 import { signedDeviceAnswer } from './device-signing.ts';
 import { type HttpAnswer, request } from './http.ts';
@@ -9,13 +10,16 @@ import { RecordingServer } from './recording-server.ts';
 import { useRedisServer } from './redis-fixture.ts';
 import { freePort, type RedisServer } from './redis-server.ts';
 import {
+  buttonClick,
   SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET,
   SlackApiDouble,
   type SlackCall,
   sessionIdOnCard,
+  shownText,
   slackHeaders,
   slashCommand,
+  viewSubmission,
 } from './slack.ts';
 
 export interface Replica {
@@ -33,7 +37,8 @@ export class Replicas {
   list: Replica[] = [];
   private outbox = '';
 
-  async start(count: number, redisUrl: string): Promise<void> {
+  /** `redis` is a URL, or the variables that reach a Cluster or Sentinel (`REDIS_CLUSTER_NODES`, …). */
+  async start(count: number, redis: string | Record<string, string>, env: Record<string, string> = {}): Promise<void> {
     const apiUrl = await this.slack.start();
     const deviceUrl = await this.devices.start();
     this.outbox = mkdtempSync(join(tmpdir(), 'sv-replicas-'));
@@ -42,7 +47,7 @@ export class Replicas {
         const port = await freePort();
         const process = startServerProcess({
           PORT: String(port),
-          REDIS_URL: redisUrl,
+          ...(typeof redis === 'string' ? { REDIS_URL: redis } : redis),
           SLACK_SIGNING_SECRET,
           SLACK_BOT_TOKEN,
           SLACK_API_URL: apiUrl,
@@ -53,6 +58,7 @@ export class Replicas {
           AUDIT_KEY: 'replicas-audit-key-0123456789abcdef',
           OUTBOX_DIR: this.outbox,
           LOG_LEVEL: 'warn',
+          ...env,
         });
         await process.started();
         if (process.child.exitCode !== null) throw new Error(`a replica did not start: ${process.stderr()}`);
@@ -114,6 +120,55 @@ export class Replicas {
     const [card] = this.agentPosts(agent);
     if (!card) throw new Error(`no card was posted for ${agent}`);
     return sessionIdOnCard(card);
+  }
+
+  /** Waits for `count` updates of an agent's card, and a little longer, so a duplicate render would show. */
+  async cardUpdates(agent: string, count: number): Promise<SlackCall[]> {
+    await until(() => this.agentUpdates(agent).length >= count, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    return this.agentUpdates(agent);
+  }
+
+  /**
+   * A whole device verification, each step sent to the replica named: `/verify`, the "Trusted device" button,
+   * then the device's confirmation with the number the agent's card shows. Resolves with the device answer.
+   */
+  async deviceFlow(
+    on: { command: number; button: number; device: number },
+    agent: string,
+    customer: string,
+  ): Promise<{ sessionId: string; answer: HttpAnswer }> {
+    const sessionId = await this.startVerification(on.command, agent, customer);
+    const before = this.prompts().length;
+    const click = await this.slackRequest(on.button, buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent }));
+    if (click.status !== 200) throw new Error(`the button was answered ${click.status}`);
+    await until(() => this.prompts().length > before && this.agentUpdates(agent).length > 0, 10_000);
+    const prompt = this.prompts().at(-1);
+    const waiting = shownText(this.agentUpdates(agent)[0] as SlackCall);
+    const number = prompt?.numberChoices.find((n) => waiting.includes(`*${n}*`));
+    if (!prompt || number === undefined) throw new Error('the card shows none of the numbers the device offers');
+    return { sessionId, answer: await this.deviceAnswer(on.device, prompt, 'confirmed', number) };
+  }
+
+  /**
+   * A whole PIN verification, each step sent to the replica named: `/verify`, the "Support PIN" button, the
+   * portal issuing a PIN for `accountId`, and the agent submitting it. Resolves with the submission's answer.
+   */
+  async pinFlow(
+    on: { command: number; button: number; portal: number; submit: number },
+    agent: string,
+    customer: { email: string; accountId: string },
+  ): Promise<{ sessionId: string; issued: HttpAnswer; submit: HttpAnswer }> {
+    const sessionId = await this.startVerification(on.command, agent, customer.email);
+    await this.slackRequest(on.button, buttonClick(ACTIONS.choosePin, sessionId, { user: agent }));
+    await until(() => this.agentUpdates(agent).length > 0, 10_000);
+    const issued = await request(`${this.url(on.portal)}/v1/accounts/${customer.accountId}/support-pins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    });
+    const pin = { block: PIN_INPUT.block, action: PIN_INPUT.action, value: String(issued.json.pin) };
+    const submit = await this.slackRequest(on.submit, viewSubmission(VIEWS.agentPin, sessionId, pin, { user: agent }));
+    return { sessionId, issued, submit };
   }
 
   kill(replica: number, signal: NodeJS.Signals = 'SIGKILL'): void {

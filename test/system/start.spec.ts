@@ -56,11 +56,13 @@ describe('npm start', function () {
     await run.exited;
   });
 
-  it('refuses to start in production without REDIS_URL, naming it', async () => {
+  it('refuses to start in production without Redis, naming the variables that reach it', async () => {
     const run = start({ NODE_ENV: 'production' });
     expect(await run.exited).to.equal(1);
     expect(run.stderr()).to.contain('support-verify cannot start: invalid configuration');
-    expect(run.stderr()).to.contain('REDIS_URL is required when NODE_ENV=production');
+    expect(run.stderr()).to.contain(
+      'REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is required when NODE_ENV=production',
+    );
   });
 
   it('refuses any invalid variable by name, all at once, without echoing values', async () => {

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { ACTIONS, PIN_INPUT, VIEWS } from '../../bots/slack/blocks.ts';
-import { TEST_PORTAL_KEY } from '../support/app.ts';
-import { request } from '../support/http.ts';
+import { ACTIONS } from '../../bots/slack/blocks.ts';
 import { until } from '../support/processes.ts';
 import { useReplicas } from '../support/replicas.ts';
-import { buttonClick, type SlackCall, shownText, viewSubmission } from '../support/slack.ts';
+import { buttonClick, type SlackCall, shownText } from '../support/slack.ts';
 
 describe('three server processes on one Redis', function () {
   this.timeout(90_000);
@@ -15,27 +13,11 @@ describe('three server processes on one Redis', function () {
   const startOn = (replica: number, agent: string, customer: string) =>
     replicas.startVerification(replica, agent, customer);
 
-  async function cardUpdates(agent: string, count: number): Promise<SlackCall[]> {
-    await until(() => updates(agent).length >= count, 10_000);
-    // A duplicate render from another replica would arrive within this pause.
-    await new Promise((r) => setTimeout(r, 500));
-    return updates(agent);
-  }
+  const cardUpdates = (agent: string, count: number) => replicas.cardUpdates(agent, count);
 
   it('runs a device verification whose steps land on three replicas, one card update per state change', async () => {
     const agent = 'U0AGENTA1';
-    const sessionId = await startOn(0, agent, 'alex@example.com');
-    const click = await replicas.slackRequest(1, buttonClick(ACTIONS.chooseDevice, sessionId, { user: agent }));
-    expect(click.status).to.equal(200);
-    await until(() => replicas.prompts().length > 0, 10_000);
-    const prompt = replicas.prompts().at(-1);
-    if (!prompt) throw new Error('no device prompt');
-    await until(() => updates(agent).length > 0, 10_000);
-    const waiting = shownText(updates(agent)[0] as SlackCall);
-    const number = prompt.numberChoices.find((n) => waiting.includes(`*${n}*`));
-    expect(number, 'the card shows one of the numbers the device offers').to.be.a('number');
-
-    const answer = await replicas.deviceAnswer(2, prompt, 'confirmed', number);
+    const { answer } = await replicas.deviceFlow({ command: 0, button: 1, device: 2 }, agent, 'alex@example.com');
     expect(answer.json).to.deep.equal({ state: 'verified' });
     const shown = await cardUpdates(agent, 2);
     expect(shown, 'awaiting the device, then verified').to.have.length(2);
@@ -47,23 +29,11 @@ describe('three server processes on one Redis', function () {
 
   it('runs a PIN verification: command on B, PIN chosen on C, PIN issued and entered on A', async () => {
     const agent = 'U0AGENTB2';
-    const sessionId = await startOn(1, agent, 'jan@example.nl');
-    await replicas.slackRequest(2, buttonClick(ACTIONS.choosePin, sessionId, { user: agent }));
-    await until(() => updates(agent).length > 0, 10_000);
-    const issued = await request(`${replicas.url(0)}/v1/accounts/demo-jan/support-pins`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    const { issued, submit } = await replicas.pinFlow({ command: 1, button: 2, portal: 0, submit: 0 }, agent, {
+      email: 'jan@example.nl',
+      accountId: 'demo-jan',
     });
     expect(issued.status).to.equal(201);
-    const submit = await replicas.slackRequest(
-      0,
-      viewSubmission(
-        VIEWS.agentPin,
-        sessionId,
-        { block: PIN_INPUT.block, action: PIN_INPUT.action, value: String(issued.json.pin) },
-        { user: agent },
-      ),
-    );
     expect(submit.status).to.equal(200);
     const shown = await cardUpdates(agent, 2);
     expect(shown, 'awaiting the PIN, then verified').to.have.length(2);

@@ -43,7 +43,7 @@ describe('configuration', () => {
       playground: true,
       company: 'Example Co',
     });
-    expect(config.redisUrl).to.equal(undefined);
+    expect(config.redis).to.equal(undefined);
     expect(config.policies).to.deep.equal(DEFAULT_POLICIES);
     expect(config.defaulted).to.deep.equal(['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRET', 'PORTAL_API_KEYS']);
   });
@@ -55,16 +55,61 @@ describe('configuration', () => {
     expect(config.portalApiKeys).to.deep.equal(['portal-key-aaaaaaaaaaaaaaaaaaaaaaaa']);
   });
 
-  it('refuses production without REDIS_URL, saying why', () => {
+  it('refuses production without Redis, naming the three ways to reach it', () => {
     const { REDIS_URL: _, ...env } = PRODUCTION;
     expect(problems(env)).to.deep.equal([
-      'REDIS_URL is required when NODE_ENV=production (the in-memory store is single-instance)',
+      'REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is required when NODE_ENV=production (the in-memory store is single-instance)',
+    ]);
+  });
+
+  it('reaches Redis as one server, a Cluster or a Sentinel-managed master', () => {
+    const { REDIS_URL: _, ...env } = PRODUCTION;
+    expect(loadConfig(PRODUCTION).redis).to.deep.equal({ mode: 'standalone', url: 'redis://redis.internal:6379' });
+    expect(
+      loadConfig({
+        ...env,
+        REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001,[::1]:7002',
+        REDIS_PASSWORD: 'pw',
+      }).redis,
+    ).to.deep.equal({
+      mode: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b.internal', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      password: 'pw',
+    });
+    expect(loadConfig({ ...env, REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_TLS: 'on' }).redis).to.deep.equal({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
+      name: 'mymaster',
+      tls: true,
+    });
+    expect(loadConfig({ ...env, REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'verify-main' }).redis).to.include({
+      name: 'verify-main',
+    });
+  });
+
+  it('refuses two ways to reach Redis at once, and malformed node lists', () => {
+    expect(problems({ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 's1:26379' })).to.deep.equal([
+      'set only one of REDIS_URL, REDIS_SENTINELS: they are three ways to reach Redis',
+    ]);
+    expect(problems({ REDIS_CLUSTER_NODES: 'redis://a:7000' })).to.deep.equal([
+      'REDIS_CLUSTER_NODES must be comma-separated host:port pairs of Redis Cluster nodes, e.g. 10.0.0.1:7000,10.0.0.2:7000',
+    ]);
+    expect(problems({ REDIS_SENTINELS: 'a:26379,b' })).to.have.length(1);
+    expect(problems({ REDIS_CLUSTER_NODES: 'a:70000' })).to.deep.equal([
+      'REDIS_CLUSTER_NODES has a port outside 1–65535',
     ]);
   });
 
   it('refuses production on development values, naming every missing variable', () => {
     expect(problems({ NODE_ENV: 'production' })).to.have.members([
-      'REDIS_URL is required when NODE_ENV=production (the in-memory store is single-instance)',
+      'REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS is required when NODE_ENV=production (the in-memory store is single-instance)',
       'PUBLIC_URL is required when NODE_ENV=production',
       'PIN_PEPPER is required when NODE_ENV=production',
       'AUDIT_KEY is required when NODE_ENV=production',

@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
+import { RedisBus } from '../../adapters/bus/redis-bus.ts';
+import type { RedisTopology } from '../../adapters/redis/connect.ts';
+import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
+import type { AuditEvent } from '../../core/audit.ts';
+import { readyClients, replicaStores, sleep } from '../support/redis-fixture.ts';
+import { RedisClusterServers, RedisSentinelServers } from '../support/redis-topologies.ts';
+import { busContract } from './bus.contract.ts';
+import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
+
+function portContracts(topology: () => RedisTopology, options: { replicasToAck?: number } = {}): void {
+  describe('the store, bus and audit log on it', () => portContractsOn(topology, options));
+}
+
+function portContractsOn(topology: () => RedisTopology, options: { replicasToAck?: number }): void {
+  sessionStoreContract('redis', async () => {
+    const stores = await replicaStores(topology(), options);
+    return {
+      stores,
+      elapse: sleep,
+      close: async () => {
+        await Promise.all(stores.map((s) => s.close()));
+      },
+    };
+  });
+
+  busContract('redis', async () => {
+    const [a, b] = await readyClients(topology(), 2);
+    if (!a || !b) throw new Error('no clients');
+    const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
+    return {
+      buses,
+      settle: () => sleep(20),
+      close: async () => {
+        await Promise.all(buses.map((bus) => bus.close()));
+        a.disconnect();
+        b.disconnect();
+      },
+    };
+  });
+
+  it('appends audit events to the stream and reads them back in order', async () => {
+    const [client] = await readyClients(topology(), 1);
+    if (!client) throw new Error('no client');
+    const log = new RedisAuditLog(client);
+    const event = (sessionId: string): AuditEvent => ({
+      type: 'verification_started',
+      at: Date.now(),
+      outcome: 'info',
+      channel: 'slack',
+      sessionId,
+    });
+    await log.append(event('t-1'));
+    await log.append(event('t-2'));
+    const read = (await log.read()).map((e) => e.sessionId);
+    expect(read.slice(-2)).to.deep.equal(['t-1', 't-2']);
+    client.disconnect();
+  });
+}
+
+describe('Redis Cluster (three masters, redis-cli --cluster create)', function () {
+  this.timeout(30_000);
+  let cluster: RedisClusterServers | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    cluster = await RedisClusterServers.start();
+  });
+  after(async () => cluster?.dispose());
+  const servers = () => {
+    if (!cluster) throw new Error('the cluster has not started');
+    return cluster;
+  };
+
+  portContracts(() => servers().topology);
+
+  it('spreads sessions over every master, each script staying in one slot', async () => {
+    await servers().flush();
+    const stores = await replicaStores(servers().topology);
+    for (let i = 0; i < 30; i++) {
+      const session = sampleSession();
+      await stores[0].create(session, 60_000);
+      await stores[1].take(`a:spread-${i}`, {
+        counters: [{ name: 'prompts', limit: 3, windowMs: 60_000 }],
+        hold: { name: 'pending', value: session.id, ttlMs: 60_000 },
+      });
+    }
+    const perMaster = await servers().keysPerMaster();
+    expect(
+      perMaster.every((count) => count > 0),
+      `keys per master: ${perMaster.join(', ')}`,
+    ).to.equal(true);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+});
+
+describe('Redis behind Sentinel (a master, a replica, a sentinel)', function () {
+  this.timeout(30_000);
+  let sentinel: RedisSentinelServers | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    sentinel = await RedisSentinelServers.start();
+  });
+  after(async () => sentinel?.dispose());
+  const servers = () => {
+    if (!sentinel) throw new Error('the sentinel set has not started');
+    return sentinel;
+  };
+
+  // With its replica acknowledging every consumed PIN and counted try, as production would run it.
+  portContracts(() => servers().topology, { replicasToAck: 1 });
+
+  // Last: mocha runs a suite's own tests before its nested ones, so this sits in a nested suite of its own.
+  describe('a failover', () => {
+    it('promotes the replica and the store carries on, with what was written before', async function () {
+      this.timeout(60_000);
+      const [client] = await readyClients(servers().topology, 1);
+      if (!client) throw new Error('no client');
+      const store = new RedisSessionStore(client, { replicasToAck: 1, waitTimeoutMs: 1000 });
+      const session = sampleSession();
+      await store.create(session, 120_000);
+      await store.take(`a:failover`, { counters: [{ name: 'fails', limit: 10, windowMs: 120_000 }] });
+
+      await servers().failover();
+      // The promoted master has no replica of its own: a write that needs one must fail closed until one joins.
+      const storeWithoutWait = new RedisSessionStore(client);
+      const deadline = Date.now() + 15_000;
+      let found = await storeWithoutWait.get(session.id).catch(() => undefined);
+      while (!found && Date.now() < deadline) {
+        await sleep(200);
+        found = await storeWithoutWait.get(session.id).catch(() => undefined);
+      }
+      expect(found?.id, 'the session written before the failover').to.equal(session.id);
+      const taken = await storeWithoutWait.take(`a:failover`, {
+        counters: [{ name: 'fails', limit: 10, windowMs: 120_000 }],
+      });
+      expect(taken, 'the counted try survived the failover').to.deep.include({ granted: true, counts: [2] });
+      let failure: unknown;
+      await store.take(`a:failover`, { counters: [{ name: 'fails', limit: 10, windowMs: 120_000 }] }).catch((error) => {
+        failure = error;
+      });
+      expect((failure as Error | undefined)?.name, 'no replica acknowledges any more').to.equal(
+        'StoreUnavailableError',
+      );
+      await store.close();
+    });
+  });
+});
