@@ -86,12 +86,18 @@ export interface Session {
   pinTriesLeft?: number;
   grant?: Grant;
   reason?: EndReason;
+  /** Something the agent should know about the last step; cleared by the next transition. */
+  notice?: SessionNotice;
   /** Opaque, channel-owned references (message ts, activity id…) so any replica can update the same message. */
   refs?: Record<string, string>;
 }
 
+/** `device_unreachable`: the device service could not be reached, so the customer never saw the prompt. */
+export type SessionNotice = 'device_unreachable';
+
 export type SessionEvent =
   | { type: 'choose_device'; prompt: DevicePromptRef }
+  | { type: 'prompt_undeliverable'; promptId: string }
   | { type: 'choose_pin'; triesLeft: number }
   | { type: 'device_confirmed'; promptId: string; grantExpiresAt: number }
   | { type: 'device_denied'; promptId: string; reason: 'device_denied' | 'fraud_reported' | 'number_mismatch' }
@@ -114,6 +120,7 @@ export const ALLOWED_FROM: Readonly<Record<SessionEventType, readonly SessionSta
   // Switching method mid-way is allowed: a customer without their phone at hand can still read a PIN.
   choose_device: OPEN,
   choose_pin: OPEN,
+  prompt_undeliverable: ['awaiting_device'],
   device_confirmed: ['awaiting_device'],
   device_denied: ['awaiting_device'],
   prompt_expired: ['awaiting_device'],
@@ -139,11 +146,18 @@ export function transition(session: Session, event: SessionEvent, now: number): 
   if (lapsed && event.type !== 'expire' && event.type !== 'conversation_closed' && event.type !== 'cancel') {
     throw new IllegalTransitionError(session.state, `${event.type} after the session expired`);
   }
-  const base = { ...session, version: session.version + 1, updatedAt: now };
+  const { notice: _shownOnce, ...current } = session;
+  const base: Session = { ...current, version: session.version + 1, updatedAt: now };
 
   switch (event.type) {
     case 'choose_device':
       return { ...base, state: 'awaiting_device', method: 'device', prompt: event.prompt };
+    case 'prompt_undeliverable': {
+      if (session.prompt?.id !== event.promptId) throw new IllegalTransitionError(session.state, 'a stale prompt');
+      // Back to choosing a method: the agent can send it again or switch to the PIN.
+      const { method: _method, prompt: _prompt, ...rest } = base;
+      return { ...rest, state: 'started', notice: 'device_unreachable' };
+    }
     case 'choose_pin':
       return { ...base, state: 'awaiting_pin', method: 'pin', prompt: undefined, pinTriesLeft: event.triesLeft };
     case 'device_confirmed':

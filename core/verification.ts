@@ -189,9 +189,13 @@ export class Verification {
         expiresAt: prompt.expiresAt,
       });
     } catch (error) {
-      // The customer never saw it: free the slot so the agent can retry or switch to the PIN.
+      // The customer never saw it: free the slot, and put the card back to choosing a method with a note,
+      // so the agent can send it again or switch to the PIN on whichever replica and channel they use.
       await store.clearFlag(scope, flags.pending, prompt.id);
-      await this.audit('device_prompt_failed', next, 'failure');
+      await this.audit('device_prompt_failed', next, 'failure', {
+        cause: String((error as Error).message).slice(0, 200),
+      });
+      await this.apply(next, { type: 'prompt_undeliverable', promptId: prompt.id }).catch(() => undefined);
       throw new DeliveryFailedError('the device prompt could not be delivered', { cause: error });
     }
     await this.audit('device_prompt_sent', next, 'info', { numberMatching: matchNumber !== undefined });
@@ -559,7 +563,8 @@ function auditFor(event: SessionEvent, prev: Session): Array<[AuditEventType, Au
       return [['grant_expired', 'info']];
     case 'choose_device':
     case 'choose_pin':
-      // Audited by the caller once the prompt is delivered or the method recorded.
+    case 'prompt_undeliverable':
+      // Audited by the caller once the prompt is delivered (or failed) or the method recorded.
       return [];
   }
 }

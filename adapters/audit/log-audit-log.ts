@@ -1,14 +1,17 @@
 import type { AuditEvent } from '../../core/audit.ts';
-import { AUDIT_EVENTS, SECURITY_ALERTS } from '../../core/audit.ts';
+import { AUDIT_EVENTS, type AuditEventType, SECURITY_ALERTS } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports/index.ts';
 import type { Logger } from '../log/logger.ts';
 
-/** Writes every audit event as one JSON log line; security alerts at warn. */
+// Not an attack, but something an operator must look at: a third party the flow depends on failing.
+const OPERATOR_WARNINGS: ReadonlySet<AuditEventType> = new Set(['device_prompt_failed']);
+
+/** Writes every audit event as one JSON log line; security alerts and operator warnings at warn. */
 export class LogAuditLog implements AuditLog {
   constructor(private readonly logger: Logger) {}
 
   async append(event: AuditEvent): Promise<void> {
-    const level = SECURITY_ALERTS.has(event.type) ? 'warn' : 'info';
+    const level = SECURITY_ALERTS.has(event.type) || OPERATOR_WARNINGS.has(event.type) ? 'warn' : 'info';
     this.logger[level](
       { audit: { ...event, at: new Date(event.at).toISOString(), owasp: AUDIT_EVENTS[event.type] } },
       SECURITY_ALERTS.has(event.type) ? `security alert: ${event.type}` : `audit: ${event.type}`,

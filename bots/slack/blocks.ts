@@ -99,6 +99,8 @@ export function renderAgentCard(card: AgentCard): { text: string; blocks: Block[
   switch (session.state) {
     case 'started': {
       text = t('agent.choose_method', locale, { customer: name });
+      if (session.notice === 'device_unreachable')
+        blocks.push(section(`:warning: ${t('agent.delivery_failed', locale)}`));
       blocks.push(section(text));
       if (trusted.length === 0) blocks.push(context(t('agent.method.unavailable_device', locale)));
       else

@@ -104,6 +104,8 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
 
   switch (session.state) {
     case 'started':
+      if (session.notice === 'device_unreachable')
+        body.push(text(t('agent.delivery_failed', locale), { color: 'Attention', weight: 'Bolder' }));
       body.push(text(t('agent.choose_method', locale, { customer: name })));
       body.push(
         text(

@@ -20,7 +20,7 @@ import type { SessionStore } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Actor, Verification } from '../../core/verification.ts';
 import { verifyQueryFrom } from '../presentation/customer-query.ts';
-import { explain, pinFeedback } from '../presentation/feedback.ts';
+import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
 import type { TeamsAgentPolicy } from './agent-policy.ts';
 import {
   type AdaptiveCard,
@@ -45,6 +45,8 @@ export interface TeamsBotDeps {
   policy: TeamsAgentPolicy;
   agentChannel: TeamsAgentChannel;
   logger: Logger;
+  /** How long a card action may take before the invoke is answered without its result (Teams waits ~3 s). */
+  ackBudgetMs?: number;
 }
 
 /** The message action's command id, as the manifest declares it. */
@@ -213,42 +215,60 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const sessionId = typeof data?.sessionId === 'string' ? data.sessionId : '';
     const actor: Actor = { kind: 'agent', id: activity.from.id };
     try {
-      let session = await this.deps.verification.get(sessionId);
+      const session = await this.deps.verification.get(sessionId);
       // Anyone else who opens a shared card, or presses its buttons, sees only who is verifying.
       if (session.agent.id !== activity.from.id) {
         if (verb === VERBS.refresh) return cardResponse(renderSharedCardTeams(session, undefined, locale));
         throw new NotAuthorizedError('not the verifying agent');
       }
-      switch (verb) {
-        case VERBS.refresh:
-          break;
-        case VERBS.chooseDevice:
-          session = await this.deps.verification.chooseDevice(sessionId, actor);
-          break;
-        case VERBS.choosePin:
-          session = await this.deps.verification.choosePin(sessionId, actor);
-          break;
-        case VERBS.cancel:
-          session = await this.deps.verification.cancel(sessionId, actor);
-          break;
-        case VERBS.revoke:
-          session = await this.deps.verification.revoke(sessionId, actor);
-          break;
-        case VERBS.submitPin: {
-          const pin = String(data?.[PIN_FIELD] ?? '').trim();
-          if (!/^\d{4}$/u.test(pin)) return messageResponse(t('agent.pin_invalid', locale));
-          const outcome = await this.deps.verification.submitPin(sessionId, pin, actor);
-          session = outcome.session;
-          const feedback = pinFeedback(outcome.result, session, 'agent', locale);
-          if (outcome.result === 'busy' && feedback) return messageResponse(feedback);
-          break;
-        }
-        default:
-          return messageResponse(t('agent.no_longer_pending', locale));
+      const work = this.runCardAction(verb, session, data, actor, locale);
+      const outcome = await withinBudget(work, this.deps.ackBudgetMs ?? 2500);
+      if (outcome.kind === 'late') {
+        // The card is updated when the work finishes (or fails), on whichever replica renders it next.
+        outcome.settled.catch((error: unknown) =>
+          this.deps.logger.warn({ err: { name: (error as Error).name }, verb }, 'late card action failed'),
+        );
+        return messageResponse(t('agent.still_working', locale));
       }
-      return cardResponse(await this.deps.agentChannel.agentCard(session, activity.from.id));
+      if (outcome.kind === 'error') throw outcome.error;
+      if (!('state' in outcome.value)) return outcome.value;
+      return cardResponse(await this.deps.agentChannel.agentCard(outcome.value, activity.from.id));
     } catch (error) {
       return messageResponse(explain(error, locale));
+    }
+  }
+
+  /** One card action; a response when the action answers with a message instead of the card. */
+  private async runCardAction(
+    verb: string,
+    session: Session,
+    data: Record<string, unknown> | undefined,
+    actor: Actor,
+    locale: Locale,
+  ): Promise<Session | AdaptiveCardInvokeResponse> {
+    const { verification } = this.deps;
+    const sessionId = session.id;
+    switch (verb) {
+      case VERBS.refresh:
+        return session;
+      case VERBS.chooseDevice:
+        return verification.chooseDevice(sessionId, actor);
+      case VERBS.choosePin:
+        return verification.choosePin(sessionId, actor);
+      case VERBS.cancel:
+        return verification.cancel(sessionId, actor);
+      case VERBS.revoke:
+        return verification.revoke(sessionId, actor);
+      case VERBS.submitPin: {
+        const pin = String(data?.[PIN_FIELD] ?? '').trim();
+        if (!/^\d{4}$/u.test(pin)) return messageResponse(t('agent.pin_invalid', locale));
+        const outcome = await verification.submitPin(sessionId, pin, actor);
+        const feedback = pinFeedback(outcome.result, outcome.session, 'agent', locale);
+        if (outcome.result === 'busy' && feedback) return messageResponse(feedback);
+        return outcome.session;
+      }
+      default:
+        return messageResponse(t('agent.no_longer_pending', locale));
     }
   }
 

@@ -145,6 +145,10 @@ export const MESSAGES = {
     en: 'A support PIN is exactly 4 digits.',
     nl: 'Een support-pincode bestaat uit precies 4 cijfers.',
   },
+  'agent.still_working': {
+    en: 'Still working on it. This card updates as soon as it is done.',
+    nl: 'We zijn er nog mee bezig. Deze kaart wordt bijgewerkt zodra het klaar is.',
+  },
   'agent.delivery_failed': {
     en: 'The device prompt could not be delivered. Try again, or use the support PIN.',
     nl: 'De apparaatmelding kon niet worden bezorgd. Probeer het opnieuw, of gebruik de support-pincode.',

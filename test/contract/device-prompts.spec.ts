@@ -86,12 +86,12 @@ devicePromptsContract('signed webhook', async (clock) => {
 });
 
 describe('WebhookDevicePrompts', () => {
-  it('fails loudly when the device service refuses or cannot be reached', async () => {
+  it('fails loudly when the device service refuses or cannot be reached, after its retries', async () => {
     const clock = new FakeClock(Date.now());
     const service = new RecordingServer();
     const url = await service.start();
     service.reply = () => ({ status: 503 });
-    const options = { secret: SECRET, responseUrl: 'https://x/{promptId}', clock, timeoutMs: 500 };
+    const options = { secret: SECRET, responseUrl: 'https://x/{promptId}', clock, timeoutMs: 500, backoffMs: 1 };
     for (const prompts of [
       new WebhookDevicePrompts({ ...options, url: `${url}/push` }),
       new WebhookDevicePrompts({ ...options, url: 'http://127.0.0.1:1/push' }),
@@ -102,6 +102,81 @@ describe('WebhookDevicePrompts', () => {
       });
       expect(failure).to.be.instanceOf(Error);
     }
+    expect(service.requests, 'three attempts at the failing service').to.have.length(3);
+    await service.stop();
+  });
+
+  it('retries a 5xx, a 429 (after its Retry-After) and a timeout with backoff, with the same prompt id, signed afresh', async () => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    const answers = [
+      { status: 502 },
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 200, body: { ok: true } },
+    ];
+    service.reply = () => answers.shift() ?? { status: 200 };
+    const waits: number[] = [];
+    const prompts = new WebhookDevicePrompts({
+      url: `${url}/push`,
+      secret: SECRET,
+      responseUrl: 'https://x/{promptId}',
+      clock,
+      backoffMs: 100,
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+      },
+    });
+    await prompts.send(request(clock));
+    expect(waits, 'backoff, then what Retry-After asked').to.deep.equal([100, 1000]);
+    const ids = service.requests.map((r) => JSON.parse(r.body).promptId);
+    expect(new Set(ids).size, 'one prompt, sent three times').to.equal(1);
+    const stamps = service.requests.map((r) => String(r.headers[TIMESTAMP_HEADER]));
+    expect(stamps[2], 'signed afresh').to.not.equal(stamps[0]);
+    const last = service.requests[2];
+    expect(
+      checkSignature(
+        SECRET,
+        { timestamp: String(last?.headers[TIMESTAMP_HEADER]), signature: String(last?.headers[SIGNATURE_HEADER]) },
+        last?.body ?? '',
+        clock.now(),
+      ),
+    ).to.equal('valid');
+
+    let slow = true;
+    service.reply = async () => {
+      if (slow) {
+        slow = false;
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      return { status: 200 };
+    };
+    const before = service.requests.length;
+    await new WebhookDevicePrompts({
+      url: `${url}/push`,
+      secret: SECRET,
+      responseUrl: 'https://x/{promptId}',
+      clock,
+      timeoutMs: 100,
+      backoffMs: 1,
+    }).send(request(clock));
+    expect(service.requests.length - before, 'timed out once, then delivered').to.equal(2);
+    await service.stop();
+  });
+
+  it('does not retry an answer that will not change: a 4xx other than 429', async () => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    service.reply = () => ({ status: 400, body: { error: 'unknown device' } });
+    const prompts = new WebhookDevicePrompts({ url, secret: SECRET, responseUrl: 'https://x/{promptId}', clock });
+    let failure: unknown;
+    await prompts.send(request(clock)).catch((error: unknown) => {
+      failure = error;
+    });
+    expect((failure as Error).message).to.equal('device service answered 400');
+    expect(service.requests).to.have.length(1);
     await service.stop();
   });
 

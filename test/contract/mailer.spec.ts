@@ -91,3 +91,71 @@ mailerContract('SMTP', async () => {
     },
   };
 });
+
+describe('SmtpMailer when the mail server has trouble', () => {
+  async function serverRefusing(replies: Array<{ code: number; text: string } | undefined>) {
+    const received: string[] = [];
+    let tries = 0;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onMailFrom(_address, _session, done) {
+        tries++;
+        const refusal = replies.shift();
+        if (!refusal) return done();
+        return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
+      },
+      onData(stream, _session, done) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          received.push(Buffer.concat(chunks).toString('utf8'));
+          done();
+        });
+      },
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return {
+      url: `smtp://127.0.0.1:${port}`,
+      received,
+      tries: () => tries,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+  const mail: Mail = { to: 'alex@example.com', locale: 'en', subject: 'Your verification', text: 'Hello' };
+
+  it('retries a temporary refusal (4xx) with backoff, and delivers once', async () => {
+    const server = await serverRefusing([
+      { code: 421, text: 'Try again later' },
+      { code: 451, text: 'Local error' },
+    ]);
+    const waits: number[] = [];
+    const mailer = new SmtpMailer(server.url, FROM, { backoffMs: 10, sleep: async (ms) => void waits.push(ms) });
+    await mailer.send(mail);
+    expect(server.received).to.have.length(1);
+    expect(server.tries()).to.equal(3);
+    expect(waits).to.deep.equal([10, 40]);
+    mailer.close();
+    await server.close();
+  });
+
+  it('gives up at once on a permanent refusal (5xx), and after its attempts on a temporary one', async () => {
+    const permanent = await serverRefusing([{ code: 550, text: 'No such user' }]);
+    let failure: unknown;
+    await new SmtpMailer(permanent.url, FROM, { sleep: async () => {} }).send(mail).catch((error: unknown) => {
+      failure = error;
+    });
+    expect((failure as { responseCode?: number }).responseCode).to.equal(550);
+    expect(permanent.tries()).to.equal(1);
+    await permanent.close();
+
+    const down = new SmtpMailer('smtp://127.0.0.1:1', FROM, { sleep: async () => {} });
+    failure = undefined;
+    await down.send(mail).catch((error: unknown) => {
+      failure = error;
+    });
+    expect((failure as { code?: string }).code).to.equal('ESOCKET');
+  });
+});

@@ -8,7 +8,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Reply = { status: number; body?: unknown };
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
 /**
  * An HTTP double for a third party (a device service, a directory, a chat platform's API): it records
@@ -30,9 +30,9 @@ export class RecordingServer {
         body: Buffer.concat(chunks).toString(),
       };
       this.requests.push(recorded);
-      const { status, body } = await this.reply(recorded);
+      const { status, body, headers } = await this.reply(recorded);
       const payload = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(payload);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

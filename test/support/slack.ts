@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { type RecordedRequest, RecordingServer } from './recording-server.ts';
+import { type RecordedRequest, RecordingServer, type Reply } from './recording-server.ts';
 
 export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0123456789';
 export const SLACK_BOT_TOKEN = 'xoxb-1111-2222-testtoken';
@@ -210,6 +210,8 @@ export class SlackApiDouble {
     [CUSTOMER_USER]: { real_name: 'Alex Morgan', locale: 'en-GB', email: 'alex@example.com' },
   };
   groupMembers: string[] = [];
+  /** Answers to give, in order, before the usual one: per Web API method, e.g. an outage or a rate limit. */
+  readonly outages = new Map<string, Reply[]>();
   /** What `apps.connections.open` hands out: the Socket Mode double's URL. */
   socketUrl = '';
   url = '';
@@ -251,9 +253,11 @@ export class SlackApiDouble {
     return calls;
   }
 
-  private answer(request: RecordedRequest): { status: number; body: unknown } {
+  private answer(request: RecordedRequest): Reply {
     if (request.url.startsWith('/respond/')) return { status: 200, body: { ok: true } };
     const { method, args } = parseCall(request);
+    const outage = this.outages.get(method)?.shift();
+    if (outage) return outage;
     const ts = `${++this.ts}.000100`;
     switch (method) {
       case 'chat.postMessage': {

@@ -1,4 +1,4 @@
-import type { RecordedRequest } from './recording-server.ts';
+import type { RecordedRequest, Reply } from './recording-server.ts';
 import { RecordingServer } from './recording-server.ts';
 
 export const TENANT = '72f988bf-0000-4000-8000-000000000001';
@@ -176,10 +176,16 @@ export interface ConnectorCall {
 export class BotConnectorDouble {
   readonly server = new RecordingServer();
   url = '';
+  /** Answers to give, in order, to the next sends and updates of activities (an outage, a throttle). */
+  readonly outages: Reply[] = [];
   private next = 0;
 
   async start(): Promise<string> {
     this.server.reply = (request: RecordedRequest) => {
+      if (request.url.includes('/activities')) {
+        const outage = this.outages.shift();
+        if (outage) return outage;
+      }
       if (request.method === 'POST' && request.url === '/v3/conversations') {
         // A new thread in a channel: its id is the channel's with the root message's id, as Teams answers.
         const channel = (JSON.parse(request.body) as { channelData?: { channel?: { id?: string } } }).channelData

@@ -35,6 +35,7 @@ function sessionIn(state: SessionState): Session {
 const EVENTS: Record<SessionEventType, SessionEvent> = {
   choose_device: { type: 'choose_device', prompt: PROMPT },
   choose_pin: { type: 'choose_pin', triesLeft: 3 },
+  prompt_undeliverable: { type: 'prompt_undeliverable', promptId: PROMPT.id },
   device_confirmed: { type: 'device_confirmed', promptId: PROMPT.id, grantExpiresAt: NOW + 900_000 },
   device_denied: { type: 'device_denied', promptId: PROMPT.id, reason: 'device_denied' },
   prompt_expired: { type: 'prompt_expired', promptId: PROMPT.id },
@@ -61,6 +62,7 @@ const EXPECTED: Record<SessionState, Partial<Record<SessionEventType, SessionSta
   started: { ...OPEN_MOVES },
   awaiting_device: {
     ...OPEN_MOVES,
+    prompt_undeliverable: 'started',
     device_confirmed: 'verified',
     device_denied: 'denied',
     prompt_expired: 'expired',
@@ -129,6 +131,17 @@ describe('session transitions', () => {
       expect(next.state).to.equal('denied');
       expect(next.reason).to.equal(reason);
     }
+  });
+
+  it('goes back to choosing a method, with a note, when the prompt could not be delivered', () => {
+    const next = transition(sessionIn('awaiting_device'), EVENTS.prompt_undeliverable, NOW);
+    expect(next).to.include({ state: 'started', notice: 'device_unreachable' });
+    expect(next).to.not.have.any.keys('prompt', 'method');
+    expect(() =>
+      transition(sessionIn('awaiting_device'), { type: 'prompt_undeliverable', promptId: 'another' }, NOW),
+    ).to.throw(IllegalTransitionError);
+    const retried = transition(next, EVENTS.choose_pin, NOW);
+    expect(retried, 'the note is shown once, until the next step').to.not.have.property('notice');
   });
 
   it('refuses an answer for another prompt than the current one', () => {
