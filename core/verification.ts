@@ -159,7 +159,7 @@ export class Verification {
         { name: 'prompts-15m', limit: policies.devicePromptsPer15Minutes, windowMs: 15 * MINUTE },
         { name: 'prompts-day', limit: FIXED_LIMITS.devicePromptsPerDay, windowMs: 24 * HOUR },
       ],
-      hold: { name: flags.pending, value: prompt.id, ttlMs: prompt.expiresAt - now },
+      hold: { name: flags.pending, value: holdFor(prompt.id), ttlMs: prompt.expiresAt - now },
     });
     if (!allowance.granted) {
       await this.audit('device_prompt_refused', session, 'failure', { refusedBy: allowance.refusedBy });
@@ -175,7 +175,7 @@ export class Verification {
         prompt: { ...prompt, ...(matchNumber ? { matchNumber } : {}) },
       });
     } catch (error) {
-      await store.clearFlag(scope, flags.pending, prompt.id);
+      await store.clearFlag(scope, flags.pending, holdFor(prompt.id));
       throw error;
     }
     try {
@@ -191,7 +191,7 @@ export class Verification {
     } catch (error) {
       // The customer never saw it: free the slot, and put the card back to choosing a method with a note,
       // so the agent can send it again or switch to the PIN on whichever replica and channel they use.
-      await store.clearFlag(scope, flags.pending, prompt.id);
+      await store.clearFlag(scope, flags.pending, holdFor(prompt.id));
       await this.audit('device_prompt_failed', next, 'failure', {
         cause: String((error as Error).message).slice(0, 200),
       });
@@ -421,7 +421,8 @@ export class Verification {
   private async afterTransition(prev: Session, event: SessionEvent, next: Session): Promise<void> {
     const { store } = this.deps;
     const scope = this.accountScope(next);
-    if (prev.prompt && prev.prompt.id !== next.prompt?.id) await store.clearFlag(scope, flags.pending, prev.prompt.id);
+    if (prev.prompt && prev.prompt.id !== next.prompt?.id)
+      await store.clearFlag(scope, flags.pending, holdFor(prev.prompt.id));
     if (next.reason === 'device_denied' || next.reason === 'fraud_reported' || next.reason === 'number_mismatch') {
       await store.setFlag(scope, flags.cooldown, next.reason, this.deps.policies.denyCooldownMinutes * MINUTE);
     }
@@ -525,6 +526,11 @@ export class Verification {
 function agentScope(agent: Pick<AgentRef, 'id' | 'channel' | 'workspaceId'>): string {
   const key = `${agent.channel}\u0000${agent.workspaceId ?? ''}\u0000${agent.id}`;
   return `g:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+}
+
+/** The account's pending-prompt hold names the prompt by its random part: short, and unique per account. */
+function holdFor(promptId: string): string {
+  return promptId.slice(promptId.lastIndexOf('.') + 1);
 }
 
 function assertAllowed(session: Session, event: SessionEvent['type']): void {

@@ -10,6 +10,7 @@ import type {
 import type { Session } from '../../core/session.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from './keys.ts';
+import { decodeSession, encodeSession } from './session-codec.ts';
 
 // Sessions are hashes: `v` is the version compared on every write, `d` the session JSON.
 const CREATE = `
@@ -139,25 +140,19 @@ export class RedisSessionStore implements SessionStore {
 
   async create(session: Session, ttlMs: number): Promise<void> {
     const created = await guarded('create', () =>
-      this.redis.svCreate(storeKeys.session(session.id), session.version, JSON.stringify(session), ttl(ttlMs)),
+      this.redis.svCreate(storeKeys.session(session.id), session.version, encodeSession(session), ttl(ttlMs)),
     );
     if (created !== 1) throw new Error(`session ${session.id} exists already`);
   }
 
   async get(id: string): Promise<Session | undefined> {
     const data = await guarded('get', () => this.redis.hget(storeKeys.session(id), 'd'));
-    return data ? (JSON.parse(data) as Session) : undefined;
+    return data ? decodeSession(id, data) : undefined;
   }
 
   async replace(next: Session, ttlMs: number): Promise<boolean> {
     const written = await guarded('replace', () =>
-      this.redis.svReplace(
-        storeKeys.session(next.id),
-        next.version - 1,
-        next.version,
-        JSON.stringify(next),
-        ttl(ttlMs),
-      ),
+      this.redis.svReplace(storeKeys.session(next.id), next.version - 1, next.version, encodeSession(next), ttl(ttlMs)),
     );
     return written === 1;
   }
@@ -173,7 +168,7 @@ export class RedisSessionStore implements SessionStore {
     const fields = reply[1];
     for (let i = 0; i + 1 < fields.length; i += 2) {
       const [name = '', value = ''] = [fields[i], fields[i + 1]];
-      if (name === 'd') session = JSON.parse(value) as Session;
+      if (name === 'd') session = decodeSession(sessionId, value);
       else if (name === 'r') record.version = Number(value);
       else if (name.startsWith('m:')) record.messages[name.slice(2)] = value;
     }
@@ -200,7 +195,7 @@ export class RedisSessionStore implements SessionStore {
     );
     if (reply[0] === 0) return { kind: 'lost' };
     if (reply[0] === 1) return { kind: 'done' };
-    return { kind: 'again', session: JSON.parse(reply[1]) as Session };
+    return { kind: 'again', session: decodeSession(sessionId, reply[1]) };
   }
 
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {

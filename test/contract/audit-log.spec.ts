@@ -27,6 +27,16 @@ const events: AuditEvent[] = [
     detail: { triesLeft: 2 },
   },
   {
+    type: 'device_prompt_sent',
+    at: 1_764_000_001_500,
+    outcome: 'info',
+    channel: 'teams',
+    sessionId: 's2',
+    agent: { id: '29:1agent' },
+    method: 'device',
+    detail: { numberMatching: true, cause: 'a, b: "c"' },
+  },
+  {
     type: 'secret_redacted',
     at: 1_764_000_002_000,
     outcome: 'info',
@@ -57,6 +67,30 @@ describe('RedisAuditLog', () => {
     await redis().flush();
     const [client] = (await readyClients(redis().url, 1)) as [Redis];
     return { log: new RedisAuditLog(client), close: async () => void (await client.quit()) };
+  });
+
+  it('stores each event as the same fixed fields, and still reads entries written as one JSON field', async () => {
+    await redis().flush();
+    const [client] = (await readyClients(redis().url, 1)) as [Redis];
+    const log = new RedisAuditLog(client);
+    await client.xadd('sv:{audit}:stream', '*', 'e', JSON.stringify(events[0]));
+    await log.append(events[1] as AuditEvent);
+    const raw = await client.xrange('sv:{audit}:stream', '-', '+');
+    expect(raw[1]?.[1].filter((_, i) => i % 2 === 0)).to.deep.equal([
+      't',
+      'a',
+      'o',
+      'c',
+      's',
+      'g',
+      'w',
+      'k',
+      'm',
+      'f',
+      'd',
+    ]);
+    expect(await log.read()).to.deep.equal([events[0], events[1]]);
+    await client.quit();
   });
 });
 
