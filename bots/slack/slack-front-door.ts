@@ -86,6 +86,8 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
     ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
     logger,
     ignoreSelf: false,
+    // No listener reads Bolt's per-conversation context; its store would only cost a lookup per request.
+    convoStore: false,
   });
   app.error(async (error) => {
     options.logger.error(
