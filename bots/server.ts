@@ -4,6 +4,7 @@ import { DemoAccounts } from '../adapters/accounts/demo-accounts.ts';
 import { HttpAccounts } from '../adapters/accounts/http-accounts.ts';
 import { LogAuditLog, MemoryAuditLog, TeeAuditLog } from '../adapters/audit/log-audit-log.ts';
 import { RedisAuditLog } from '../adapters/audit/redis-audit-log.ts';
+import { SecurityAlertWebhook } from '../adapters/audit/security-alert-webhook.ts';
 import { InProcessBus } from '../adapters/bus/in-process-bus.ts';
 import { RedisBus } from '../adapters/bus/redis-bus.ts';
 import { type Config, DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
@@ -96,13 +97,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
     store = new RedisSessionStore(redis, { replicasToAck: config.redisWaitReplicas });
     bus = new RedisBus(redis, onHandlerError);
-    auditRecord = new RedisAuditLog(redis);
+    auditRecord = new RedisAuditLog(redis, { key: config.auditKey, retentionDays: config.auditRetentionDays });
   } else {
     store = new MemorySessionStore(clock);
     bus = new InProcessBus(onHandlerError);
     auditRecord = new MemoryAuditLog();
   }
-  const audit: AuditLog = new CountingAuditLog(new TeeAuditLog([auditRecord, new LogAuditLog(logger)]), metrics);
+  const alerts = config.securityWebhook
+    ? new SecurityAlertWebhook({
+        ...config.securityWebhook,
+        clock,
+        onFailure: (error, event) => {
+          metrics.backgroundFailures.inc({ what: 'security webhook' });
+          logger.error(
+            { err: { name: (error as Error).name, message: (error as Error).message }, alert: event.type },
+            'security webhook failed; the alert is in the audit trail',
+          );
+        },
+      })
+    : undefined;
+  const audit: AuditLog = new CountingAuditLog(
+    new TeeAuditLog([auditRecord, new LogAuditLog(logger), ...(alerts ? [alerts] : [])]),
+    metrics,
+  );
   const hashAccount = (accountId: string) => keyedAccountHash(config.auditKey, accountId);
   const accounts: Accounts = config.accountsUrl
     ? new HttpAccounts({ baseUrl: config.accountsUrl })
@@ -352,6 +369,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await dispatcher.idle();
       await dispatcher.stop();
       await verification.idle();
+      await alerts?.idle();
       await bus.close();
       await store.close();
       smtp?.close();

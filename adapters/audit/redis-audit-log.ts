@@ -3,24 +3,113 @@ import type { Finding } from '../../core/guard/inbound.ts';
 import type { AuditLog } from '../../core/ports/index.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from '../store/keys.ts';
+import { AuditChain, type ChainReport, ChainVerifier } from './audit-chain.ts';
 
 // Every entry carries the same fields in the same order (empty when absent): a stream then stores the names
 // once per block instead of once per entry, which is most of what an audit entry would otherwise cost.
 const FIELDS = ['t', 'a', 'o', 'c', 's', 'g', 'w', 'k', 'm', 'f', 'd'] as const;
 
-/** Appends every audit event to a Redis stream, the durable, append-only record. */
+export interface RedisAuditLogOptions {
+  /** The key that seals entries (AUDIT_KEY); the same key verifies them. */
+  key: string;
+  /** Entries older than this are trimmed as new ones are appended. */
+  retentionDays?: number;
+  now?: () => number;
+}
+
+const DEFAULT_RETENTION_DAYS = 400;
+const PAGE = 1000;
+
+/**
+ * Appends every audit event to a Redis stream, the durable, append-only record, each entry sealed into this
+ * replica's chain (see {@link AuditChain}). Appends go one at a time, so the chain is in stream order.
+ */
 export class RedisAuditLog implements AuditLog {
-  constructor(private readonly redis: RedisClient) {}
+  private readonly chain: AuditChain;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly now: () => number;
 
-  async append(event: AuditEvent): Promise<void> {
-    await guarded('audit append', () => this.redis.xadd(storeKeys.auditStream, '*', ...toFields(event)));
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: RedisAuditLogOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.chain = new AuditChain(options.key, this.now);
   }
 
-  /** Every entry in order, for export and tests. */
+  append(event: AuditEvent): Promise<void> {
+    const run = this.queue.then(() => this.write(event));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(event: AuditEvent): Promise<void> {
+    const payload = toFields(event);
+    const { r, n, h } = this.chain.seal(payload.filter((_, i) => i % 2 === 1));
+    const minId = String(Math.max(0, this.now() - this.retentionMs()));
+    try {
+      await guarded('audit append', () =>
+        this.redis.xadd(storeKeys.auditStream, 'MINID', '~', minId, '*', ...payload, 'r', r, 'n', n, 'h', h),
+      );
+    } catch (error) {
+      // It may or may not have landed: a new segment keeps either case from looking like a deletion.
+      this.chain.restart();
+      throw error;
+    }
+  }
+
+  private retentionMs(): number {
+    return (this.options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 24 * 60 * 60_000;
+  }
+
+  /** Every entry in order, for tests. */
   async read(): Promise<AuditEvent[]> {
-    const entries = await guarded('audit read', () => this.redis.xrange(storeKeys.auditStream, '-', '+'));
-    return entries.map(([, fields]) => fromFields(fields));
+    const events: AuditEvent[] = [];
+    for await (const page of this.pages()) events.push(...page.map((entry) => entry.event));
+    return events;
   }
+
+  /** Entries from `since` (epoch ms) on, page by page, with their stream ids. */
+  async *pages(since = 0): AsyncGenerator<Array<{ id: string; event: AuditEvent; seal: Seal }>> {
+    let start = String(since);
+    for (;;) {
+      const entries = await guarded('audit read', () =>
+        this.redis.xrange(storeKeys.auditStream, start, '+', 'COUNT', PAGE),
+      );
+      if (entries.length === 0) return;
+      yield entries.map(([id, fields]) => ({ id, event: fromFields(fields), seal: sealOf(fields) }));
+      if (entries.length < PAGE) return;
+      start = `(${entries.at(-1)?.[0]}`;
+    }
+  }
+
+  /** Checks every retained entry's seal and sequence; the report lists each problem by stream id. */
+  async verify(): Promise<ChainReport> {
+    const verifier = new ChainVerifier(this.options.key, this.now() - this.retentionMs());
+    for await (const page of this.pages()) {
+      for (const { id, seal } of page) verifier.check({ id, at: Number(id.split('-')[0]), ...seal });
+    }
+    return verifier.report();
+  }
+}
+
+interface Seal {
+  payload: string[];
+  r: string;
+  n: string;
+  h: string;
+}
+
+function sealOf(fields: string[]): Seal {
+  const payload: string[] = [];
+  const seal: Seal = { payload, r: '', n: '', h: '' };
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i] as string;
+    const value = fields[i + 1] ?? '';
+    if (name === 'r' || name === 'n' || name === 'h') seal[name] = value;
+    else payload.push(value);
+  }
+  return seal;
 }
 
 function toFields(event: AuditEvent): string[] {

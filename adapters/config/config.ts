@@ -36,7 +36,11 @@ export interface Config {
   device: { webhookUrl?: string; secret: string };
   pinPepper: string;
   auditKey: string;
+  /** Audit entries older than this many days are trimmed (400 unless AUDIT_RETENTION_DAYS says). */
+  auditRetentionDays: number;
   smtpUrl?: string;
+  /** Where security alerts are also sent, signed with `secret`. */
+  securityWebhook?: { url: string; secret: string };
   outboxDir: string;
   accountsUrl?: string;
   logLevel: string;
@@ -133,7 +137,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     },
     pinPepper: known.PIN_PEPPER ?? DEV_SECRETS.PIN_PEPPER,
     auditKey: known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY,
+    auditRetentionDays: Number(known.AUDIT_RETENTION_DAYS ?? 400),
     ...(known.SMTP_URL ? { smtpUrl: known.SMTP_URL } : {}),
+    ...(known.SECURITY_WEBHOOK_URL && known.SECURITY_WEBHOOK_SECRET
+      ? { securityWebhook: { url: known.SECURITY_WEBHOOK_URL, secret: known.SECURITY_WEBHOOK_SECRET } }
+      : {}),
     outboxDir: known.OUTBOX_DIR ?? 'outbox',
     ...(known.ACCOUNTS_URL ? { accountsUrl: known.ACCOUNTS_URL } : {}),
     logLevel: known.LOG_LEVEL ?? 'info',

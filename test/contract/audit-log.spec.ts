@@ -7,6 +7,8 @@ import { createLogger } from '../../adapters/log/logger.ts';
 import type { AuditEvent } from '../../core/audit.ts';
 import { readyClients, useRedisServer } from '../support/redis-fixture.ts';
 
+const AUDIT_TEST_KEY = 'test-audit-key-0123456789abcdef0123456789';
+
 const events: AuditEvent[] = [
   {
     type: 'verification_started',
@@ -66,13 +68,13 @@ describe('RedisAuditLog', () => {
   auditLogContract('redis stream', async () => {
     await redis().flush();
     const [client] = (await readyClients(redis().url, 1)) as [Redis];
-    return { log: new RedisAuditLog(client), close: async () => void (await client.quit()) };
+    return { log: new RedisAuditLog(client, { key: AUDIT_TEST_KEY }), close: async () => void (await client.quit()) };
   });
 
   it('stores each event as the same fixed fields, and still reads entries written as one JSON field', async () => {
     await redis().flush();
     const [client] = (await readyClients(redis().url, 1)) as [Redis];
-    const log = new RedisAuditLog(client);
+    const log = new RedisAuditLog(client, { key: AUDIT_TEST_KEY });
     await client.xadd('sv:{audit}:stream', '*', 'e', JSON.stringify(events[0]));
     await log.append(events[1] as AuditEvent);
     const raw = await client.xrange('sv:{audit}:stream', '-', '+');
@@ -88,9 +90,82 @@ describe('RedisAuditLog', () => {
       'm',
       'f',
       'd',
+      'r',
+      'n',
+      'h',
     ]);
     expect(await log.read()).to.deep.equal([events[0], events[1]]);
+    expect((await log.verify()).problems, 'the old entry has no seal').to.deep.equal([
+      `${raw[0]?.[0]}: not sealed (no chain fields)`,
+    ]);
     await client.quit();
+  });
+
+  describe('tamper evidence', () => {
+    const stream = 'sv:{audit}:stream';
+    let client: Redis;
+    let log: RedisAuditLog;
+    let ids: string[];
+    beforeEach(async () => {
+      await redis().flush();
+      [client] = (await readyClients(redis().url, 1)) as [Redis];
+      log = new RedisAuditLog(client, { key: AUDIT_TEST_KEY });
+      for (let i = 0; i < 6; i++) await log.append({ ...(events[i % 3] as AuditEvent), at: 1_764_000_000_000 + i });
+      ids = (await client.xrange(stream, '-', '+')).map(([id]) => id);
+    });
+    afterEach(async () => {
+      await client.quit();
+    });
+
+    /** Rewrites the stream as someone with write access to Redis could, entry ids kept. */
+    async function rewrite(change: (entries: Array<[string, string[]]>) => Array<[string, string[]]>): Promise<void> {
+      const entries = change(await client.xrange(stream, '-', '+'));
+      await client.del(stream);
+      for (const [id, fields] of entries) await client.xadd(stream, id, ...fields);
+    }
+
+    it('verifies an untouched trail, across the segments of several replicas', async () => {
+      const [other] = (await readyClients(redis().url, 1)) as [Redis];
+      const second = new RedisAuditLog(other, { key: AUDIT_TEST_KEY });
+      await Promise.all([log.append(events[0] as AuditEvent), second.append(events[1] as AuditEvent)]);
+      const report = await log.verify();
+      expect(report).to.deep.equal({ entries: 8, segments: 2, problems: [] });
+      await other.quit();
+    });
+
+    it('detects an edited entry', async () => {
+      await rewrite((entries) =>
+        entries.map(([id, fields]) => [
+          id,
+          id === ids[2] ? fields.map((f, i) => (i === 3 ? `${Number(f) + 1}` : f)) : fields,
+        ]),
+      );
+      expect((await log.verify()).problems).to.deep.equal([`${ids[2]}: altered (its seal does not match its content)`]);
+    });
+
+    it('detects a deleted entry', async () => {
+      await client.xdel(stream, ids[3] as string);
+      expect((await log.verify()).problems).to.deep.equal([
+        `${ids[4]}: 1 entry is missing before it (segment ${(await client.xrange(stream, '-', '+'))[0]?.[1][23]}, after 3)`,
+      ]);
+    });
+
+    it('detects reordered entries, and entries sealed with another key', async () => {
+      await rewrite((entries) => {
+        const swapped = [...entries];
+        const a = swapped[1] as [string, string[]];
+        const b = swapped[2] as [string, string[]];
+        swapped[1] = [a[0], b[1]];
+        swapped[2] = [b[0], a[1]];
+        return swapped;
+      });
+      expect((await log.verify()).problems.join('\n')).to.contain('out of order');
+
+      await redis().flush();
+      const forger = new RedisAuditLog(client, { key: 'not-the-audit-key-0123456789abcdef' });
+      await forger.append(events[0] as AuditEvent);
+      expect((await log.verify()).problems.join('\n')).to.contain('altered');
+    });
   });
 });
 

@@ -9,6 +9,8 @@ import { RedisClusterServers, RedisSentinelServers } from '../support/redis-topo
 import { busContract } from './bus.contract.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
+const AUDIT_TEST_KEY = 'test-audit-key-0123456789abcdef0123456789';
+
 function portContracts(topology: () => RedisTopology, options: { replicasToAck?: number } = {}): void {
   describe('the store, bus and audit log on it', () => portContractsOn(topology, options));
 }
@@ -43,7 +45,7 @@ function portContractsOn(topology: () => RedisTopology, options: { replicasToAck
   it('appends audit events to the stream and reads them back in order', async () => {
     const [client] = await readyClients(topology(), 1);
     if (!client) throw new Error('no client');
-    const log = new RedisAuditLog(client);
+    const log = new RedisAuditLog(client, { key: AUDIT_TEST_KEY });
     const event = (sessionId: string): AuditEvent => ({
       type: 'verification_started',
       at: Date.now(),

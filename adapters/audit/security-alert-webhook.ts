@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { AUDIT_EVENTS, type AuditEvent, SECURITY_ALERTS } from '../../core/audit.ts';
+import type { AuditLog } from '../../core/ports/index.ts';
+import { SignedWebhook, type SignedWebhookOptions } from '../http/signed-webhook.ts';
+
+export interface SecurityAlertWebhookOptions extends SignedWebhookOptions {
+  /** A delivery that failed after its retries: the alert is still in the audit trail and the log. */
+  onFailure?(error: unknown, event: AuditEvent): void;
+}
+
+/**
+ * Sends every security alert (a refused prompt, a denial, fraud reported, a lock-out, an unauthorized agent…)
+ * to `SECURITY_WEBHOOK_URL`, signed like device answers, beside the audit trail. Delivery runs in the
+ * background with retries: an alert never slows the verification that raised it.
+ */
+export class SecurityAlertWebhook implements AuditLog {
+  private readonly webhook: SignedWebhook;
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: SecurityAlertWebhookOptions) {
+    this.webhook = new SignedWebhook({ backoffMs: 1000, ...options });
+  }
+
+  async append(event: AuditEvent): Promise<void> {
+    if (!SECURITY_ALERTS.has(event.type)) return;
+    const body = JSON.stringify({
+      // One id per alert, the same on every retry, so the receiver can drop repeats.
+      id: randomUUID(),
+      alert: event.type,
+      owasp: AUDIT_EVENTS[event.type],
+      ...event,
+      at: new Date(event.at).toISOString(),
+    });
+    const delivery = this.webhook
+      .post(body, 'security webhook')
+      .catch((error: unknown) => this.options.onFailure?.(error, event))
+      .finally(() => this.pending.delete(delivery));
+    this.pending.add(delivery);
+  }
+
+  /** Resolves once every alert sent so far was delivered or given up on; for shutdown and tests. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}

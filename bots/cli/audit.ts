@@ -1,0 +1,85 @@
+import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
+import { loadConfig } from '../../adapters/config/config.ts';
+import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
+import { AUDIT_EVENTS } from '../../core/audit.ts';
+import { ConfigInvalidError } from '../../core/errors.ts';
+
+// `npm run audit -- verify [--json]` checks every retained entry's seal and sequence (exit 1 on a problem);
+// `npm run audit -- export --since <time>` writes entries as NDJSON for a SIEM. Both read the configuration
+// the server reads (REDIS_URL or REDIS_CLUSTER_NODES or REDIS_SENTINELS, AUDIT_KEY, AUDIT_RETENTION_DAYS).
+const USAGE = 'usage: npm run audit -- verify [--json] | export --since <ISO time, epoch ms, or e.g. 24h, 7d>';
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`audit: ${message}\n`);
+  process.exit(code);
+}
+
+/** An ISO time, epoch milliseconds, or an age such as `90m`, `24h` or `7d`. */
+function parseSince(value: string, now: number): number | undefined {
+  const age = /^(\d{1,6})([mhd])$/u.exec(value);
+  if (age) return now - Number(age[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[age[2] as 'm' | 'h' | 'd'];
+  if (/^\d{1,15}$/u.test(value)) return Number(value);
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+let since = 0;
+let json = false;
+for (let i = 0; i < rest.length; i++) {
+  const option = rest[i];
+  if (command === 'verify' && option === '--json') json = true;
+  else if (command === 'export' && option === '--since') {
+    const parsed = parseSince(rest[++i] ?? '', Date.now());
+    if (parsed === undefined) fail(`--since needs a time. ${USAGE}`);
+    since = parsed;
+  } else fail(`unknown option ${option}. ${USAGE}`);
+}
+if (command !== 'verify' && command !== 'export') fail(USAGE);
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigInvalidError) fail(`invalid configuration:\n  ${error.problems.join('\n  ')}`);
+  throw error;
+}
+if (!config.redis) fail('the audit trail is kept in Redis: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS');
+
+const redis = connectRedis(config.redis, { commandTimeoutMs: 10_000 });
+try {
+  await whenReady(redis, 5000);
+} catch {
+  redis.disconnect();
+  fail('Redis is not reachable', 3);
+}
+const log = new RedisAuditLog(redis, { key: config.auditKey, retentionDays: config.auditRetentionDays });
+let exitCode = 0;
+if (command === 'verify') {
+  const report = await log.verify();
+  if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else {
+    for (const problem of report.problems) process.stdout.write(`PROBLEM ${problem}\n`);
+    process.stdout.write(
+      `${report.entries} entries in ${report.segments} segment(s): ${
+        report.problems.length === 0 ? 'every seal and sequence checks out' : `${report.problems.length} problem(s)`
+      }\n`,
+    );
+  }
+  exitCode = report.problems.length === 0 ? 0 : 1;
+} else {
+  for await (const page of log.pages(since)) {
+    const lines = page.map(({ id, event, seal }) =>
+      JSON.stringify({
+        id,
+        ...event,
+        at: new Date(event.at).toISOString(),
+        owasp: AUDIT_EVENTS[event.type],
+        seal: { segment: seal.r, n: Number(seal.n), mac: seal.h },
+      }),
+    );
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+  }
+}
+await redis.quit();
+process.exit(exitCode);
