@@ -24,6 +24,7 @@ export const AUDIT_EVENTS = {
   grant_expired: 'authz_admin_expired',
   secret_redacted: 'input_secret_redacted',
   agent_unauthorized: 'authz_fail',
+  agent_rate_exceeded: 'excess_rate_limit_exceeded',
   portal_key_rejected: 'authn_token_invalid',
 } as const;
 
@@ -37,6 +38,7 @@ export const SECURITY_ALERTS: ReadonlySet<AuditEventType> = new Set([
   'fraud_reported',
   'pin_locked',
   'agent_unauthorized',
+  'agent_rate_exceeded',
 ]);
 
 /**

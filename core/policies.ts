@@ -20,6 +20,8 @@ export interface Policies {
   grantMinutes: number;
   /** How long a verification session may stay open. */
   sessionMinutes: number;
+  /** New verifications one agent may start in an hour; past it they are refused and security is alerted. */
+  agentVerificationsPerHour: number;
 }
 
 export type NumericPolicy = { [K in keyof Policies]: Policies[K] extends number ? K : never }[keyof Policies];
@@ -34,6 +36,7 @@ export const DEFAULT_POLICIES: Readonly<Policies> = Object.freeze({
   denyCooldownMinutes: 30,
   grantMinutes: 15,
   sessionMinutes: 30,
+  agentVerificationsPerHour: 30,
 });
 
 /** Inclusive bounds from DESIGN.md; the config schema is generated from this table. */
@@ -46,6 +49,7 @@ export const POLICY_BOUNDS: Readonly<Record<NumericPolicy, { min: number; max: n
   denyCooldownMinutes: { min: 5, max: 1440 },
   grantMinutes: { min: 1, max: 60 },
   sessionMinutes: { min: 5, max: 120 },
+  agentVerificationsPerHour: { min: 5, max: 200 },
 });
 
 /** Limits that DESIGN.md fixes: not configurable at all. */

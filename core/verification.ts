@@ -95,6 +95,21 @@ export class Verification {
 
   async start(input: { agent: AgentRef; query: string; refs?: Record<string, string> }): Promise<Session> {
     const { store, accounts, clock, policies } = this.deps;
+    // Counted before the lookup: an insider sweeping through accounts is stopped whether or not they exist.
+    const allowance = await store.take(agentScope(input.agent), {
+      counters: [{ name: 'starts-1h', limit: policies.agentVerificationsPerHour, windowMs: HOUR }],
+    });
+    if (!allowance.granted) {
+      await this.deps.audit.append({
+        type: 'agent_rate_exceeded',
+        at: clock.now(),
+        outcome: 'failure',
+        channel: input.agent.channel,
+        agent: { id: input.agent.id, ...(input.agent.workspaceId ? { workspaceId: input.agent.workspaceId } : {}) },
+        detail: { limitPerHour: policies.agentVerificationsPerHour },
+      });
+      throw new RateLimitedError('agent-rate', allowance.retryAfterMs);
+    }
     const account = await accounts.find(input.query);
     if (!account) throw new AccountNotFoundError();
     const now = clock.now();

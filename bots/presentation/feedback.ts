@@ -41,6 +41,7 @@ export function explain(error: unknown, locale: Locale): string {
     return t('agent.no_longer_pending', locale);
   if (error instanceof RateLimitedError) {
     const minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
+    if (error.reason === 'agent-rate') return t('agent.rate_limited', locale, { minutes });
     if (error.reason === 'prompt-pending') return t('agent.prompt_refused.pending', locale);
     if (error.reason === 'prompt-cooldown') return t('agent.prompt_refused.cooldown', locale, { minutes });
     return t('agent.prompt_refused.limit', locale, { minutes });

@@ -145,6 +145,10 @@ export const MESSAGES = {
     en: 'A support PIN is exactly 4 digits.',
     nl: 'Een support-pincode bestaat uit precies 4 cijfers.',
   },
+  'agent.rate_limited': {
+    en: 'You have started as many verifications as one agent may in an hour. Security has been told; you can start another in {minutes} min.',
+    nl: 'Je hebt het maximale aantal verificaties per uur voor één medewerker gestart. Security is op de hoogte; over {minutes} min kun je een nieuwe starten.',
+  },
   'agent.still_working': {
     en: 'Still working on it. This card updates as soon as it is done.',
     nl: 'We zijn er nog mee bezig. Deze kaart wordt bijgewerkt zodra het klaar is.',

@@ -17,9 +17,11 @@ describe('concurrency across replicas on one Redis', () => {
     await redis().flush();
     const clock = new FakeClock(Date.now());
     stores = await replicaStores(redis().url);
+    // One agent starts many verifications here; the per-agent hourly limit has a test of its own below.
+    const policies = { agentVerificationsPerHour: 200 };
     replicas = [
-      await flowFixture({ store: stores[0] as RedisSessionStore, clock }),
-      await flowFixture({ store: stores[1] as RedisSessionStore, clock }),
+      await flowFixture({ store: stores[0] as RedisSessionStore, clock, policies }),
+      await flowFixture({ store: stores[1] as RedisSessionStore, clock, policies }),
     ];
   });
   afterEach(async () => {
@@ -75,6 +77,24 @@ describe('concurrency across replicas on one Redis', () => {
     const final = await a.verification.get(session.id);
     expect(final).to.include({ state: 'failed', reason: 'pin_tries_exhausted', pinTriesLeft: 0 });
     expect(await a.pins.check('demo-alex', pin), 'the PIN was voided').to.equal(false);
+  });
+
+  it('lets one agent start no more than the hourly limit of 50 simultaneous verifications, across replicas', async () => {
+    const clock = new FakeClock(Date.now());
+    const limited = [
+      await flowFixture({ store: stores[0] as RedisSessionStore, clock }),
+      await flowFixture({ store: stores[1] as RedisSessionStore, clock }),
+    ];
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        (limited[i % 2] as FlowFixture).verification.start({ agent: AGENT, query: 'demo-alex' }).then(
+          () => 'started',
+          (error: Error) => error.name,
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'started')).to.have.length(30);
+    expect(outcomes.filter((o) => o === 'RateLimitedError')).to.have.length(20);
   });
 
   it('checks no more than 10 of 50 simultaneous wrong guesses spread over many sessions of one account', async () => {

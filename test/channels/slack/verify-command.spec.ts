@@ -35,6 +35,23 @@ describe('Slack: /verify', () => {
     expect(sessions[0]?.agent).to.deep.include({ displayName: 'Robin Agent', locale: 'en' });
   });
 
+  it('refuses an agent past the hourly limit, says when they can go on, and alerts security', async () => {
+    await h.close();
+    h = await startSlackApp({
+      redisUrl: redis().url,
+      mutate: (config) => {
+        config.policies = { ...config.policies, agentVerificationsPerHour: 5 };
+      },
+    });
+    for (let i = 0; i < 6; i++) await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl(`r${i}`)));
+    const replies = await h.slack.waitFor('response_url', 6);
+    const refusals = replies.filter((r) => String(r.args.text).includes('as many verifications as one agent may'));
+    expect(refusals, 'exactly the sixth is refused').to.have.length(1);
+    expect(String(refusals[0]?.args.text)).to.match(/Security has been told; you can start another in \d+ min\.$/u);
+    expect(h.slack.calls('chat.postMessage'), 'five cards, no sixth').to.have.length(5);
+    expect(h.t.logs.some((line) => line.includes('security alert: agent_rate_exceeded'))).to.equal(true);
+  });
+
   it('answers an unknown customer clearly and starts nothing', async () => {
     await h.send(slashCommand('nobody@example.com', {}, h.slack.responseUrl()));
     const [reply] = await h.slack.waitFor('response_url');

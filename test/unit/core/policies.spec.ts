@@ -14,6 +14,7 @@ describe('policies', () => {
       denyCooldownMinutes: 30,
       grantMinutes: 15,
       sessionMinutes: 30,
+      agentVerificationsPerHour: 30,
     });
   });
 
@@ -27,6 +28,7 @@ describe('policies', () => {
       denyCooldownMinutes: { min: 5, max: 1440 },
       grantMinutes: { min: 1, max: 60 },
       sessionMinutes: { min: 5, max: 120 },
+      agentVerificationsPerHour: { min: 5, max: 200 },
     });
   });
 

@@ -53,6 +53,26 @@ describe('verification flow', () => {
     });
   });
 
+  describe('per-agent rate', () => {
+    it('refuses an agent past their verifications per hour, alerts security, and leaves other agents alone', async () => {
+      f = await flowFixture({ policies: { agentVerificationsPerHour: 5 } });
+      for (let i = 0; i < 5; i++) await startFor(f);
+      // Counted whether or not the customer exists: sweeping through guesses is stopped just the same.
+      const refused = await expectRejection(startFor(f, 'nobody@example.com'), RateLimitedError);
+      expect(refused).to.include({ reason: 'agent-rate' });
+      expect(refused.retryAfterMs).to.be.within(1, 60 * MINUTE);
+      const alert = f.audit.events.at(-1);
+      expect(alert).to.deep.include({ type: 'agent_rate_exceeded', outcome: 'failure' });
+      expect(alert?.agent?.id).to.equal(AGENT.id);
+      expect(alert?.detail).to.deep.equal({ limitPerHour: 5 });
+
+      const other = { ...AGENT, id: 'U0OTHER01' };
+      expect((await f.verification.start({ agent: other, query: 'alex@example.com' })).agent.id).to.equal('U0OTHER01');
+      f.clock.advance(60 * MINUTE);
+      expect((await startFor(f)).state, 'a new hour').to.equal('started');
+    });
+  });
+
   describe('by trusted device', () => {
     it('verifies when the customer picks the matching number and confirms', async () => {
       const session = await startFor(f);
