@@ -282,7 +282,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   server.post(
     '/v1/accounts/:accountId/support-pins',
-    jsonRoute(logger, portalPinsRoute({ verification, audit, clock, portalApiKeys: config.portalApiKeys })),
+    jsonRoute(
+      logger,
+      portalPinsRoute({
+        verification,
+        audit,
+        clock,
+        store,
+        portalApiKeys: config.portalApiKeys,
+        pinsPerMinute: config.policies.portalPinsPerMinute,
+      }),
+    ),
   );
   if (slack?.receiver) server.post('/slack/events', slack.receiver.handle);
   if (teams) server.post('/api/messages', teams.handle);

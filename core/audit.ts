@@ -26,6 +26,7 @@ export const AUDIT_EVENTS = {
   agent_unauthorized: 'authz_fail',
   agent_rate_exceeded: 'excess_rate_limit_exceeded',
   portal_key_rejected: 'authn_token_invalid',
+  portal_rate_exceeded: 'excess_rate_limit_exceeded',
 } as const;
 
 export type AuditEventType = keyof typeof AUDIT_EVENTS;
@@ -39,6 +40,7 @@ export const SECURITY_ALERTS: ReadonlySet<AuditEventType> = new Set([
   'pin_locked',
   'agent_unauthorized',
   'agent_rate_exceeded',
+  'portal_rate_exceeded',
 ]);
 
 /**

@@ -22,6 +22,8 @@ export interface Policies {
   sessionMinutes: number;
   /** New verifications one agent may start in an hour; past it they are refused and security is alerted. */
   agentVerificationsPerHour: number;
+  /** Support PINs one portal API key may have issued per minute; past it the API answers 429. */
+  portalPinsPerMinute: number;
 }
 
 export type NumericPolicy = { [K in keyof Policies]: Policies[K] extends number ? K : never }[keyof Policies];
@@ -37,6 +39,7 @@ export const DEFAULT_POLICIES: Readonly<Policies> = Object.freeze({
   grantMinutes: 15,
   sessionMinutes: 30,
   agentVerificationsPerHour: 30,
+  portalPinsPerMinute: 120,
 });
 
 /** Inclusive bounds from DESIGN.md; the config schema is generated from this table. */
@@ -50,6 +53,7 @@ export const POLICY_BOUNDS: Readonly<Record<NumericPolicy, { min: number; max: n
   grantMinutes: { min: 1, max: 60 },
   sessionMinutes: { min: 5, max: 120 },
   agentVerificationsPerHour: { min: 5, max: 200 },
+  portalPinsPerMinute: { min: 10, max: 6000 },
 });
 
 /** Limits that DESIGN.md fixes: not configurable at all. */

@@ -22,11 +22,10 @@ const PAGE = 1000;
 
 /**
  * Appends every audit event to a Redis stream, the durable, append-only record, each entry sealed into this
- * replica's chain (see {@link AuditChain}). Appends go one at a time, so the chain is in stream order.
+ * replica's chain (see {@link AuditChain}).
  */
 export class RedisAuditLog implements AuditLog {
   private readonly chain: AuditChain;
-  private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(
@@ -37,13 +36,12 @@ export class RedisAuditLog implements AuditLog {
     this.chain = new AuditChain(options.key, this.now);
   }
 
-  append(event: AuditEvent): Promise<void> {
-    const run = this.queue.then(() => this.write(event));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async write(event: AuditEvent): Promise<void> {
+  /**
+   * Seals the entry at once and sends it: commands on one connection reach Redis in the order they were sent,
+   * so the chain is in stream order without waiting for one append before the next. A connection that breaks
+   * fails every command still in flight, so a failure can never leave a gap behind entries that landed.
+   */
+  async append(event: AuditEvent): Promise<void> {
     const payload = toFields(event);
     const { r, n, h } = this.chain.seal(payload.filter((_, i) => i % 2 === 1));
     const minId = String(Math.max(0, this.now() - this.retentionMs()));

@@ -3,7 +3,7 @@ import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
 import { type Locale, renderMessage, resolveLocale } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
-import type { AuditLog, Clock } from '../../core/ports/index.ts';
+import type { AuditLog, Clock, SessionStore } from '../../core/ports/index.ts';
 import type { Verification } from '../../core/verification.ts';
 import { bearerToken } from '../http/handler.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
@@ -26,7 +26,10 @@ export interface PortalPinsDeps {
   verification: Verification;
   audit: AuditLog;
   clock: Clock;
+  store: SessionStore;
   portalApiKeys: readonly string[];
+  /** PINs one key may have issued per minute, counted across replicas. */
+  pinsPerMinute: number;
 }
 
 /**
@@ -46,6 +49,23 @@ export function portalPinsRoute(deps: PortalPinsDeps) {
       });
       throw new HttpError(401, 'unauthorized', 'a valid portal API key is required', {
         'www-authenticate': 'Bearer realm="support-verify"',
+      });
+    }
+    // Counted per key (by a digest: the key itself is never stored), so a leaked key cannot mint PINs in bulk.
+    const allowance = await deps.store.take(`p:${digest(token).toString('hex').slice(0, 32)}`, {
+      counters: [{ name: 'pins-1m', limit: deps.pinsPerMinute, windowMs: 60_000 }],
+    });
+    if (!allowance.granted) {
+      await deps.audit.append({
+        type: 'portal_rate_exceeded',
+        at: deps.clock.now(),
+        outcome: 'failure',
+        channel: 'api',
+        detail: { limitPerMinute: deps.pinsPerMinute },
+      });
+      const seconds = Math.max(1, Math.ceil(allowance.retryAfterMs / 1000));
+      throw new HttpError(429, 'rate_limited', `too many PINs for this API key; try again in ${seconds} s`, {
+        'retry-after': String(seconds),
       });
     }
     const accountId = String(req.params?.accountId ?? '');

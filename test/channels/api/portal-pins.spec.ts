@@ -50,6 +50,27 @@ describe('POST /v1/accounts/:accountId/support-pins', () => {
     expect((await issue('demo-alex', { key: TEST_PORTAL_KEY_2 })).status).to.equal(201);
   });
 
+  it('answers 429 with Retry-After past the PINs one key may have issued per minute, alerts, and spares other keys', async () => {
+    await t.close();
+    t = await startTestApp({
+      redisUrl: redis().url,
+      mutate: (config) => {
+        config.policies = { ...config.policies, portalPinsPerMinute: 10 };
+      },
+    });
+    const answers = await Promise.all(Array.from({ length: 15 }, () => issue('demo-alex')));
+    expect(answers.filter((a) => a.status === 201)).to.have.length(10);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).to.have.length(5);
+    expect(refused[0]?.json.error?.code).to.equal('rate_limited');
+    expect(Number(refused[0]?.headers.get('retry-after'))).to.be.within(1, 60);
+    expect((await issue('demo-alex', { key: TEST_PORTAL_KEY_2 })).status, 'the other key').to.equal(201);
+    const alerts = (await t.app.auditRecord.read()).filter((e) => e.type === 'portal_rate_exceeded');
+    expect(alerts).to.have.length(5);
+    expect(t.logs.some((line) => line.includes('security alert: portal_rate_exceeded'))).to.equal(true);
+    expect(await redis().dump(), 'the key itself is never stored').to.not.contain(TEST_PORTAL_KEY);
+  });
+
   it('refuses a missing, wrong or differently-schemed key with 401, audited, and issues nothing', async () => {
     for (const headers of <Record<string, string>[]>[
       {},

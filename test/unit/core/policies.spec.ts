@@ -15,6 +15,7 @@ describe('policies', () => {
       grantMinutes: 15,
       sessionMinutes: 30,
       agentVerificationsPerHour: 30,
+      portalPinsPerMinute: 120,
     });
   });
 
@@ -29,6 +30,7 @@ describe('policies', () => {
       grantMinutes: { min: 1, max: 60 },
       sessionMinutes: { min: 5, max: 120 },
       agentVerificationsPerHour: { min: 5, max: 200 },
+      portalPinsPerMinute: { min: 10, max: 6000 },
     });
   });
 
