@@ -15,9 +15,13 @@ describe('three server processes on one Redis', function () {
 
   const cardUpdates = (agent: string, count: number) => replicas.cardUpdates(agent, count);
 
-  it('runs a device verification whose steps land on three replicas, one card update per state change', async () => {
+  it('runs a device verification whose steps land on three replicas, one card update per state change, then revoked', async () => {
     const agent = 'U0AGENTA1';
-    const { answer } = await replicas.deviceFlow({ command: 0, button: 1, device: 2 }, agent, 'alex@example.com');
+    const { answer, sessionId } = await replicas.deviceFlow(
+      { command: 0, button: 1, device: 2 },
+      agent,
+      'alex@example.com',
+    );
     expect(answer.json).to.deep.equal({ state: 'verified' });
     const shown = await cardUpdates(agent, 2);
     expect(shown, 'awaiting the device, then verified').to.have.length(2);
@@ -25,6 +29,15 @@ describe('three server processes on one Redis', function () {
       .to.contain('is verified')
       .and.contain('DMPXK1ALEX01');
     expect(posts(agent), 'one card, posted once').to.have.length(1);
+
+    // Revoked through another replica than the one that verified: access ends at once, wherever it is read.
+    const revoke = await replicas.slackRequest(0, buttonClick(ACTIONS.revoke, sessionId, { user: agent }));
+    expect(revoke.status).to.equal(200);
+    const revoked = await cardUpdates(agent, 3);
+    expect(revoked, 'one more update').to.have.length(3);
+    expect(shownText(revoked[2] as SlackCall))
+      .to.contain('Access revoked.')
+      .and.not.contain('DMPXK1ALEX01');
   });
 
   it('runs a PIN verification: command on B, PIN chosen on C, PIN issued and entered on A', async () => {

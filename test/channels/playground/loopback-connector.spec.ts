@@ -53,6 +53,18 @@ describe('Playground: the loopback Bot Connector', () => {
     replay.close();
   });
 
+  it('serves the page with a strict Content-Security-Policy that only this origin may frame, and no sniffing', async () => {
+    const page = await request(`${t.url}/`);
+    expect(page.status).to.equal(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp)
+      .to.contain("default-src 'none'")
+      .and.contain("script-src 'self'")
+      .and.contain("frame-ancestors 'self'")
+      .and.not.contain('unsafe-inline');
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
+  });
+
   it('is not there when the playground is off', async () => {
     const off = await startTestApp({ env: { PLAYGROUND: 'off' } });
     try {
