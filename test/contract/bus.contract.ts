@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { RedisBus } from '../../adapters/bus/redis-bus.ts';
+import type { RedisTopology } from '../../adapters/redis/connect.ts';
 import type { Bus, ChatEvent, SessionUpdate } from '../../core/ports/index.ts';
+import { readyClients, sleep } from '../support/redis-fixture.ts';
 
 export interface BusHarness {
   /** Two buses that share their channel, as two replicas' buses do. */
@@ -86,4 +89,20 @@ export function busContract(name: string, open: () => Promise<BusHarness>): void
       expect(seen).to.deep.equal([update]);
     });
   });
+}
+
+/** Two {@link RedisBus}es on their own connections to one Redis (a URL, a Cluster or a Sentinel). */
+export async function redisBusHarness(where: string | RedisTopology): Promise<BusHarness> {
+  const [a, b] = await readyClients(where, 2);
+  if (!a || !b) throw new Error('no clients');
+  const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
+  return {
+    buses,
+    settle: () => sleep(20),
+    close: async () => {
+      await Promise.all(buses.map((bus) => bus.close()));
+      a.disconnect();
+      b.disconnect();
+    },
+  };
 }

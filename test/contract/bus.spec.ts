@@ -5,7 +5,7 @@ import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import { storeKeys } from '../../adapters/store/keys.ts';
 import type { SessionUpdate } from '../../core/ports/index.ts';
 import { readyClients, sleep, useRedisServer } from '../support/redis-fixture.ts';
-import { busContract, eventually } from './bus.contract.ts';
+import { busContract, eventually, redisBusHarness } from './bus.contract.ts';
 
 busContract('in process', async () => {
   const bus = new InProcessBus();
@@ -15,19 +15,7 @@ busContract('in process', async () => {
 describe('RedisBus', () => {
   const redis = useRedisServer();
 
-  busContract('redis', async () => {
-    const [a, b] = (await readyClients(redis().url, 2)) as [Redis, Redis];
-    const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
-    return {
-      buses,
-      settle: () => sleep(20),
-      close: async () => {
-        await Promise.all(buses.map((bus) => bus.close()));
-        a.disconnect();
-        b.disconnect();
-      },
-    };
-  });
+  busContract('redis', () => redisBusHarness(redis().url));
 
   it('ignores messages on its channel that are not session updates', async () => {
     const [client] = (await readyClients(redis().url, 1)) as [Redis];

@@ -64,12 +64,20 @@ mailerContract('outbox folder', async () => {
   };
 });
 
-mailerContract('SMTP', async () => {
+/** A real SMTP server on a free port that refuses `MAIL FROM` with each of `replies` in turn, then accepts. */
+async function smtpServer(replies: Array<{ code: number; text: string } | undefined> = []) {
   const received: string[] = [];
+  let tries = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onMailFrom(_address, _session, done) {
+      tries++;
+      const refusal = replies.shift();
+      if (!refusal) return done();
+      return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
+    },
     onData(stream, _session, done) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -81,53 +89,32 @@ mailerContract('SMTP', async () => {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}`, FROM);
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    tries: () => tries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+mailerContract('SMTP', async () => {
+  const server = await smtpServer();
+  const mailer = new SmtpMailer(server.url, FROM);
   return {
     mailer,
-    delivered: async () => received,
+    delivered: async () => server.received,
     close: async () => {
       mailer.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 });
 
 describe('SmtpMailer when the mail server has trouble', () => {
-  async function serverRefusing(replies: Array<{ code: number; text: string } | undefined>) {
-    const received: string[] = [];
-    let tries = 0;
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onMailFrom(_address, _session, done) {
-        tries++;
-        const refusal = replies.shift();
-        if (!refusal) return done();
-        return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-      },
-      onData(stream, _session, done) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push(Buffer.concat(chunks).toString('utf8'));
-          done();
-        });
-      },
-    });
-    const port = await freePort();
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return {
-      url: `smtp://127.0.0.1:${port}`,
-      received,
-      tries: () => tries,
-      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-    };
-  }
   const mail: Mail = { to: 'alex@example.com', locale: 'en', subject: 'Your verification', text: 'Hello' };
 
   it('retries a temporary refusal (4xx) with backoff, and delivers once', async () => {
-    const server = await serverRefusing([
+    const server = await smtpServer([
       { code: 421, text: 'Try again later' },
       { code: 451, text: 'Local error' },
     ]);
@@ -142,7 +129,7 @@ describe('SmtpMailer when the mail server has trouble', () => {
   });
 
   it('gives up at once on a permanent refusal (5xx), and after its attempts on a temporary one', async () => {
-    const permanent = await serverRefusing([{ code: 550, text: 'No such user' }]);
+    const permanent = await smtpServer([{ code: 550, text: 'No such user' }]);
     let failure: unknown;
     await new SmtpMailer(permanent.url, FROM, { sleep: async () => {} }).send(mail).catch((error: unknown) => {
       failure = error;

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
-import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import type { RedisTopology } from '../../adapters/redis/connect.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import type { AuditEvent } from '../../core/audit.ts';
 import { readyClients, replicaStores, sleep } from '../support/redis-fixture.ts';
 import { RedisClusterServers, RedisSentinelServers } from '../support/redis-topologies.ts';
-import { busContract } from './bus.contract.ts';
+import { busContract, redisBusHarness } from './bus.contract.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 const AUDIT_TEST_KEY = 'test-audit-key-0123456789abcdef0123456789';
@@ -27,20 +26,7 @@ function portContractsOn(topology: () => RedisTopology, options: { replicasToAck
     };
   });
 
-  busContract('redis', async () => {
-    const [a, b] = await readyClients(topology(), 2);
-    if (!a || !b) throw new Error('no clients');
-    const buses: [RedisBus, RedisBus] = [new RedisBus(a), new RedisBus(b)];
-    return {
-      buses,
-      settle: () => sleep(20),
-      close: async () => {
-        await Promise.all(buses.map((bus) => bus.close()));
-        a.disconnect();
-        b.disconnect();
-      },
-    };
-  });
+  busContract('redis', () => redisBusHarness(topology()));
 
   it('appends audit events to the stream and reads them back in order', async () => {
     const [client] = await readyClients(topology(), 1);

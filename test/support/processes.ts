@@ -35,14 +35,7 @@ export function startServerProcess(env: Record<string, string>, nodeArgs?: strin
     detached: true,
   });
   running.add(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
+  const output = captureOutput(child);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       running.delete(child);
@@ -51,10 +44,11 @@ export function startServerProcess(env: Record<string, string>, nodeArgs?: strin
   );
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: output.stdout,
+    stderr: output.stderr,
     exited,
-    started: (timeoutMs = 15_000) => until(() => out.includes('Configuration:') || child.exitCode !== null, timeoutMs),
+    started: (timeoutMs = 15_000) =>
+      until(() => output.stdout().includes('Configuration:') || child.exitCode !== null, timeoutMs),
   };
 }
 
@@ -75,4 +69,33 @@ export function signalServer(child: ChildProcess, signal: NodeJS.Signals): void 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** `npm run -s <script> -- …args` from the project's root, as an operator runs it; `input` goes to stdin. */
+export async function runNpmScript(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; input?: string } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn('npm', ['run', '-s', script, ...(args.length ? ['--', ...args] : [])], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output = captureOutput(child);
+  child.stdin?.end(options.input ?? '');
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out: output.stdout(), err: output.stderr() };
+}
+
+function captureOutput(child: ChildProcess): { stdout(): string; stderr(): string } {
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    err += c.toString();
+  });
+  return { stdout: () => out, stderr: () => err };
 }

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
+import { runNpmScript } from '../support/processes.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { slashCommand } from '../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../support/slack-app.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const AUDIT_KEY = 'test-audit-key-0123456789abcdef0123456789';
 const STREAM = 'sv:{audit}:stream';
 
@@ -23,26 +22,8 @@ describe('npm run audit', function () {
   });
 
   /** `npm run -s audit -- …args` as an operator runs it, with the server's configuration. */
-  async function audit(
-    args: string[],
-    env: Record<string, string> = {},
-  ): Promise<{ code: number | null; out: string; err: string }> {
-    const child = spawn('npm', ['run', '-s', 'audit', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL: redis().url, AUDIT_KEY, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    return { code, out, err };
-  }
+  const audit = (args: string[], env: Record<string, string> = {}) =>
+    runNpmScript('audit', args, { env: { REDIS_URL: redis().url, AUDIT_KEY, ...env } });
 
   it('verifies the trail the server wrote, and exports it as NDJSON with OWASP names', async () => {
     const verified = await audit(['verify']);

@@ -1,27 +1,12 @@
-import { spawn } from 'node:child_process';
 import { expect } from 'chai';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
+import { runNpmScript } from '../support/processes.ts';
 
 /** Runs `npm run -s guard -- …args`, exactly as DESIGN.md fixes it, with `input` on stdin. */
 async function guard(
   input: string,
   args: string[] = [],
 ): Promise<{ code: number | null; lines: unknown[]; stderr: string }> {
-  const child = spawn('npm', ['run', '-s', 'guard', ...(args.length ? ['--', ...args] : [])], {
-    cwd: ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => {
-    out += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    err += c.toString();
-  });
-  child.stdin.end(input);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { code, out, err } = await runNpmScript('guard', args, { input });
   return {
     code,
     lines: out
