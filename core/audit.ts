@@ -1,12 +1,16 @@
 import type { Finding } from './guard/inbound.ts';
 import type { ChannelKind, Method } from './session.ts';
 
-/** Every auditable event, with the OWASP Logging Vocabulary name where one fits. */
+/**
+ * Every auditable event, with its OWASP Logging Vocabulary name where one fits (`authn_login_fail_max`,
+ * `authn_token_reuse`, `authz_change`, `excess_rate_limit_exceeded`, …); the vocabulary's own `authn_` / `input_` /
+ * `session_` prefixes for the few with no counterpart there (a push prompt sent, a secret redacted).
+ */
 export const AUDIT_EVENTS = {
   verification_started: 'authn_verification_started',
   method_chosen: 'authn_method_chosen',
   device_prompt_sent: 'authn_push_sent',
-  device_prompt_refused: 'authn_push_rate_limited',
+  device_prompt_refused: 'excess_rate_limit_exceeded',
   device_prompt_failed: 'authn_push_delivery_fail',
   device_prompt_confirmed: 'authn_login_success',
   device_prompt_denied: 'authn_login_fail',
@@ -19,9 +23,9 @@ export const AUDIT_EVENTS = {
   pin_reused: 'authn_token_reuse',
   session_expired: 'session_expired',
   session_cancelled: 'session_cancelled',
-  grant_issued: 'authz_admin_grant',
-  grant_revoked: 'authz_admin_revoke',
-  grant_expired: 'authz_admin_expired',
+  grant_issued: 'authz_change',
+  grant_revoked: 'authz_change',
+  grant_expired: 'session_expired',
   secret_redacted: 'input_secret_redacted',
   agent_unauthorized: 'authz_fail',
   agent_rate_exceeded: 'excess_rate_limit_exceeded',
