@@ -204,13 +204,15 @@ export class Verification {
         expiresAt: prompt.expiresAt,
       });
     } catch (error) {
-      // The customer never saw it: free the slot, and put the card back to choosing a method with a note,
-      // so the agent can send it again or switch to the PIN on whichever replica and channel they use.
-      await store.clearFlag(scope, flags.pending, holdFor(prompt.id));
+      // The customer never saw it: put the card back to choosing a method with a note, so the agent can send it
+      // again or switch to the PIN on whichever replica and channel they use. That transition frees the
+      // account's prompt slot (afterTransition); if it cannot be made, the slot is freed here.
       await this.audit('device_prompt_failed', next, 'failure', {
         cause: String((error as Error).message).slice(0, 200),
       });
-      await this.apply(next, { type: 'prompt_undeliverable', promptId: prompt.id }).catch(() => undefined);
+      await this.apply(next, { type: 'prompt_undeliverable', promptId: prompt.id }).catch(() =>
+        store.clearFlag(scope, flags.pending, holdFor(prompt.id)),
+      );
       throw new DeliveryFailedError('the device prompt could not be delivered', { cause: error });
     }
     await this.audit('device_prompt_sent', next, 'info', { numberMatching: matchNumber !== undefined });
