@@ -4,7 +4,7 @@ import type { RedisTopology } from '../../adapters/redis/connect.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import type { AuditEvent } from '../../core/audit.ts';
 import { readyClients, replicaStores, sleep } from '../support/redis-fixture.ts';
-import { RedisClusterServers, RedisSentinelServers } from '../support/redis-topologies.ts';
+import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
 import { busContract, redisBusHarness } from './bus.contract.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
@@ -49,16 +49,7 @@ function portContractsOn(topology: () => RedisTopology, options: { replicasToAck
 
 describe('Redis Cluster (three masters, redis-cli --cluster create)', function () {
   this.timeout(30_000);
-  let cluster: RedisClusterServers | undefined;
-  before(async function () {
-    this.timeout(60_000);
-    cluster = await RedisClusterServers.start();
-  });
-  after(async () => cluster?.dispose());
-  const servers = () => {
-    if (!cluster) throw new Error('the cluster has not started');
-    return cluster;
-  };
+  const servers = useRedisTopology(() => RedisClusterServers.start());
 
   portContracts(() => servers().topology);
 
@@ -84,16 +75,7 @@ describe('Redis Cluster (three masters, redis-cli --cluster create)', function (
 
 describe('Redis behind Sentinel (a master, a replica, a sentinel)', function () {
   this.timeout(30_000);
-  let sentinel: RedisSentinelServers | undefined;
-  before(async function () {
-    this.timeout(60_000);
-    sentinel = await RedisSentinelServers.start();
-  });
-  after(async () => sentinel?.dispose());
-  const servers = () => {
-    if (!sentinel) throw new Error('the sentinel set has not started');
-    return sentinel;
-  };
+  const servers = useRedisTopology(() => RedisSentinelServers.start());
 
   // With its replica acknowledging every consumed PIN and counted try, as production would run it.
   portContracts(() => servers().topology, { replicasToAck: 1 });

@@ -4,17 +4,11 @@ import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisTopology } from '../../adapters/redis/connect.ts';
 import { RedisServer } from './redis-server.ts';
+import { until } from './webchat.ts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-}
+// A check that cannot reach its server yet (it is starting, or failing over) counts as not yet.
+const eventually = (what: string, check: () => Promise<boolean>, timeoutMs: number) =>
+  until(() => check().catch(() => false), what, timeoutMs);
 
 async function ask<T>(port: number, call: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis({
@@ -181,7 +175,9 @@ export class RedisSentinelServers {
     await this.master.launch();
     await eventually(
       'the old master syncing as a replica of the new one',
-      async () => String(await ask(this.replica.port, (c) => c.info('replication'))).includes('state=online'),
+      async () =>
+        String(await ask(this.replica.port, (c) => c.info('replication'))).includes('state=online') &&
+        String(await ask(this.master.port, (c) => c.info('replication'))).includes('master_link_status:up'),
       30_000,
     );
   }
@@ -193,4 +189,20 @@ export class RedisSentinelServers {
   async dispose(): Promise<void> {
     await Promise.all([this.sentinel.dispose(), this.replica.dispose(), this.master.dispose()]);
   }
+}
+
+/** Starts a Redis Cluster or Sentinel set before the suite and removes it after, as `useRedisServer` does. */
+export function useRedisTopology<T extends { dispose(): Promise<void> }>(start: () => Promise<T>): () => T {
+  let servers: T | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    servers = await start();
+  });
+  after(async () => {
+    await servers?.dispose();
+  });
+  return () => {
+    if (!servers) throw new Error('the Redis servers have not started');
+    return servers;
+  };
 }

@@ -1,22 +1,19 @@
 import { expect } from 'chai';
 import { TEST_PORTAL_KEY } from '../support/app.ts';
 import { until } from '../support/processes.ts';
-import { RedisClusterServers, RedisSentinelServers } from '../support/redis-topologies.ts';
+import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
 import { Replicas } from '../support/replicas.ts';
 import { type SlackCall, shownText } from '../support/slack.ts';
 
 describe('server processes on Redis Cluster', function () {
   this.timeout(90_000);
-  let cluster: RedisClusterServers | undefined;
   const replicas = new Replicas();
+  // Registered first, so it runs first: the replicas stop before their Redis does.
+  after(() => replicas.stop());
+  const cluster = useRedisTopology(() => RedisClusterServers.start());
   before(async function () {
     this.timeout(90_000);
-    cluster = await RedisClusterServers.start();
-    await replicas.start(2, cluster.env);
-  });
-  after(async () => {
-    await replicas.stop();
-    await cluster?.dispose();
+    await replicas.start(2, cluster().env);
   });
 
   it('runs a device and a PIN verification across two replicas, one card update per state change', async () => {
@@ -38,7 +35,7 @@ describe('server processes on Redis Cluster', function () {
     expect(pinShown).to.have.length(2);
     expect(shownText(pinShown[1] as SlackCall)).to.contain('F17ZJ3JAN003');
 
-    const perMaster = await cluster?.keysPerMaster();
+    const perMaster = await cluster().keysPerMaster();
     expect(perMaster?.filter((count) => count > 0).length, `keys per master: ${perMaster}`).to.be.greaterThan(1);
     expect(replicas.allAlive()).to.equal(true);
   });
@@ -46,22 +43,14 @@ describe('server processes on Redis Cluster', function () {
 
 describe('server processes on Redis behind Sentinel', function () {
   this.timeout(120_000);
-  let sentinel: RedisSentinelServers | undefined;
   const replicas = new Replicas();
+  after(() => replicas.stop());
+  const servers = useRedisTopology(() => RedisSentinelServers.start());
   before(async function () {
     this.timeout(90_000);
-    sentinel = await RedisSentinelServers.start();
     // As production would run it: a consumed PIN or a counted try is answered only once the replica has it.
-    await replicas.start(2, sentinel.env, { REDIS_WAIT_REPLICAS: '1' });
+    await replicas.start(2, servers().env, { REDIS_WAIT_REPLICAS: '1' });
   });
-  after(async () => {
-    await replicas.stop();
-    await sentinel?.dispose();
-  });
-  const servers = () => {
-    if (!sentinel) throw new Error('the sentinel set has not started');
-    return sentinel;
-  };
 
   it('verifies across replicas, follows a failover, fails closed while the new master has no replica, and recovers', async () => {
     const first = await replicas.deviceFlow({ command: 0, button: 1, device: 0 }, 'U0SENTNL1', 'alex@example.com');

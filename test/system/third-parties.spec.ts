@@ -8,6 +8,7 @@ import { AGENT_USER, buttonClick, type SlackCall, shownText, slashCommand, TEAM 
 import { type SlackHarness, startSlackApp } from '../support/slack-app.ts';
 import { AGENT, cardAction, message, PERSONAL, TENANT } from '../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../support/teams-app.ts';
+import { until } from '../support/webchat.ts';
 
 /** A reply held back until the test opens the gate: a third party that is slow to answer. */
 function gate(): { open(): void; opened: Promise<void> } {
@@ -16,14 +17,6 @@ function gate(): { open(): void; opened: Promise<void> } {
     open = resolve;
   });
   return { open, opened };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('slow and failing third parties', function () {
