@@ -56,6 +56,38 @@ describe('npm run -s guard', function () {
     ]);
   });
 
+  it('reads each line as a JSON string with --json, so a message with line breaks is scanned whole', async () => {
+    const sms = 'Your Apple ID Code is:\n662019\n\n@apple.com #662019';
+    const qa = 'Q: What was the name of your first pet?\nA: Noodle';
+    const { code, lines } = await guard(`${JSON.stringify(sms)}\n${JSON.stringify(qa)}\n"4821"\n`, ['--json']);
+    expect(code).to.equal(0);
+    expect(lines).to.deep.equal([
+      { findings: ['verification_code'], redacted: 'Your Apple ID Code is:\n[hidden]\n\n@apple.com #[hidden]', pin: null },
+      { findings: ['security_answer'], redacted: 'Q: What was the name of your first pet?\nA: [hidden]', pin: null },
+      { findings: [], redacted: '4821', pin: null },
+    ]);
+    const pin = await guard('"de pin is\\n4821"\n', ['--json', '--expecting-pin']);
+    expect(pin.lines).to.deep.equal([{ findings: [], redacted: 'de pin is\n[PIN]', pin: '4821' }]);
+    const asks = await guard(`${JSON.stringify('We never ask for codes.\nNow type it here:')}\n`, ['--json', '--outbound']);
+    expect(asks.lines).to.deep.equal([{ asksSecret: true }]);
+  });
+
+  it('answers a line that is not a JSON string with an error in its place, and exits 1', async () => {
+    const { code, lines } = await guard('not json\n"my password is hunter2"\n42\n', ['--json']);
+    expect(code).to.equal(1);
+    expect(lines).to.deep.equal([
+      { error: 'line 1 is not a JSON string' },
+      { findings: ['password'], redacted: 'my password is [hidden]', pin: null },
+      { error: 'line 3 is not a JSON string' },
+    ]);
+  });
+
+  it('writes the marker in Dutch with --locale nl', async () => {
+    const { lines } = await guard('mijn ww is Zomer2024!\n', ['--locale', 'nl']);
+    expect(lines).to.deep.equal([{ findings: ['password'], redacted: 'mijn ww is [verborgen]', pin: null }]);
+    expect((await guard('x\n', ['--locale', 'de'])).code).to.equal(2);
+  });
+
   it('refuses an unknown option', async () => {
     const { code, stderr } = await guard('x\n', ['--loud']);
     expect(code).to.equal(2);

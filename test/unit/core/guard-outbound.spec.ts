@@ -41,7 +41,42 @@ const SAFE = [
   'Your password reset link is on its way.',
 ];
 
+const HARD = {
+  ask: [
+    'I won’t ask for your password. Now type it here:',
+    'We vragen nooit om je wachtwoord, maar nu even wel: wat is het?',
+    'Just your password.',
+    'wat is je ww?',
+    'What’s the 6-digit number we just texted you?',
+    'Can you send over your login credentials?',
+    'Please send us your p a s s w o r d.',
+    'Type your p\u0430ssword here.',
+    'What is your pass\u200bword?',
+    'Tell me your ｐａｓｓｗｏｒｄ.',
+    'It would be great to have your recovery key.',
+    'Which street did you grow up on?',
+  ],
+  safe: [
+    'We’ve sent a 6-digit code to your phone. Enter it on the login page, not here.',
+    'Please don’t read me the code, just let me know when you’ve typed it into the app.',
+    'The support PIN is not your card PIN or your password — only share the support PIN.',
+    'Ik stuur je nu een e-mail om je wachtwoord opnieuw in te stellen.',
+    'If anyone asks for your code, it’s a scam.',
+    'We will never ask for your password, verification codes, recovery key or security answers.',
+    'What’s your order number?',
+    'Please email us at help@example.com with your order number.',
+    'Type the 4 digits in the PIN field below — they stay private.',
+  ],
+};
+
 describe('guard: outbound', () => {
+  describe('reads asks as a person would', () => {
+    for (const text of HARD.ask)
+      it(`refuses ${JSON.stringify(text)}`, () => expect(asksForSecret(text)).to.equal(true));
+    for (const text of HARD.safe)
+      it(`allows ${JSON.stringify(text)}`, () => expect(asksForSecret(text)).to.equal(false));
+  });
+
   describe('refuses texts that ask for a secret', () => {
     for (const text of ASKS) {
       it(JSON.stringify(text), () => {

@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import {
+  armsFromOtherLine,
+  asksForSecret,
+  type Finding,
+  type FollowUp,
+  findSecrets,
+  scanInbound,
+} from '../../core/guard/index.ts';
+
+/** One labelled customer message of a corpus, as the corpus writers wrote it (test/fixtures/guard/*.json). */
+export interface InboundCase {
+  id: string;
+  group: string;
+  lang: 'en' | 'nl';
+  text: string;
+  secrets: Array<{ value: string; kind: Finding }>;
+  /** Earlier lines of the same conversation, within the last minute, oldest first. */
+  context?: Array<{ from: 'customer' | 'agent'; text: string }>;
+  expectingPin?: boolean;
+  pin?: string | null;
+  note?: string;
+}
+
+export interface OutboundCase {
+  id: string;
+  group: string;
+  lang: 'en' | 'nl';
+  label: 'ask' | 'safe';
+  text: string;
+}
+
+export function loadInbound(...files: string[]): InboundCase[] {
+  return files.flatMap(
+    (file) =>
+      (
+        JSON.parse(readFileSync(new URL(`../fixtures/guard/${file}`, import.meta.url), 'utf8')) as {
+          cases: InboundCase[];
+        }
+      ).cases,
+  );
+}
+
+export function loadOutbound(...files: string[]): OutboundCase[] {
+  return files.flatMap(
+    (file) =>
+      (
+        JSON.parse(readFileSync(new URL(`../fixtures/guard/${file}`, import.meta.url), 'utf8')) as {
+          cases: OutboundCase[];
+        }
+      ).cases,
+  );
+}
+
+export interface InboundOutcome {
+  case: InboundCase;
+  /** Every occurrence of every secret lies inside a hidden run. */
+  hidden: boolean;
+  /** The secrets that are still (partly) visible. */
+  visible: string[];
+  /** Each labelled kind is among the findings. */
+  kindsFound: boolean;
+  /** A harmless message was changed or reported. */
+  falseAlarm: boolean;
+  pinRight: boolean;
+  redacted: string;
+}
+
+/** What the guard arms from the earlier lines of a case, as the channels carry it from line to line. */
+export function followUpFrom(context: InboundCase['context']): FollowUp | null {
+  let state: FollowUp | null = null;
+  for (const line of context ?? []) {
+    if (line.from === 'customer') state = scanInbound(line.text, { after: state }).followUp;
+    else state = mergeFollowUps(state, armsFromOtherLine(line.text));
+  }
+  return state;
+}
+
+function mergeFollowUps(a: FollowUp | null, b: FollowUp | null): FollowUp | null {
+  if (!a) return b;
+  if (!b) return a;
+  return { ...a, ...b };
+}
+
+export function evaluateInbound(c: InboundCase): InboundOutcome {
+  const options = { expectingPin: c.expectingPin === true, after: followUpFrom(c.context) };
+  const found = findSecrets(c.text, options);
+  const scan = scanInbound(c.text, options);
+  const covered = (start: number, end: number) =>
+    found.spans.some((s) => s.kind !== 'pin' && s.start <= start && end <= s.end);
+  const visible: string[] = [];
+  for (const { value } of c.secrets) {
+    for (let at = c.text.indexOf(value); at >= 0; at = c.text.indexOf(value, at + 1)) {
+      if (!covered(at, at + value.length)) {
+        visible.push(value);
+        break;
+      }
+    }
+  }
+  const nonPin = found.spans.filter((s) => s.kind !== 'pin');
+  return {
+    case: c,
+    hidden: visible.length === 0,
+    visible,
+    kindsFound: c.secrets.every((s) => scan.findings.includes(s.kind)),
+    falseAlarm: c.secrets.length === 0 && (nonPin.length > 0 || scan.findings.length > 0),
+    pinRight: !c.expectingPin || scan.pin === (c.pin ?? null),
+    redacted: scan.redacted,
+  };
+}
+
+export interface GroupFigures {
+  group: string;
+  cases: number;
+  secretCases: number;
+  /** Secret cases whose secrets are all hidden and whose kinds are all reported. */
+  recall: number;
+  hidden: number;
+  benign: number;
+  falseAlarms: number;
+  pinWrong: number;
+}
+
+export function figuresByGroup(outcomes: InboundOutcome[]): GroupFigures[] {
+  const groups = new Map<string, InboundOutcome[]>();
+  for (const o of outcomes) groups.set(o.case.group, [...(groups.get(o.case.group) ?? []), o]);
+  return [...groups.entries()].map(([group, list]) => {
+    const secret = list.filter((o) => o.case.secrets.length > 0);
+    return {
+      group,
+      cases: list.length,
+      secretCases: secret.length,
+      recall: secret.length === 0 ? 1 : secret.filter((o) => o.hidden && o.kindsFound).length / secret.length,
+      hidden: secret.filter((o) => o.hidden).length,
+      benign: list.length - secret.length,
+      falseAlarms: list.filter((o) => o.falseAlarm).length,
+      pinWrong: list.filter((o) => !o.pinRight).length,
+    };
+  });
+}
+
+/** The per-group table the corpus tests print. */
+export function formatFigures(figures: GroupFigures[]): string {
+  const rows = figures.map(
+    (f) =>
+      `${f.group.padEnd(28)} ${String(f.cases).padStart(4)} ${f.secretCases ? `${(f.recall * 100).toFixed(1).padStart(6)}%` : '      -'} ${String(f.secretCases - f.hidden).padStart(8)} ${String(f.benign).padStart(7)} ${String(f.falseAlarms).padStart(7)} ${String(f.pinWrong).padStart(6)}`,
+  );
+  return [`${'group'.padEnd(28)} cases  recall  visible  benign  alarms  pin≠`, ...rows].join('\n');
+}
+
+export interface OutboundOutcome {
+  case: OutboundCase;
+  asks: boolean;
+  right: boolean;
+}
+
+export function evaluateOutbound(c: OutboundCase): OutboundOutcome {
+  const asks = asksForSecret(c.text);
+  return { case: c, asks, right: asks === (c.label === 'ask') };
+}
