@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { ConversationGuard } from './conversation-guard.ts';
 import { NotAuthorizedError, RateLimitedError, RequestInvalidError, SessionNotFoundError } from './errors.ts';
-import { type Finding, scanInbound } from './guard/index.ts';
+import type { Finding } from './guard/index.ts';
 import { assertSafeOutbound } from './guard/outbound.ts';
 import { type Locale, renderMessage } from './messages/catalog.ts';
 import type { Bus, Clock, SessionStore } from './ports/index.ts';
@@ -71,9 +72,11 @@ const scope = (id: string) => `c:${id}`;
  */
 export class SupportChat {
   readonly limits: Readonly<ChatLimits>;
+  private readonly guard: ConversationGuard;
 
   constructor(private readonly deps: SupportChatDeps) {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...deps.limits };
+    this.guard = new ConversationGuard(deps.store, deps.clock);
   }
 
   /** Opens a conversation for a client (an address or similar key), within the per-client limit. */
@@ -139,15 +142,21 @@ export class SupportChat {
     const session = conversation.sessionId
       ? await this.deps.verification.get(conversation.sessionId).catch(() => undefined)
       : undefined;
-    const scan = scanInbound(trimmed, { expectingPin: session?.state === 'awaiting_pin' });
+    // The marker is in the customer's language, for them and for the agent who reads the relayed line.
+    const scan = await this.guard.line(scope(conversation.id), 'customer', trimmed, {
+      expectingPin: session?.state === 'awaiting_pin',
+      locale: conversation.locale,
+    });
     const message = await this.append(conversation, { from: 'customer', text: scan.redacted });
-    const warned = scan.findings.length > 0;
-    if (warned) {
+    const warned = scan.findings.length > 0 || scan.earlyPin;
+    if (scan.findings.length > 0) {
       await this.deps.onSecretRedacted?.({ findings: scan.findings, ...(session ? { sessionId: session.id } : {}) });
       await this.append(conversation, {
         from: 'bot',
         text: renderMessage('customer.secret_warning', conversation.locale),
       });
+    } else if (scan.earlyPin) {
+      await this.append(conversation, { from: 'bot', text: renderMessage('customer.pin_early', conversation.locale) });
     }
     if (session && scan.pin) {
       const { result } = await this.deps.verification.submitPin(session.id, scan.pin, { kind: 'customer' });
@@ -169,6 +178,8 @@ export class SupportChat {
   async agentSays(conversationId: string, text: string, author: string): Promise<ChatMessage> {
     const conversation = await this.get(conversationId);
     assertSafeOutbound(text, 'agent message');
+    // An agent who names a security question arms the customer's answer that may follow.
+    await this.guard.otherLine(scope(conversationId), text);
     return this.append(conversation, { from: 'agent', text: text.slice(0, this.limits.maxMessageLength), author });
   }
 

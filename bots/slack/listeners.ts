@@ -2,8 +2,8 @@ import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/b
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
 import { WEBCHAT_REF } from '../../core/chat.ts';
+import type { ConversationGuard } from '../../core/conversation-guard.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
-import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import type { AgentRef, Session } from '../../core/session.ts';
@@ -22,6 +22,8 @@ export interface ListenerDeps extends SlackChannelDeps {
   /** Present when web chat conversations are relayed to a Slack channel. */
   webchat?: { chat: SupportChat; relay: SlackWebChatRelay };
   store: SessionStore;
+  /** The guard with each channel's memory of the lines before (a secret split over two messages). */
+  guard: ConversationGuard;
   directory: SlackDirectory;
   policy: SlackAgentPolicy;
   logger: Logger;
@@ -239,9 +241,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const teamId = (body as { team_id?: string }).team_id ?? '';
     const sessionId = await deps.refs.sessionIn({ teamId, channel: message.channel });
     const session = sessionId ? await deps.verification.get(sessionId).catch(() => undefined) : undefined;
-    const expectingPin = session?.state === 'awaiting_pin' && session.agent.id !== message.user;
-    const scan = scanInbound(message.text, { expectingPin });
+    const fromAgent = session?.agent.id === message.user;
+    const expectingPin = session?.state === 'awaiting_pin' && !fromAgent;
     const locale = session?.customerLocale ?? 'en';
+    const scan = await deps.guard.line(`k:guard:slack:${message.channel}`, message.user, message.text, {
+      expectingPin,
+      locale,
+      armsOthers: fromAgent,
+    });
+    if (scan.earlyPin && scan.findings.length === 0)
+      await client.chat.postEphemeral({
+        channel: message.channel,
+        user: message.user,
+        text: t('customer.pin_early.delete', locale),
+      });
     if (scan.findings.length > 0) {
       await deps.verification.secretRedacted({
         channel: 'slack',

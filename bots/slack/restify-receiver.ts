@@ -43,6 +43,11 @@ export class RestifyReceiver implements Receiver {
 
   /** Resolves once every listener still running (after its ack) has finished. */
   async stop(): Promise<void> {
+    await this.idle();
+  }
+
+  /** Resolves once every request being handled now, and its listeners, has finished; the receiver stays open. */
+  async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 

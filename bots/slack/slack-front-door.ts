@@ -1,5 +1,6 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SupportChat } from '../../core/chat.ts';
+import { ConversationGuard } from '../../core/conversation-guard.ts';
 import type { Bus } from '../../core/ports/index.ts';
 import { RenderTurns } from '../../core/render-turns.ts';
 import type { FrontDoorDeps } from '../front-door.ts';
@@ -110,6 +111,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
     ...(relay && options.webchat ? { webchat: { chat: options.webchat.chat, relay } } : {}),
     ...channelDeps,
     store: options.store,
+    guard: new ConversationGuard(options.store, options.clock),
     directory,
     policy,
     logger: options.logger,

@@ -12,8 +12,8 @@ import {
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
 import { WEBCHAT_REF } from '../../core/chat.ts';
+import type { ConversationGuard } from '../../core/conversation-guard.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
-import { scanInbound } from '../../core/guard/index.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
@@ -41,6 +41,8 @@ export interface TeamsBotDeps {
   webchat?: { chat: SupportChat; relay: TeamsWebChatRelay };
   verification: Verification;
   store: SessionStore;
+  /** The guard with each chat's memory of the lines before (a secret split over two messages). */
+  guard: ConversationGuard;
   refs: TeamsRefs;
   policy: TeamsAgentPolicy;
   agentChannel: TeamsAgentChannel;
@@ -181,8 +183,18 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       session !== undefined &&
       activity.from.id !== session.agent.id &&
       (origin?.customerId === undefined || origin.customerId === activity.from.id);
-    const scan = scanInbound(text, { expectingPin: fromCustomer && session?.state === 'awaiting_pin' });
     const locale = session?.customerLocale ?? teamsLocale(activity.locale);
+    const scan = await this.deps.guard.line(`k:guard:teams:${activity.conversation.id}`, activity.from.id, text, {
+      expectingPin: fromCustomer && session?.state === 'awaiting_pin',
+      locale,
+      armsOthers: session !== undefined && activity.from.id === session.agent.id,
+    });
+    if (scan.earlyPin && scan.findings.length === 0)
+      await context.sendActivity({
+        type: 'message',
+        text: t('customer.pin_early.delete', locale),
+        replyToId: activity.id,
+      });
     if (scan.findings.length > 0) {
       await this.deps.verification.secretRedacted({
         channel: 'teams',
@@ -202,7 +214,7 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       const feedback = pinFeedback(result, after, 'customer', undefined);
       if (feedback) await context.sendActivity(feedback);
     }
-    return scan.findings.length > 0 || scan.pin !== null;
+    return scan.findings.length > 0 || scan.pin !== null || scan.earlyPin;
   }
 
   protected override async onAdaptiveCardInvoke(
@@ -361,8 +373,19 @@ function mentionsBot(context: TurnContext): boolean {
   );
 }
 
-function stripHtml(html: string): string {
-  return html.replace(/<[^>]*>/gu, ' ').replace(/&nbsp;/gu, ' ');
+/** Message HTML as text, in one pass: a tag without its ">" is text ("<<<<…" costs no more than its length). */
+export function stripHtml(html: string): string {
+  let out = '';
+  let i = 0;
+  while (i < html.length) {
+    const open = html.indexOf('<', i);
+    if (open < 0) break;
+    const close = html.indexOf('>', open + 1);
+    if (close < 0) break;
+    out += `${html.slice(i, open)} `;
+    i = close + 1;
+  }
+  return (out + html.slice(i)).replaceAll('&nbsp;', ' ');
 }
 
 function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

@@ -5,9 +5,11 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type TurnContext,
 } from 'botbuilder';
+
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 import type { SupportChat } from '../../core/chat.ts';
+import { ConversationGuard } from '../../core/conversation-guard.ts';
 import { renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus } from '../../core/ports/index.ts';
 import { RenderTurns } from '../../core/render-turns.ts';
@@ -108,6 +110,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     ...(relay && options.webchat ? { webchat: { chat: options.webchat.chat, relay } } : {}),
     verification: options.verification,
     store: options.store,
+    guard: new ConversationGuard(options.store, options.clock),
     refs,
     policy: new TeamsAgentPolicy(
       options.agents,

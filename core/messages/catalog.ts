@@ -270,6 +270,14 @@ export const MESSAGES = {
     'Please don’t share passwords, verification codes, recovery keys or security answers here — we hid what you sent, and it was not stored.',
     'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — we hebben verborgen wat je stuurde en het is niet bewaard.',
   ),
+  'customer.pin_early': customer(
+    'We hid that PIN for now: share your support PIN only when your agent asks for it, and generate a new one then if this one has expired.',
+    'We hebben die pincode voorlopig verborgen: geef je support-pincode pas als je medewerker erom vraagt, en maak dan een nieuwe als deze verlopen is.',
+  ),
+  'customer.pin_early.delete': customer(
+    'Please share your support PIN only when your agent asks for it — you can delete that message, and generate a new PIN then.',
+    'Geef je support-pincode alsjeblieft pas als je medewerker erom vraagt — je kunt dat bericht verwijderen en dan een nieuwe pincode maken.',
+  ),
   'customer.secret_warning.delete': customer(
     'Please don’t share passwords, verification codes, recovery keys or security answers here — please delete that message. We did not store it, and we never need it.',
     'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — verwijder dat bericht alsjeblieft. We hebben het niet bewaard en hebben het nooit nodig.',

@@ -10,10 +10,17 @@ export class ChatClient {
   constructor(
     private readonly baseUrl: string,
     private readonly headers: Record<string, string> = {},
+    /** Another loopback address to send from: another client to the per-client limits. */
+    private readonly localAddress?: string,
   ) {}
+
+  private from(): { localAddress?: string } {
+    return this.localAddress ? { localAddress: this.localAddress } : {};
+  }
 
   async open(body?: unknown): Promise<HttpAnswer> {
     const answer = await request(`${this.baseUrl}/v1/chat/conversations`, {
+      ...this.from(),
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.headers },
       body: body === undefined ? '' : JSON.stringify(body),
@@ -30,11 +37,12 @@ export class ChatClient {
   }
 
   read(after = 0, token = this.token): Promise<HttpAnswer> {
-    return request(`${this.url()}?after=${after}`, { headers: { authorization: `Bearer ${token}` } });
+    return request(`${this.url()}?after=${after}`, { ...this.from(), headers: { authorization: `Bearer ${token}` } });
   }
 
   say(text: unknown, token = this.token): Promise<HttpAnswer> {
     return request(this.url('/messages'), {
+      ...this.from(),
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ text }),

@@ -62,13 +62,20 @@ describe('npm run -s guard', function () {
     const { code, lines } = await guard(`${JSON.stringify(sms)}\n${JSON.stringify(qa)}\n"4821"\n`, ['--json']);
     expect(code).to.equal(0);
     expect(lines).to.deep.equal([
-      { findings: ['verification_code'], redacted: 'Your Apple ID Code is:\n[hidden]\n\n@apple.com #[hidden]', pin: null },
+      {
+        findings: ['verification_code'],
+        redacted: 'Your Apple ID Code is:\n[hidden]\n\n@apple.com #[hidden]',
+        pin: null,
+      },
       { findings: ['security_answer'], redacted: 'Q: What was the name of your first pet?\nA: [hidden]', pin: null },
       { findings: [], redacted: '4821', pin: null },
     ]);
     const pin = await guard('"de pin is\\n4821"\n', ['--json', '--expecting-pin']);
     expect(pin.lines).to.deep.equal([{ findings: [], redacted: 'de pin is\n[PIN]', pin: '4821' }]);
-    const asks = await guard(`${JSON.stringify('We never ask for codes.\nNow type it here:')}\n`, ['--json', '--outbound']);
+    const asks = await guard(`${JSON.stringify('We never ask for codes.\nNow type it here:')}\n`, [
+      '--json',
+      '--outbound',
+    ]);
     expect(asks.lines).to.deep.equal([{ asksSecret: true }]);
   });
 

@@ -113,6 +113,42 @@ describe('Web chat API', () => {
       expect(audit).to.have.length(1);
       expect(JSON.stringify(audit)).not.to.contain('Hunter2');
     });
+
+    it('hides in the customer’s language, and reads a secret split over two lines', async () => {
+      await customer.open({ locale: 'nl' });
+      const first = await customer.say('mijn wachtwoord?');
+      expect(first.json.warned).to.equal(false);
+      const second = await customer.say('is Kanaal22');
+      expect(second.json.warned).to.equal(true);
+      const lines = await customer.messages();
+      expect(lines.filter((m) => m.from === 'customer').map((m) => m.text)).to.deep.equal([
+        'mijn wachtwoord?',
+        'is [verborgen]',
+      ]);
+      expect(lines.at(-1)?.text).to.contain('Deel hier alsjeblieft geen wachtwoorden');
+      expect(JSON.stringify(lines)).not.to.contain('Kanaal22');
+    });
+
+    it('reads the answer that follows an agent’s mention of a security question as an answer', async () => {
+      await customer.open();
+      await t.app.chat.agentSays(customer.conversationId, 'Your security question is about your first car.', 'Robin');
+      const said = await customer.say('Nissan Micra, I hope I spelt it right');
+      expect(said.json.warned).to.equal(true);
+      expect((await customer.messages()).find((m) => m.from === 'customer')?.text).to.equal(
+        '[hidden], I hope I spelt it right',
+      );
+    });
+
+    it('hides a support PIN given before it is asked for, and says to keep it until then, not to keep a password', async () => {
+      await customer.open();
+      const said = await customer.say('my support pin is 4821');
+      expect(said.json.warned).to.equal(true);
+      const lines = await customer.messages();
+      expect(lines.find((m) => m.from === 'customer')?.text).to.equal('my support pin is [PIN]');
+      expect(lines.at(-1)?.text).to.contain('share your support PIN only when your agent asks for it');
+      expect(lines.at(-1)?.text).to.not.contain('passwords');
+      expect((await t.app.auditRecord.read()).filter((e) => e.type === 'secret_redacted')).to.have.length(0);
+    });
   });
 
   describe('live', () => {
