@@ -42,15 +42,19 @@ const TRAILING_NEGATION = words('niemand niet nooit nobody');
 const THIRD_PARTY = words(
   'anyone anybody someone somebody iemand scammer scammers fraudster fraudsters oplichter oplichters criminals caller they',
 );
+// "If the website asks for your security answer": the site or the app asks, where the customer signs in.
+const ASKING_PLACES = words('website site app portal portaal page pagina form formulier system systeem');
 const FIRST_PERSON = words('i we ik wij ive weve ill well id wed im');
 const FIRST_PERSON_AUX = words(
   'will shall have has am are going to just also can could ll ve ga gaan zal zullen heb hebben hebt kan kunnen nu now even',
 );
 // The reader is sent to enter it elsewhere: "on the login page, not here", "in de app".
 const ELSEWHERE = words(
-  'loginpage inlogpagina website site webpagina app prompt device apparaat toestel screen scherm field browser portal portaal',
+  'loginpage inlogpagina website site webpagina app prompt device apparaat toestel screen scherm field browser portal portaal there daar',
 );
-const NOT_HERE = words('nothere niethier nietindezechat nietinditgesprek nothereplease');
+const NOT_HERE = words(
+  'nothere niethier nietindezechat nietinditgesprek nothereplease ratherthaninthischat insteadofhere nietinthischat notinthischat inplaatsvanhier',
+);
 const PRONOUNS = words('it them that this those these het hem hij die dat ze deze');
 // After "het": a particle or adverb shows it is a pronoun ("typ het hier"), a noun that it is an article.
 const AFTER_PRONOUN = words(
@@ -327,9 +331,17 @@ class OutboundReader {
   /** Exempt clauses: someone else asks, the reader goes elsewhere to enter it, or a statement of what we did. */
   private exempt(keys: string[]): boolean {
     if (keys.some((w) => THIRD_PARTY.has(w))) return true;
+    for (let i = 0; i + 1 < keys.length; i++)
+      if (
+        ASKING_PLACES.has(keys[i] as string) &&
+        ['asks', 'vraagt', 'wants', 'wil', 'prompts', 'requests'].includes(keys[i + 1] as string)
+      )
+        return true;
     const joined = keys.join('');
     for (const w of NOT_HERE) if (joined.includes(w)) return true;
     if (!keys.some((w) => ENTER.has(w))) return false;
+    // "please type it there rather than in this chat": there, where it was asked for.
+    if (keys.includes('there') || keys.includes('daar')) return true;
     for (let i = 0; i + 1 < keys.length; i++) {
       if (['on', 'in', 'into', 'at', 'op', 'via'].includes(keys[i] as string)) {
         const next =
