@@ -10,6 +10,7 @@ import { type ServerProcess, signalServer, startServerProcess } from '../test/su
 import { freePort, RedisServer } from '../test/support/redis-server.ts';
 import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
 import { BenchDoubles } from './doubles.ts';
+import { type GuardFigures, measureGuard } from './guard.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -20,6 +21,8 @@ const { values: options } = parseArgs({
     sessions: { type: 'string', default: '10000' },
     soak: { type: 'boolean', default: false },
     'soak-minutes': { type: 'string', default: '10' },
+    /** Measures the guard only (no server, no Redis). */
+    'guard-only': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the server to this folder (see `node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
   },
@@ -224,7 +227,48 @@ async function waitQuiet(redis: Redis): Promise<void> {
   }
 }
 
+/** The guard's figures, measured in this process before the server takes the CPU. */
+function guardSection(): GuardFigures {
+  const figures = measureGuard();
+  say(
+    `guard: ${round(figures.guardMBps, 2)} MB/s on ordinary chat, ${round(figures.guardLookAlikesMBps, 2)} MB/s on harmless look-alikes, ${round(figures.guardAllLinesMBps, 2)} MB/s over every corpus line; worst ${round(figures.guardWorstMsPer10KB, 2)} ms per 10 KB (${figures.guardWorstInput}); outbound ${round(figures.outboundMBps, 2)} MB/s`,
+  );
+  return figures;
+}
+
+function guardBudgets(figures: GuardFigures): { lines: string[]; met: boolean } {
+  const mbps = figures.guardMBps >= 5;
+  const worst = figures.guardWorstMsPer10KB <= 10;
+  const budget = (ok: boolean) => (ok ? 'within budget' : 'OVER BUDGET');
+  return {
+    lines: [
+      `guard ${round(figures.guardMBps, 2)} MB/s (≥ 5): ${budget(mbps)}`,
+      `guard worst ${round(figures.guardWorstMsPer10KB, 2)} ms per 10 KB (≤ 10): ${budget(worst)}`,
+    ],
+    met: mbps && worst,
+  };
+}
+
+function guardJson(figures: GuardFigures): Record<string, number | string> {
+  return {
+    guardMBps: round(figures.guardMBps, 2),
+    guardLookAlikesMBps: round(figures.guardLookAlikesMBps, 2),
+    guardAllLinesMBps: round(figures.guardAllLinesMBps, 2),
+    guardWorstMsPer10KB: round(figures.guardWorstMsPer10KB, 2),
+    guardWorstInput: figures.guardWorstInput,
+    outboundMBps: round(figures.outboundMBps, 2),
+  };
+}
+
 async function main(): Promise<void> {
+  if (options['guard-only']) {
+    const figures = guardSection();
+    const { lines, met } = guardBudgets(figures);
+    if (options.json) process.stdout.write(`${JSON.stringify({ ...guardJson(figures), guardBudgetsMet: met })}\n`);
+    else for (const line of ['', ...lines]) say(line);
+    return;
+  }
+  const guard = guardSection();
   const redisServer = await RedisServer.start();
   const redis = redisServer.client();
   const doubles = new BenchDoubles();
@@ -345,6 +389,7 @@ async function main(): Promise<void> {
       bytesPerPendingSession,
       errors,
       redisCallsPerFlowInclScripts: round(executed / counted),
+      ...guardJson(guard),
       ...(soak ? { soak } : {}),
     };
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -356,6 +401,7 @@ async function main(): Promise<void> {
       say(`Redis commands per flow ${redisCommandsPerFlow} (≤ 15): ${budget(redisCommandsPerFlow <= 15)}`);
       say(`bytes per pending session ${bytesPerPendingSession} (≤ 2048): ${budget(bytesPerPendingSession <= 2048)}`);
       say(`errors ${errors} (0): ${budget(errors === 0)}`);
+      for (const line of guardBudgets(guard).lines) say(line);
     }
   } finally {
     // A clean stop lets node write the CPU profile.

@@ -271,6 +271,20 @@ function isParticiple(tok: Token): boolean {
   return /^ge/u.test(w) ? /(?:d|t|en)$/u.test(w) : /^(?:ver|be|ont|her)/u.test(w) && /(?:d|en)$/u.test(w);
 }
 
+/** Every match has the same fields, in the same order: the scan reads them on every word. */
+function match(end: number, fields: Partial<Omit<WordMatch, 'end'>>): WordMatch {
+  return {
+    end,
+    secret: fields.secret,
+    notSecret: fields.notSecret,
+    topic: fields.topic,
+    question: fields.question,
+    contracted: fields.contracted,
+  };
+}
+
+const RECOVERY_PHRASE: SecretWord = { kind: 'recovery_key', role: undefined };
+
 /** A set of token indexes, as flags: the scan asks it for every token, often. */
 class ClaimedTokens {
   // A plain array: most messages claim nothing, and a typed array costs an allocation per scan.
@@ -297,6 +311,11 @@ class Scanner {
   /** Secret words a forward read passed over as filler; they are read with the value it found. */
   private passed: number[] = [];
   private readonly skip = new Set<number>();
+  // Candidates, in order, collected by classify().
+  private readonly withDigits: number[] = [];
+  private readonly keyStarts: number[] = [];
+  private readonly userLabels: number[] = [];
+  private readonly supports: number[] = [];
   pin: string | null = null;
   earlyPin = false;
   private armed: FollowUp | null = null;
@@ -316,7 +335,8 @@ class Scanner {
 
   run(): void {
     if (this.n === 0) return;
-    if (!this.options.after && !this.options.expectingPin && !this.mayHoldSecret()) return;
+    const any = this.classify();
+    if (!this.options.after && !this.options.expectingPin && !any) return;
     if (!this.security) this.security = this.mentionsSecurityQuestion();
     const after = this.options.after;
     if (after?.value) this.followUpValue(after.value, after.strong === true, 3);
@@ -431,7 +451,7 @@ class Scanner {
       RECOVERY_COUNTS.has(tok.text) &&
       (this.key(i + 1) === 'words' || this.key(i + 1) === 'woorden')
     )
-      return { end: i + 2, secret: { kind: 'recovery_key' } };
+      return match(i + 2, { secret: RECOVERY_PHRASE });
     if (tok.key.length === 1) {
       const spaced = this.spacedLetters(i);
       if (spaced) return spaced;
@@ -449,7 +469,7 @@ class Scanner {
       if ((last === 115 || last === 83) && /['’]s$/iu.test(t.text)) {
         const m = this.entry(keys.slice(0, -1), k + 1) ?? this.entry(leets.slice(0, -1), k + 1);
         if (m?.secret) {
-          best = { ...m, contracted: true };
+          best = match(m.end, { ...m, contracted: true });
           continue;
         }
       }
@@ -459,6 +479,8 @@ class Scanner {
       if (!keyFits && !leetFits) break;
       const m = (keyFits ? this.entry(keys, k + 1) : undefined) ?? (leetFits ? this.entry(leets, k + 1) : undefined);
       if (m) best = m;
+      // A single letter starts no phrase ("i forgot"); spaced-out letters were read above.
+      if (k === i && t.key.length === 1) break;
     }
     if (best) return best;
     return this.topicAt(i) ?? this.suffixAt(i);
@@ -475,14 +497,7 @@ class Scanner {
     const entry = LEXICON.get(key);
     if (!entry) return undefined;
     // One shape for every match keeps the property reads on it fast.
-    return {
-      end,
-      secret: entry.secret,
-      notSecret: entry.notSecret,
-      topic: entry.topic,
-      question: entry.question,
-      contracted: undefined,
-    };
+    return match(end, entry);
   }
 
   private suffixAt(i: number): WordMatch | undefined {
@@ -493,28 +508,29 @@ class Scanner {
     for (const key of tok.leet === tok.key ? [tok.key] : [tok.key, tok.leet])
       for (const [suffix, secret] of SECRET_SUFFIXES)
         if (key.length > suffix.length + 1 && key.endsWith(suffix) && !NOT_SECRET_WORDS.has(key))
-          return { end: i + 1, secret };
+          return match(i + 1, { secret });
     return undefined;
   }
 
-  /** "p a s s w o r d", "w a c h t w o o r d": single letters one space apart, read as one word. */
+  /**
+   * "p a s s w o r d", "w a c h t w o o r d": single letters one space apart, read as one word. It walks only
+   * while the letters so far begin some entry, so a run of single characters costs one step each.
+   */
   private spacedLetters(i: number): WordMatch | undefined {
     const first = this.t[i] as Token;
-    if (first.key.length !== 1) return undefined;
-    let k = i;
     let joined = '';
-    while (k < this.n && k - i < 24) {
+    let best: WordMatch | undefined;
+    for (let k = i; k < this.n && k - i < 24; k++) {
       const tok = this.t[k] as Token;
       if (tok.kind !== 'word' || tok.key.length !== 1 || (k > i && (!tok.space || tok.line !== first.line))) break;
       joined += tok.leet;
-      k++;
+      if (!LEXICON_PREFIXES.has(joined)) break;
+      if (k - i >= 2) {
+        const m = this.entry(joined, k + 1);
+        if (m?.secret || m?.topic) best = m;
+      }
     }
-    if (k - i < 3) return undefined;
-    for (let end = k; end - i >= 3; end--) {
-      const m = this.entry(joined.slice(0, end - i), end);
-      if (m?.secret || m?.topic) return m;
-    }
-    return undefined;
+    return best;
   }
 
   /** Phrases of security questions: "first pet", "the street I grew up on", "city where I was born". */
@@ -525,40 +541,40 @@ class Scanner {
     if (key === 'first' || key === 'eerste' || key === '1st') {
       const k = near(i + 1, 1, (w) => FIRST_NOUNS.has(w) || FIRST_NOUNS.has(w.replace(/s$/u, '')));
       if (k > 0)
-        return { end: this.isWord(k + 1) && ['name', 'naam'].includes(this.key(k + 1)) ? k + 2 : k + 1, topic: true };
+        return match(this.isWord(k + 1) && ['name', 'naam'].includes(this.key(k + 1)) ? k + 2 : k + 1, { topic: true });
     }
     if (FAVOURITE.has(key) && this.isWord(i + 1) && FAVOURITE_NOUNS.has(this.key(i + 1)))
-      return { end: i + 2, topic: true };
-    if (key.startsWith('lievelings') && key.length > 10) return { end: i + 1, topic: true };
+      return match(i + 2, { topic: true });
+    if (key.startsWith('lievelings') && key.length > 10) return match(i + 1, { topic: true });
     if (STREET_WORDS.has(key)) {
       const k = near(i + 1, 4, (w) => GREW_UP.has(w));
       if (k > 0) {
         const next = this.isWord(k + 1) && ['up', 'on', 'op', 'in', 'aan'].includes(this.key(k + 1)) ? k + 2 : k + 1;
-        return { end: next, topic: true };
+        return match(next, { topic: true });
       }
     }
     if (key === 'city' || key === 'stad' || key === 'plaats' || key === 'town') {
       const k = near(i + 1, 3, (w) => w === 'parents' || w === 'ouders');
       const m = k > 0 ? near(k + 1, 2, (w) => ['met', 'ontmoetten', 'ontmoet', 'leerden'].includes(w)) : -1;
-      if (m > 0) return { end: m + 1, topic: true };
+      if (m > 0) return match(m + 1, { topic: true });
     }
     if (BIRTH_PLACES.has(key)) {
       const k = near(i + 1, 3, (w) => BORN.has(w) || w === 'birth' || w === 'geboorte');
       if (k > 0) {
         const next = this.isWord(k + 1) && ['in', 'ben', 'was'].includes(this.key(k + 1)) ? k + 2 : k + 1;
-        return { end: next, topic: true };
+        return match(next, { topic: true });
       }
     }
     if (BORN.has(key) && this.security) {
       const next = this.isWord(i + 1) && ['in', 'at', 'te', 'op'].includes(this.key(i + 1)) ? i + 2 : i + 1;
-      return { end: next, topic: true };
+      return match(next, { topic: true });
     }
     if ((key === 'childhood' || key === 'jeugd' || key === 'kindertijd') && this.isWord(i + 1)) {
       const k = ['best', 'beste'].includes(this.key(i + 1)) ? i + 2 : i + 1;
       if (
         ['nickname', 'bijnaam', 'friend', 'vriend', 'vriendin', 'hero', 'held', 'pet', 'huisdier'].includes(this.key(k))
       )
-        return { end: k + 1, topic: true };
+        return match(k + 1, { topic: true });
     }
     if (
       (key === 'best' || key === 'beste') &&
@@ -566,21 +582,22 @@ class Scanner {
       ['friend', 'vriend', 'vriendin'].includes(this.key(i + 1))
     ) {
       const k = near(i + 2, 3, (w) => ['child', 'kid', 'kind', 'childhood', 'jeugd', 'school'].includes(w));
-      if (k > 0) return { end: k + 1, topic: true };
+      if (k > 0) return match(k + 1, { topic: true });
     }
     if (PARENTS_WORDS.has(key)) {
-      if (MIDDLE_NAME.has(this.key(i + 1))) return { end: i + 2, topic: true };
-      if (this.isWord(i + 2) && MIDDLE_NAME.has(this.key(i + 1) + this.key(i + 2))) return { end: i + 3, topic: true };
+      if (MIDDLE_NAME.has(this.key(i + 1))) return match(i + 2, { topic: true });
+      if (this.isWord(i + 2) && MIDDLE_NAME.has(this.key(i + 1) + this.key(i + 2)))
+        return match(i + 3, { topic: true });
     }
     if (ANSWER_WORDS.has(key)) {
       // "the answer to my security question", "antwoord op de beveiligingsvraag"
       for (let k = i + 1; k <= i + 4 && k < this.n; k++) {
         if (!this.isWord(k)) break;
         const m = this.entry(this.key(k), k + 1) ?? this.entry(this.key(k) + (this.t[k + 1]?.key ?? ''), k + 2);
-        if (m?.question) return { end: m.end, topic: true };
+        if (m?.question) return match(m.end, { topic: true });
       }
     }
-    if (['honeymoon', 'huwelijksreis', 'dreamjob', 'droombaan'].includes(key)) return { end: i + 1, topic: true };
+    if (['honeymoon', 'huwelijksreis', 'dreamjob', 'droombaan'].includes(key)) return match(i + 1, { topic: true });
     return undefined;
   }
 
@@ -611,26 +628,36 @@ class Scanner {
   }
 
   /**
-   * Whether any rule could fire: each starts at a word that begins a lexicon entry or a topic, ends in a secret
-   * suffix, holds a digit, looks like a key group, labels a user, or is a single letter. Most chat has none.
+   * One pass over the words: which may start a number, a key, a user/password pair or an early support PIN (the
+   * later passes visit only those), and whether any rule could fire at all. Each rule starts at a word that
+   * begins a lexicon entry or a topic, ends in a secret suffix, holds a digit, looks like a key group, labels a
+   * user, or is a single letter; most chat has none.
    */
-  private mayHoldSecret(): boolean {
+  private classify(): boolean {
+    let any = false;
     for (let i = 0; i < this.n; i++) {
       const tok = this.t[i] as Token;
       if (tok.kind !== 'word') continue;
       const key = tok.key;
-      if (tok.digits > 0 || LEXICON.has(key) || (tok.leet !== key && LEXICON.has(tok.leet))) return true;
-      // A phrase entry ("one time code", "pass word") or spaced letters start with this word and the next.
-      const next = this.t[i + 1];
-      if (next?.kind === 'word' && next.line === tok.line) {
-        if (LEXICON_PREFIXES.has(key + next.key) || LEXICON_PREFIXES.has(tok.leet + next.leet)) return true;
-        if (key.length === 1 && next.key.length === 1) return true;
+      let trigger = false;
+      if (tok.digits > 0) {
+        this.withDigits.push(i);
+        trigger = true;
       }
-      if (TOPIC_STARTS.has(key) || key.startsWith('lievelings') || USER_LABELS.has(key) || mayStartKey(tok.text))
-        return true;
-      if (this.suffixAt(i)) return true;
+      if (mayStartKey(tok)) {
+        this.keyStarts.push(i);
+        trigger = true;
+      }
+      if (USER_LABELS.has(key)) {
+        this.userLabels.push(i);
+        trigger = true;
+      }
+      if (key === 'support') this.supports.push(i);
+      // The lexicon is read once per word, and the main pass reads the same answer again.
+      if (!any && !trigger && this.matchAt(i) !== undefined) trigger = true;
+      any ||= trigger;
     }
-    return false;
+    return any;
   }
 
   /** A security question, or a topic of one ("first pet", "meisjesnaam"), is named in the text. */
@@ -823,6 +850,8 @@ class Scanner {
         this.key(this.prevWord(k)),
       );
       if (other?.secret && this.cueWithin(other.end, 1) && !modifier) return undefined;
+      // The same kind again ("ww ww", "my password, the password I use"): the later word reads what follows.
+      if (other?.secret && other.secret.kind === kind && !modifier) return undefined;
       if (other?.secret) {
         this.passed.push(k);
         filler += other.end - k;
@@ -855,6 +884,8 @@ class Scanner {
         continue;
       }
       words++;
+      // A later secret word of the same kind reads what follows it.
+      if (this.matchAt(m)?.secret?.kind === kind) return undefined;
       const pronoun = this.pronounCue(m);
       if (pronoun) {
         const v = this.valueAt(pronoun, kind, role, kind !== 'security_answer', true);
@@ -1289,7 +1320,7 @@ class Scanner {
       this.armTopic(kind);
       return;
     }
-    const lineStart = Math.max(this.lineStartOf(i, REACH), i - REACH);
+    const lineStart = Math.max(this.lineStartOf(i, 8), i - 8);
     const wordsBefore = this.t
       .slice(lineStart, i)
       .filter((x) => x.kind === 'word')
@@ -1499,14 +1530,14 @@ class Scanner {
     // Read only once a candidate number is there: most messages have none.
     let codeContext: boolean | undefined;
     let referenceInText: boolean | undefined;
-    for (let i = 0; i < this.n; i++) {
-      if (this.claimed.has(i) || !this.isWord(i)) continue;
+    let after = -1;
+    for (const i of this.withDigits) {
+      if (i <= after || this.claimed.has(i)) continue;
       const tok = this.t[i] as Token;
-      if (tok.digits === 0) continue;
       const prefixed = /^[A-Z]{1,3}-\d{5,8}$/u.test(tok.text);
       const run = prefixed ? { from: i, to: i, digits: digitsOf(tok) } : this.digitRun(i);
       if (!run) continue;
-      i = run.to;
+      after = run.to;
       if (run.digits.length !== 6 && !(prefixed && run.digits.length >= 5)) continue;
       if (!prefixed && !this.codeShaped(run.from, run.to)) continue;
       if (this.numberContext(run.from, run.to)) continue;
@@ -1523,10 +1554,16 @@ class Scanner {
 
   /** Recovery keys by their shape: four or more groups of letters and digits, BitLocker's 6-digit groups. */
   private groupedKeys(): void {
-    for (let i = 0; i < this.n; i++) {
-      if (this.claimed.has(i) || !this.isWord(i)) continue;
-      // A key starts with a dashed group run, a group of 4–6 with a digit or in capitals, or a short one with a digit.
-      if (!mayStartKey((this.t[i] as Token).text)) continue;
+    let after = -1;
+    // A key starts with a dashed group run, a group of 4–6 with a digit or in capitals, or a short one with a digit.
+    for (const i of this.keyStarts) {
+      if (i <= after || this.claimed.has(i)) continue;
+      // Four groups: in one dashed word, or this word and the next three one space apart.
+      const first = this.t[i] as Token;
+      if (!first.text.includes('-')) {
+        const n3 = this.t[i + 3];
+        if (!n3 || n3.line !== first.line || !mayStartKey(this.t[i + 1] as Token)) continue;
+      }
       const groups: string[] = [];
       let to = i;
       // One token with dashes, or tokens one space apart.
@@ -1549,11 +1586,11 @@ class Scanner {
         this.isUuid(i) ||
         this.labelBefore(i, SERIAL_LABELS) === 'reference'
       ) {
-        i = to;
+        after = to;
         continue;
       }
       this.hide({ from: i, to, kind: 'recovery_key' }, 'recovery_key', undefined);
-      i = to;
+      after = to;
     }
   }
 
@@ -1570,7 +1607,7 @@ class Scanner {
         if (tok.line !== line) break;
         if (tok.kind !== 'word') continue;
         words++;
-        if (this.claimed.has(m) || this.matchAt(m)?.secret || this.labelBefore(m) === 'reference') continue;
+        if (this.claimed.has(m) || this.matchAt(m)?.secret) continue;
         let more: Hit | undefined;
         if (hit.kind === 'password' && this.credential(m)) more = this.chunk(m, 'password');
         else if (hit.kind === 'recovery_key' && this.codeLike(m)) more = this.chunk(m, 'recovery_key');
@@ -1579,7 +1616,8 @@ class Scanner {
           if (run && run.digits.length >= 6 && run.digits.length <= 8 && !this.numberContext(run.from, run.to))
             more = { from: run.from, to: run.to, kind: 'verification_code' };
         }
-        if (more) {
+        // Only a candidate is asked what labels it: "order 558812" after a password is an order number.
+        if (more && this.labelBefore(more.from) !== 'reference') {
           this.hide(more, hit.kind, undefined);
           m = more.to;
         }
@@ -1589,8 +1627,8 @@ class Scanner {
 
   /** "login sanne1990 / Sanne1990!": a user label, a value, a slash and a credential-like word. */
   private pairs(): void {
-    for (let i = 0; i + 3 < this.n; i++) {
-      if (!this.isWord(i) || !USER_LABELS.has(this.key(i))) continue;
+    for (const i of this.userLabels) {
+      if (i + 3 >= this.n) break;
       let k = i + 1;
       if ((this.t[k] as Token).kind === 'punct' && this.isCueMark(k)) k++;
       if (!this.isWord(k)) continue;
@@ -1651,8 +1689,7 @@ class Scanner {
 
   /** "support pin 0067" before a PIN is asked for: hidden as a PIN, and not called a password. */
   private earlySupportPin(): void {
-    for (let i = 0; i + 1 < this.n; i++) {
-      if (!this.isWord(i) || this.key(i) !== 'support') continue;
+    for (const i of this.supports) {
       const m = this.matchAt(i + 1);
       if (m?.secret?.role !== 'pin') continue;
       const hitIndex = this.hits.findIndex((h) => h.from >= m.end && h.from <= m.end + 3 && h.kind === 'password');
@@ -2219,17 +2256,17 @@ function looksLikeEmail(text: string): boolean {
   );
 }
 
-function mayStartKey(text: string): boolean {
+function mayStartKey(tok: Token): boolean {
+  const text = tok.text;
   if (text.length < 2) return false;
   if (text.length > 6) return text.includes('-');
-  let digit = false;
-  let upper = true;
+  if (tok.digits > 0 || text.includes('-')) return true;
+  if (text.length < 4) return false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digit = true;
-    else if (!(c >= 65 && c <= 90)) upper = false;
+    if (c < 65 || c > 90) return false;
   }
-  return text.includes('-') || digit || (upper && text.length >= 4);
+  return true;
 }
 
 /** Each group of a key has 4–6 letters or digits (a first one may be shorter), and a digit or capitals. */

@@ -206,6 +206,9 @@ class Tokenizer {
   private wFold = '';
   private joinerAt = -1;
   private joiner = '';
+  /** Digits in the word, and whether it holds anything but letters and digits (joiners, @ $ ! |, non-ASCII). */
+  private wDigits = 0;
+  private wMarks = false;
 
   constructor(private readonly text: string) {}
 
@@ -238,6 +241,15 @@ class Tokenizer {
             this.punct(this.joinerAt, 1, this.joiner);
           }
           this.joinerAt = -1;
+        }
+        // Plain ASCII right after the word so far: nothing to build until the word ends.
+        if (cp < 128 && this.wStart >= 0 && this.wPlain && i === this.wNext) {
+          this.wNext = i + 1;
+          this.wEnd = i + 1;
+          if (cp >= 48 && cp <= 57) this.wDigits++;
+          else if (!isAsciiLetter(cp)) this.wMarks = true;
+          i++;
+          continue;
         }
         this.append(i, len, c.norm, c.fold, cp);
         i += len;
@@ -292,7 +304,11 @@ class Tokenizer {
       this.wStart = at;
       this.wNext = at;
       this.wPlain = true;
+      this.wDigits = 0;
+      this.wMarks = false;
     }
+    if (norm.length === 1 && norm >= '0' && norm <= '9') this.wDigits++;
+    else if (!isAsciiLetter(cp)) this.wMarks = true;
     if (this.wPlain && (cp >= 128 || at !== this.wNext)) {
       // Something was normalized or skipped: from here the word is built character by character.
       this.wText = this.text.slice(this.wStart, this.wNext);
@@ -317,7 +333,9 @@ class Tokenizer {
       this.wText = this.text.slice(this.wStart, this.wNext);
       this.wFold = this.wText.toLowerCase();
     }
-    this.tokens.push(makeWord(this.wStart, this.wEnd, this.wText, this.wFold, this.space, this.line));
+    this.tokens.push(
+      makeWord(this.wStart, this.wEnd, this.wText, this.wFold, this.space, this.line, this.wDigits, this.wMarks),
+    );
     this.space = false;
     this.wStart = -1;
     this.wText = '';
@@ -351,22 +369,32 @@ function joinerFits(joiner: string, word: string, text: string, next: number, en
   return word.length === 1 && !/[\p{L}\p{N}]/u.test(afterNext) && /\p{L}/u.test(after);
 }
 
+function isAsciiLetter(cp: number): boolean {
+  return (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
+}
+
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
 
 const KEY_DROP_RE = /[.\-_'/,:]/gu;
 
-function makeWord(start: number, end: number, text: string, fold: string, space: boolean, line: number): Token {
+function makeWord(
+  start: number,
+  end: number,
+  text: string,
+  fold: string,
+  space: boolean,
+  line: number,
+  digits: number,
+  marks: boolean,
+): Token {
+  // Letters only (most words): the key is the lower case, and there is no leetspeak to fold.
+  if (!marks && digits === 0) return { start, end, kind: 'word', text, key: fold, leet: fold, space, digits, line };
   let key = fold;
   if (fold.length > 1 && KEY_DROP_TEST.test(fold)) key = fold.replace(KEY_DROP_RE, '');
   // A trailing "!" is punctuation to a reader ("Hi!"); inside a word it is leetspeak (p!n).
   while (key.endsWith('!')) key = key.slice(0, -1);
-  let digits = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-  }
   return { start, end, kind: 'word', text, key, leet: leetOf(key), space, digits, line };
 }
 

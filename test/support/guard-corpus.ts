@@ -158,3 +158,44 @@ export function evaluateOutbound(c: OutboundCase): OutboundOutcome {
   const asks = asksForSecret(c.text);
   return { case: c, asks, right: asks === (c.label === 'ask') };
 }
+
+/**
+ * Inputs made to be slow, for the property test and `npm run bench`: each is a long run of something the old
+ * patterns (or a careless rule) re-read.
+ */
+export function adversarialInputs(length = 100_000): Record<string, string> {
+  const run = (piece: string) => piece.repeat(Math.ceil(length / piece.length)).slice(0, length);
+  return {
+    'code is, then spaces': `code is${' '.repeat(length)}x`,
+    'one digit': run('1'),
+    'digits one space apart': run('1 '),
+    'digits and dashes': run('12-'),
+    'spaced code': run('4 8 2 9 1 3 '),
+    'password, again and again': run('password '),
+    'password: again and again': run('password: '),
+    'my password is, again': run('my password is '),
+    'ww ww': run('ww '),
+    'code 1 code 1': run('code 1 '),
+    'first pet,': run('first pet, '),
+    'spaced letters': run('p a s s w o r d '),
+    'secret words of every kind': run('password code pin wachtwoord recovery key seed phrase first pet maiden name '),
+    'cues only': run('is was : = -> '),
+    'password, then punctuation': `password ${run('!')}`,
+    'password, then brackets': `password ${run('(')}`,
+    'password, then quotes': `password is ${run('"')}`,
+    'password, then dashes': `password ${run('- ')}`,
+    'no spaces': `password=${run('(a')}`,
+    'zero-width inside': run('pass\u200bword\u200b'),
+    'combining marks': run('a\u0301'),
+    'new code points': Array.from({ length }, (_, i) => String.fromCodePoint(0x4e00 + (i % 20_000))).join(''),
+    'at signs': run('a@'),
+    'e-mail addresses': run('alex@example.com '),
+    'Q: A:': run('Q: A: '),
+    'number words': run('one two three four '),
+    'key groups': run('AB12 '),
+    'IBAN-like groups': run('NL91 ABNA '),
+    'apostrophe s': run("'s "),
+    'line breaks': `password${run('\n')}`,
+    'pw per line': run('pw\n'),
+  };
+}
