@@ -16,7 +16,7 @@ export interface GuardFigures {
   outboundMBps: number;
 }
 
-const FILES = ['inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json'];
+const FILES = ['inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json', 'inbound-mixed-2.json'];
 
 function mbPerSecond(lines: string[], work: (line: string) => unknown, seconds: number): number {
   const bytes = lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
@@ -43,7 +43,7 @@ export function measureGuard(seconds = 2): GuardFigures {
   const ordinary = inbound.filter((c) => c.group === 'benign-chat').map((c) => c.text);
   const harmless = inbound.filter((c) => c.secrets.length === 0 && !c.expectingPin).map((c) => c.text);
   const everyLine = inbound.map((c) => c.text);
-  const outbound = loadOutbound('outbound.json', 'outbound-mixed.json').map((c) => c.text);
+  const outbound = loadOutbound('outbound.json', 'outbound-mixed.json', 'outbound-mixed-2.json').map((c) => c.text);
 
   // Ordinary chat first: it is what a server mostly reads, and what its compiled code is shaped by.
   const guardMBps = mbPerSecond(ordinary, (line) => scanInbound(line), seconds);

@@ -171,6 +171,8 @@ const CHUNK = 40;
 const QUOTES = new Set(['"', '“', '”', '„', '«', '»', "'", '‘', '’', '`']);
 const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '…']);
 const TITLES = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'mevr', 'dhr', 'prof']);
+// A dot after these abbreviates, it ends no sentence: "incl. netflix is …", "o.a. mijn mail".
+const ABBREVIATIONS = words('incl excl eg ie etc vs approx bv oa ca nr resp evt zgn ivm mbt tav mvg gr');
 const NAME_PARTICLES = new Set([
   'de',
   'van',
@@ -269,6 +271,33 @@ function isParticiple(tok: Token): boolean {
   if (w.length >= 5 && /(?:ed|ing)$/u.test(w)) return true;
   if (w.length < 6 || w.length > 13) return false;
   return /^ge/u.test(w) ? /(?:d|t|en)$/u.test(w) : /^(?:ver|be|ont|her)/u.test(w) && /(?:d|en)$/u.test(w);
+}
+
+// Long secret words a typo still names; short ones ("pin", "ww") would name too much.
+const TYPO_TARGETS: Array<[string, SecretWord]> = [
+  ['password', { kind: 'password', role: undefined }],
+  ['passcode', { kind: 'password', role: undefined }],
+  ['passphrase', { kind: 'password', role: undefined }],
+  ['wachtwoord', { kind: 'password', role: undefined }],
+  ['paswoord', { kind: 'password', role: undefined }],
+  ['toegangscode', { kind: 'password', role: undefined }],
+  ['verificatiecode', { kind: 'verification_code', role: 'code' }],
+  ['verificationcode', { kind: 'verification_code', role: 'code' }],
+  ['herstelsleutel', { kind: 'recovery_key', role: undefined }],
+  ['recoverykey', { kind: 'recovery_key', role: undefined }],
+  ['meisjesnaam', { kind: 'security_answer', role: undefined }],
+];
+
+/** Damerau–Levenshtein distance of at most 1, without building a table: both words are short. */
+function oneSlipApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Every match has the same fields, in the same order: the scan reads them on every word. */
@@ -483,7 +512,18 @@ class Scanner {
       if (k === i && t.key.length === 1) break;
     }
     if (best) return best;
-    return this.topicAt(i) ?? this.suffixAt(i);
+    return this.topicAt(i) ?? this.suffixAt(i) ?? this.typoAt(i);
+  }
+
+  /** "passwrod", "wachtwoort", "pasword1": one slip (a letter wrong, missing, extra or swapped) in a long word. */
+  private typoAt(i: number): WordMatch | undefined {
+    const tok = this.t[i] as Token;
+    const key = tok.leet;
+    if (key.length < 7 || key.length > 16 || tok.digits > 0) return undefined;
+    for (const [word, secret] of TYPO_TARGETS)
+      if (oneSlipApart(key, word))
+        return secret.kind === 'security_answer' ? match(i + 1, { topic: true }) : match(i + 1, { secret });
+    return undefined;
   }
 
   /** Tokens that may form one word: next to each other or one space apart, on one line. */
@@ -585,10 +625,18 @@ class Scanner {
       if (k > 0) return match(k + 1, { topic: true });
     }
     if (PARENTS_WORDS.has(key)) {
+      // "my mother her name before marriage", "de naam van mijn moeder voor ze trouwde"
+      const name = near(i + 1, 2, (w) => w === 'name' || w === 'naam');
+      const before = name > 0 ? near(name + 1, 1, (w) => w === 'before' || w === 'voor') : -1;
+      const wed = before > 0 ? near(before + 1, 2, (w) => /^(?:marri|trouw|getrouwd|huwelijk|wedding)/u.test(w)) : -1;
+      if (wed > 0) return match(wed + 1, { topic: true });
       if (MIDDLE_NAME.has(this.key(i + 1))) return match(i + 2, { topic: true });
       if (this.isWord(i + 2) && MIDDLE_NAME.has(this.key(i + 1) + this.key(i + 2)))
         return match(i + 3, { topic: true });
     }
+    // Where a security question is in view, "the answer is …" gives it.
+    if (ANSWER_WORDS.has(key) && this.security && ANSWER_CUES.has(this.key(i + 1)))
+      return match(i + 1, { topic: true });
     if (ANSWER_WORDS.has(key)) {
       // "the answer to my security question", "antwoord op de beveiligingsvraag"
       for (let k = i + 1; k <= i + 4 && k < this.n; k++) {
@@ -714,6 +762,7 @@ class Scanner {
       return;
     }
     if (before) return;
+    if (kind === 'password' && this.afterthought(i, after)) return;
     this.arm(i, after, kind);
   }
 
@@ -840,6 +889,12 @@ class Scanner {
         const direct = this.directValue(k, kind, role);
         if (direct) return direct;
       }
+      // Dutch puts the verb last: "het wachtwoord dat ze … gebruikt Kerkstraat12 is".
+      if (kind === 'password' && filler > 0 && this.credential(k)) {
+        const value = this.chunk(k, kind) as Hit;
+        const next = this.t[value.to + 1];
+        if (next?.kind === 'word' && ['is', 'was', 'zijn', 'waren', 'luidt'].includes(next.key)) return value;
+      }
       if (filler === 0 && kind === 'security_answer' && this.isCapitalized(k) && this.startsName(k))
         return this.answerValue(k, true);
       // A reference in between ("the code on the invoice is …") makes the number that follows one.
@@ -878,7 +933,8 @@ class Scanner {
       if (tok.kind === 'newline' || (tok.kind === 'punct' && this.endsSentence(m))) return undefined;
       if (tok.kind === 'punct') {
         if (this.isCueMark(m)) {
-          const v = this.valueAt(this.skipCueMarks(m), kind, role, true, true);
+          // "is really long, four words: apple river candle moon": after a colon, as after the first cue.
+          const v = this.valueAt(this.skipCueMarks(m), kind, role, true, tok.text !== ':');
           if (v) return v;
         }
         continue;
@@ -938,6 +994,10 @@ class Scanner {
     if (tok.kind === 'newline') return undefined;
     if (tok.kind === 'punct' && !this.credential(k)) return undefined;
     if (this.credential(k)) return this.chunk(k, 'password');
+    // "is 58 20 19", "2 2 5 9 8 1": a passcode in groups.
+    const run = this.digitRun(k);
+    if (run && run.digits.length >= 4 && run.digits.length <= 12 && run.to > k && !this.unitAfter(run.to))
+      return { from: run.from, to: run.to, kind: 'password' };
     const clause = this.clause(k, 8);
     if (clause.length === 0) return undefined;
     // "very secret123", "heel geheim123": a credential-like word soon after.
@@ -1005,6 +1065,7 @@ class Scanner {
   private recoveryValue(start: number, afterCue: boolean): Hit | undefined {
     let k = this.skipLeadIns(start);
     if (k < this.n && (this.t[k] as Token).kind === 'newline') k = this.skipBlankLines(k);
+    k = this.skipBullet(k);
     const quoted = this.quoted(k, 'recovery_key');
     if (quoted) return quoted;
     if (k >= this.n || !this.isWord(k)) return undefined;
@@ -1015,7 +1076,11 @@ class Scanner {
       let m = to + 1;
       while (m < this.n) {
         const tok = this.t[m] as Token;
-        if (tok.kind === 'newline' || (tok.kind === 'punct' && [',', ';', '/', '|'].includes(tok.text))) {
+        if (tok.kind === 'newline') {
+          m = this.skipBullet(m + 1);
+          continue;
+        }
+        if (tok.kind === 'punct' && [',', ';', '/', '|'].includes(tok.text)) {
           m++;
           continue;
         }
@@ -1033,9 +1098,15 @@ class Scanner {
       return { from: k, to, kind: 'recovery_key' };
     }
     if (!afterCue) return undefined;
-    // A seed phrase: ordinary words up to the end of the line.
+    // A seed phrase: ordinary words up to the end of the line; a long one may start with any word.
     const first = this.key(k);
-    if (this.describes(first) || NEGATIONS.has(first) || /^\d+$/u.test(first)) return undefined;
+    // A long phrase is content words: "written on paper in my drawer at home" is a description.
+    const words12 = this.clause(k, 12);
+    const functionWords = words12.filter(
+      (m) => FUNCTION_WORDS.has(this.key(m)) || PREPOSITIONS.has(this.key(m)),
+    ).length;
+    const long = words12.length >= 8 && functionWords <= 1;
+    if (!long && (this.describes(first) || NEGATIONS.has(first) || /^\d+$/u.test(first))) return undefined;
     let to = k;
     let count = 0;
     for (let m = k; m < this.n && count < 30; m++) {
@@ -1174,7 +1245,9 @@ class Scanner {
           'old',
           'current',
           'nieuwe',
+          'nieuw',
           'oude',
+          'oud',
           'huidige',
           'own',
           'eigen',
@@ -1271,6 +1344,36 @@ class Scanner {
     ) {
       this.hide({ from: k, to: k, kind }, kind, undefined);
       return true;
+    }
+    return false;
+  }
+
+  /**
+   * "my daughter set it to Daisy&Duke3 I think, the password I mean", "heeft het op Opa&Oma50 gezet, het
+   * wachtwoord bedoel ik": the word comes after the value, as an afterthought to a sentence that set it.
+   */
+  private afterthought(i: number, end: number): boolean {
+    const tail = [this.key(end), this.key(end + 1)];
+    const late =
+      (tail[0] === 'i' && (tail[1] === 'mean' || tail[1] === 'meant')) ||
+      (tail[0] === 'bedoel' && tail[1] === 'ik') ||
+      this.endsLine(end) ||
+      (this.t[end]?.kind === 'punct' && this.endsSentence(end));
+    if (!late) return false;
+    for (let k = i - 1; k >= 0 && i - k < 20; k--) {
+      const tok = this.t[k] as Token;
+      if (tok.kind === 'newline' || (tok.kind === 'punct' && this.endsSentence(k))) return false;
+      if (tok.kind !== 'word' || !this.credential(k)) continue;
+      const value = this.chunkRange(k);
+      const cue = this.key(value.from - 1);
+      const verbAfter = CHANGE_VERBS.has(this.key(value.to + 1)) || CHANGE_VERBS.has(this.key(value.to + 2));
+      const verbBefore = [2, 3, 4].some(
+        (d) => CHANGE_VERBS.has(this.key(value.from - d)) || ENTRY_VERBS.has(this.key(value.from - d)),
+      );
+      if ((CHANGE_CUES.has(cue) || cue === 'as' || cue === 'als') && (verbAfter || verbBefore)) {
+        this.hide({ from: value.from, to: value.to, kind: 'password' }, 'password', undefined);
+        return true;
+      }
     }
     return false;
   }
@@ -1779,7 +1882,7 @@ class Scanner {
     if (this.unitAfter(to)) return true;
     if (this.isIban(from, to)) return true;
     const first = this.t[from] as Token;
-    if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$/u.test(first.text)) return true;
+    if (looksLikeDate(first.text)) return true;
     return false;
   }
 
@@ -1807,6 +1910,14 @@ class Scanner {
       }
       steps++;
       if (LABEL_FILLER.has(tok.key)) continue;
+      // A two-word name first ("sort code", "zip code"): its last word alone may read as a code word.
+      for (let back = 1; back <= 2 && k - back >= 0; back++) {
+        const joined = this.t
+          .slice(k - back, k + 1)
+          .map((x) => x.key)
+          .join('');
+        if (NOT_SECRET_WORDS.has(joined)) return labels === REFERENCE_LABELS ? 'reference' : undefined;
+      }
       const m = this.matchAt(k);
       if (m?.secret && m.secret.kind === 'verification_code') return 'code';
       if (m?.notSecret) return labels === REFERENCE_LABELS ? 'reference' : undefined;
@@ -2082,6 +2193,16 @@ class Scanner {
     return m;
   }
 
+  /** Past a list bullet at the start of a line: "- ", "* ", "• ", "1. ", "2) ". */
+  private skipBullet(k: number): number {
+    const tok = this.t[k];
+    if (!tok || !this.atLineStart(k)) return k;
+    if (tok.kind === 'punct' && ['-', '*', '•', '·', '–'].includes(tok.text)) return k + 1;
+    if (tok.kind === 'word' && /^\d{1,2}$/u.test(tok.text) && ['.', ')'].includes(this.t[k + 1]?.text ?? ''))
+      return k + 2;
+    return k;
+  }
+
   private skipBlankLines(k: number): number {
     let m = k;
     while (m < this.n && m - k < 8 && (this.t[m] as Token).kind === 'newline') m++;
@@ -2141,7 +2262,14 @@ class Scanner {
     const tok = this.t[k] as Token;
     if (tok.kind !== 'punct' || !SENTENCE_ENDS.has(tok.text)) return false;
     const next = this.t[k + 1];
-    if (tok.text === '.' && TITLES.has(this.key(k - 1))) return false;
+    if (tok.text === '.' && (TITLES.has(this.key(k - 1)) || ABBREVIATIONS.has(this.key(k - 1)))) return false;
+    // "mijn wachtwoord van de... nee, van jullie site": dots before a lower-case word are a pause.
+    if (tok.text === '…' || (tok.text === '.' && (this.t[k - 1]?.text === '.' || next?.text === '.'))) {
+      let m = k + 1;
+      while (m < this.n && m - k < 4 && (this.t[m]?.text === '.' || this.t[m]?.text === '…')) m++;
+      const after = this.t[m];
+      if (after?.kind === 'word' && /^\p{Ll}/u.test(after.text)) return false;
+    }
     // "(its 5 digits??) is 40617": punctuation closed by a bracket ends no sentence.
     let m = k + 1;
     while (m < this.n && m - k < 4 && this.t[m]?.kind === 'punct' && !(this.t[m] as Token).space) {
@@ -2242,6 +2370,17 @@ class Scanner {
       s += ((this.t[m] as Token).space && m > from ? ' ' : '') + (this.t[m] as Token).text;
     return s;
   }
+}
+
+/** 24-11-2026, 12/03/24, 03.11.2023: a day and a month that can be one, either way round. */
+function looksLikeDate(text: string): boolean {
+  const parts = text.split(/[-/.]/u);
+  if (parts.length !== 3 || !parts.every((p) => /^\d+$/u.test(p))) return false;
+  const [a, b] = parts.map(Number) as [number, number];
+  const third = parts[2] as string;
+  if (parts[0]?.length === 4) return b >= 1 && b <= 12;
+  if (third.length !== 2 && third.length !== 4) return false;
+  return a >= 1 && b >= 1 && ((a <= 31 && b <= 12) || (a <= 12 && b <= 31));
 }
 
 function looksLikeEmail(text: string): boolean {

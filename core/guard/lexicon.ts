@@ -48,7 +48,8 @@ const RECOVERY = words(`
   secretrecoveryphrase mnemonic mnemonicphrase masterkey privatekey privekey privesleutel secretkey
   bitlockerkey bitlockerrecoverykey bitlockercode bitlockersleutel setupkey setupcode
   herstelsleutel herstelsleutels herstelcode herstelcodes herstelzin herstelwoorden herstelblad
-  herstelsleutelcode geheimesleutel
+  herstelsleutelcode geheimesleutel herstelkaart herstelkaartje recoverycard rescuecode rescuecodes reddingscode
+  reddingscodes
 `);
 
 /** Secret words, by key. */
@@ -168,7 +169,7 @@ export const HINT_WORDS = words(`
   same one ones name names naam namen like zoals plus combination combinatie based mix something iets nothing
   niets niks anything everything alles whatever whichever email mail birthday verjaardag date datum year jaar
   jaartal birth geboorte hint bit kind sort type soort version versie variation variant thing ding usual
-  gebruikelijke standard standaard default manager hetzelfde dezelfde zelfde similar secret geheim letters
+  gebruikelijke standard standaard default manager hetzelfde dezelfde zelfde similar letters
   characters tekens cijfers digits numbers symbols capital hoofdletter hoofdletters problem probleem
 `);
 
@@ -178,7 +179,8 @@ export const LEAD_INS = words(`
   really honestly oh um uh erm well so ok okay sure yes yeah yep then first
   gewoon echt gwn nog steeds eigenlijk nu momenteel ook eerst toen dan misschien waarschijnlijk wss denk
   volgens mij trouwens namelijk nl dus ja jawel oke ok nou eh ehm uhm allez amai
-  but maar weer eens again already al wel always altijd ever no nee nope
+  but maar weer eens again already al wel always altijd ever no nee nope typo typfout oops oeps correctie
+  correction
 `);
 
 /** Pronoun cues that restart a value later in a sentence: "nothing fancy, it's football". */

@@ -20,6 +20,7 @@ const GIVE = words(`
   zeggen noem noemen antwoord bevestig bevestigen plak plakken spel spellen doorgeven doorsturen
   intypen invullen invoeren voorlezen opgeven melden doorgeeft noemt
   deelt stuurt typt vult leest zegt plakt meldt bevestigt voert tikt doorstuurt vertelt spelt
+  zet zetten plaats plaatsen
 `);
 // "it would be great to have your recovery key", "mag ik je code krijgen": receiving what is yours.
 const RECEIVE = words('have get receive hear krijgen hebben ontvangen horen');
@@ -31,7 +32,7 @@ const YOU = words('you u je jij jou');
 const QUESTION = words('what whats which how wat welke welk hoe');
 // After a question word: "what is", "what does … show", "wat staat er", "hoe heette".
 const QUESTION_VERBS = words(
-  'is s was are were does do did show shows say says said read reads see staat staan stond stonden heette heet heten luidt zijn toont zegt zei zie ziet',
+  'is s was are were does do did show shows say says said read reads see staat staan stond stonden heette heet heten luidt zijn toont zegt zei zie ziet heb hebt had have used typed entered put gebruikt ingevuld ingetypt',
 );
 const NEGATION = words(
   'never not dont doesnt wont cant cannot shouldnt no nobody noone nooit niet geen niemand hoeft hoef hoeven',
@@ -40,7 +41,7 @@ const NEGATION = words(
 const TRAILING_NEGATION = words('niemand niet nooit nobody');
 // Someone else asks: "if anyone asks for your code", "vraagt iemand om je sms-code?".
 const THIRD_PARTY = words(
-  'anyone anybody someone somebody iemand scammer scammers fraudster fraudsters oplichter oplichters criminals caller they',
+  'anyone anybody someone somebody iemand scammer scammers fraudster fraudsters oplichter oplichters criminals caller',
 );
 // "If the website asks for your security answer": the site or the app asks, where the customer signs in.
 const ASKING_PLACES = words('website site app portal portaal page pagina form formulier system systeem');
@@ -55,7 +56,7 @@ const ELSEWHERE = words(
 const NOT_HERE = words(
   'nothere niethier nietindezechat nietinditgesprek nothereplease ratherthaninthischat insteadofhere nietinthischat notinthischat inplaatsvanhier',
 );
-const PRONOUNS = words('it them that this those these het hem hij die dat ze deze');
+const PRONOUNS = words('it them that this those these they het hem hij die dat ze deze zij');
 // After "het": a particle or adverb shows it is a pronoun ("typ het hier"), a noun that it is an article.
 const AFTER_PRONOUN = words(
   'here hier now nu maar even door in op dan voor gerust ook wel snel meteen dus please graag alsjeblieft alstublieft to aan me mij ons us',
@@ -85,7 +86,7 @@ const CODE_PLACES = words('sms smsje smsjes text textmessage message email mail 
 const IN_FROM = words('in from uit van op by per via');
 // What may follow a secret in a verbless ask: "the code from the SMS", "uw pincode van de bankpas".
 const ELLIPTICAL_TAIL = words(
-  'from in of on uit van op the de het your je uw sms smsje text message email mail app authenticator phone telefoon bankpas pas card kaart portal',
+  'from in of on uit van op the de het your je uw sms smsje text message email mail app authenticator phone telefoon bankpas pas card kaart portal mother mothers mom mum moeder father vader',
 );
 // "phone number", "order number": numbers that are no code.
 const NUMBER_QUALIFIERS = words(
@@ -94,7 +95,7 @@ const NUMBER_QUALIFIERS = words(
 // "your PIN", "card PIN", "de pincode van je bankpas": a PIN that is no support PIN.
 const OWN_PIN = words('your je uw jouw account card bank debit credit sim phone telefoon pinpas bankpas creditcard');
 const CREDENTIALS = words(
-  'credentials credential inloggegevens inlogdata inloggevens logingegevens accountgegevens wachtwoordgegevens',
+  'credentials credential inloggegevens inlogdata inloggevens logingegevens accountgegevens wachtwoordgegevens tekenreeks',
 );
 const DETAILS = words('details detail info information data gegevens');
 const SIGN_IN = words('login logon signin inlog inloggen inlogt logt aanmelden aanmeldt signon');
@@ -164,10 +165,26 @@ class OutboundReader {
       return false;
     }
     // "I won't ask for your password. Now type it here:" — a pronoun for the secret named before.
-    if (lastNoun === 'secret' && this.giveIn(clause) && this.pronounObject(clause) && !this.negatedBefore(clause, keys))
+    if (
+      lastNoun === 'secret' &&
+      (this.giveIn(clause) || this.needIn(clause)) &&
+      this.pronounObject(clause) &&
+      !this.negatedBefore(clause, keys)
+    )
       return true;
     if (lastNoun === 'secret' && this.question(keys) && this.pronounObject(clause) && !this.negatedBefore(clause, keys))
       return true;
+    return false;
+  }
+
+  /** "voor deze controle heb ik hem wel nodig", "I need it": a need of ours, not a "please". */
+  private needIn(clause: Clause): boolean {
+    for (let k = clause.from; k <= clause.to; k++)
+      if (
+        ['need', 'needs', 'require', 'requires', 'want', 'nodig'].includes(this.key(k)) &&
+        !this.readerSubject(k, clause.from)
+      )
+        return true;
     return false;
   }
 
@@ -187,7 +204,12 @@ class OutboundReader {
         (tok.kind === 'punct' &&
           ['.', '!', '?', ';', ':', ',', '(', ')', '—', '–', '…', '"', '“', '”'].includes(tok.text)) ||
         (tok.kind === 'punct' && tok.text === '-' && tok.space) ||
-        (tok.kind === 'word' && (CLAUSE_WORDS.has(tok.key) || (SUBORDINATE.has(tok.key) && k > from))) ||
+        (tok.kind === 'word' &&
+          (CLAUSE_WORDS.has(tok.key) ||
+            // "als je het niet erg vindt" opens a clause; "als antwoord op" does not.
+            (SUBORDINATE.has(tok.key) &&
+              k > from &&
+              (tok.key !== 'als' || SUBJECTS.has(this.key(k + 1)) || this.key(k + 1) === 'het')))) ||
         // "… and we're done", "en dan zijn we klaar": a new subject starts a new clause.
         (tok.kind === 'word' && (tok.key === 'and' || tok.key === 'en') && SUBJECTS.has(this.key(k + 1)));
       if (!breaks) continue;
@@ -268,7 +290,8 @@ class OutboundReader {
     for (let k = clause.from; k <= clause.to; k++) {
       const key = this.key(k);
       if (this.giveVerb(k, clause.from)) return true;
-      if (NEED.has(key)) return true;
+      // "we need your code" asks; "you'll need your password to sign in" tells.
+      if (NEED.has(key) && !this.readerSubject(k, clause.from)) return true;
       if (RECEIVE.has(key) && POSSESSIVE.has(this.key(k + 1)) && this.noun[k + 2]) return true;
       if (
         key === 'let' &&
@@ -286,10 +309,40 @@ class OutboundReader {
         return true;
       if (
         ['ask', 'asking', 'vraag', 'vragen'].includes(key) &&
-        ['for', 'om'].includes(this.key(k + 1)) &&
-        !this.firstPersonNegated(k)
+        ['for', 'om', 'naar'].includes(this.key(k + 1)) &&
+        !this.firstPersonNegated(k) &&
+        // "I'll have to ask for your recovery key", "ik vraag om je code"
+        (k === clause.from || [1, 2, 3, 4].some((d) => k - d >= clause.from && FIRST_PERSON.has(this.key(k - d))))
       )
-        return FIRST_PERSON.has(this.key(k - 1)) || k === clause.from;
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * The reader is the subject of a need: "you'll need your password to sign in", "u heeft uw wachtwoord nodig"
+   * tell; "I need your code", "ik heb je wachtwoord nodig", "heb ik je codes nodig" ask.
+   */
+  private readerSubject(k: number, from: number): boolean {
+    const reader = (key: string) => ['you', 'youll', 'youd', 'youre', 'je', 'jij', 'u'].includes(key);
+    if (this.key(k) === 'nodig') {
+      for (let a = k - 1; a >= from && a >= k - 8; a--) {
+        if (!['heb', 'hebt', 'heeft', 'hebben', 'had', 'hadden'].includes(this.key(a))) continue;
+        const before = this.key(a - 1);
+        const after = this.key(a + 1);
+        if (FIRST_PERSON.has(before) || FIRST_PERSON.has(after)) return false;
+        return (a - 1 >= from && reader(before)) || reader(after);
+      }
+      return false;
+    }
+    for (let m = k - 1; m >= from && m >= k - 3; m--) {
+      const key = this.key(m);
+      if (reader(key)) return true;
+      if (
+        FIRST_PERSON.has(key) ||
+        !['will', 'would', 'll', 'd', 'also', 'just', 'still', 'only', 'really', 'do', 'dont'].includes(key)
+      )
+        return false;
     }
     return false;
   }
@@ -305,6 +358,8 @@ class OutboundReader {
     )
       return false;
     if (key === 'key' && this.key(k + 1) !== 'in') return false;
+    // "… and don't share it", "deel hem met niemand": a give that is told not to happen asks nothing.
+    if ([1, 2].some((d) => k - d >= from && NEGATION.has(this.key(k - d)))) return false;
     return !this.firstPersonBefore(k, from);
   }
 
@@ -331,6 +386,13 @@ class OutboundReader {
   /** Exempt clauses: someone else asks, the reader goes elsewhere to enter it, or a statement of what we did. */
   private exempt(keys: string[]): boolean {
     if (keys.some((w) => THIRD_PARTY.has(w))) return true;
+    // "if they ask for your code": they ask; "what are they?" is another matter.
+    for (let i = 0; i + 1 < keys.length; i++)
+      if (
+        (keys[i] === 'they' || keys[i] === 'ze') &&
+        ['ask', 'asks', 'call', 'calls', 'say', 'claim', 'vragen', 'bellen'].includes(keys[i + 1] as string)
+      )
+        return true;
     for (let i = 0; i + 1 < keys.length; i++)
       if (
         ASKING_PLACES.has(keys[i] as string) &&
@@ -401,7 +463,7 @@ class OutboundReader {
       if ((key === 'one' || key === 'ones') && ['the', 'that', 'this'].includes(this.key(k - 1))) return true;
       if (key === 'degene' || key === 'diegene') return true;
       if (!PRONOUNS.has(key)) continue;
-      if (['it', 'them', 'hem', 'hij', 'ze'].includes(key)) return true;
+      if (['it', 'them', 'they', 'hem', 'hij', 'ze', 'zij'].includes(key)) return true;
       const next = this.t[k + 1];
       if (next?.kind !== 'word' || k === clause.to || AFTER_PRONOUN.has(next.key) || GIVE.has(next.key)) return true;
     }

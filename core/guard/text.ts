@@ -158,6 +158,8 @@ function info(cp: number): CharInfo {
 
 function describe(cp: number): CharInfo {
   if (isInvisible(cp)) return { cls: INVISIBLE, norm: '', fold: '' };
+  // Emoji decorate ("pass🔑word", "Moon🌙light55"); like zero-width characters they neither split nor count.
+  if (/\p{Extended_Pictographic}/u.test(String.fromCodePoint(cp))) return { cls: INVISIBLE, norm: '', fold: '' };
   if (cp === 0x85 || cp === 0x2028 || cp === 0x2029) return { cls: NEWLINE, norm: '\n', fold: '\n' };
   const ch = String.fromCodePoint(cp);
   if (/\s/u.test(ch)) return { cls: SPACE, norm: ' ', fold: ' ' };

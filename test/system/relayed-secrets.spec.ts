@@ -8,7 +8,7 @@ import { BotConnectorDouble, message, AGENT as TEAMS_AGENT, TENANT } from '../su
 import { ChatClient, until } from '../support/webchat.ts';
 
 // Every secret-bearing case of the blind corpus, typed as its writer wrote it: earlier lines first.
-const CASES = loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json').filter(
+const CASES = loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json', 'inbound-mixed-2.json').filter(
   (c) => c.secrets.length > 0,
 );
 const hasAgentLine = (c: InboundCase) => (c.context ?? []).some((line) => line.from === 'agent');
@@ -25,7 +25,7 @@ async function inBatches<T>(items: T[], width: number, work: (item: T, index: nu
  */
 const SHARED_VALUES = new Set(
   CASES.flatMap((c) => c.secrets.map((s) => s.value)).filter((value) =>
-    loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json').some(
+    loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json', 'inbound-mixed-2.json').some(
       (other) => occurs(other.text, value) && !other.secrets.some((s) => s.value.includes(value)),
     ),
   ),

@@ -10,8 +10,8 @@ import {
 } from '../../support/guard-corpus.ts';
 
 // Written blind, from briefs only (test/fixtures/guard/README.md); English and Dutch in about equal parts.
-const INBOUND = loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json');
-const OUTBOUND = loadOutbound('outbound.json', 'outbound-mixed.json');
+const INBOUND = loadInbound('inbound-en.json', 'inbound-nl.json', 'inbound-mixed.json', 'inbound-mixed-2.json');
+const OUTBOUND = loadOutbound('outbound.json', 'outbound-mixed.json', 'outbound-mixed-2.json');
 
 function describeOutcome(o: InboundOutcome): string {
   const why = !o.hidden
