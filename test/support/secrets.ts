@@ -10,10 +10,12 @@ export function occurs(haystack: string, secret: string): boolean {
  * chance as a group of some session's UUID, or as the number of the 1,357th audit entry; neither is a leak.
  */
 export function withoutIds(text: string): string {
-  return text
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu, '<uuid>')
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?/gu, '<time>')
-    .replace(/"n","\d+"/gu, '"n","<seq>"')
-    // The Bot Connector double numbers the activities it accepts act-1, act-2, …; the relay keeps those ids.
-    .replace(/act-\d+/gu, 'act-<n>');
+  return (
+    text
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu, '<uuid>')
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?/gu, '<time>')
+      .replace(/"n","\d+"/gu, '"n","<seq>"')
+      // The Bot Connector double numbers the activities it accepts act-1, act-2, …; the relay keeps those ids.
+      .replace(/act-\d+/gu, 'act-<n>')
+  );
 }
