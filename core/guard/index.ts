@@ -7,7 +7,6 @@ export {
   MAX_SCAN_CHARS,
   type MarkerLocale,
   PIN_MASK,
-  REDACTED,
   REDACTED_MARKER,
   type ScanOptions,
   type SecretSpan,

@@ -286,6 +286,118 @@ export const DETERMINERS = words(`
   mijn mn m'n min me de het t een ons onze jouw je uw zijn haar hun dit dat
 `);
 
+// ── the scanner's words ─────────────────────────────────────────────────────
+
+export const QUOTES = new Set(['"', '“', '”', '„', '«', '»', "'", '‘', '’', '`']);
+export const SENTENCE_ENDS = new Set(['.', '!', '?', ';', '…']);
+export const TITLES = new Set(['mr', 'mrs', 'ms', 'dr', 'st', 'jr', 'sr', 'mevr', 'dhr', 'prof']);
+// A dot after these abbreviates, it ends no sentence: "incl. netflix is …", "o.a. mijn mail".
+export const ABBREVIATIONS = words('incl excl eg ie etc vs approx bv oa ca nr resp evt zgn ivm mbt tav mvg gr');
+export const NAME_PARTICLES = new Set([
+  'de',
+  'van',
+  'der',
+  'den',
+  'ter',
+  'ten',
+  't',
+  'la',
+  'le',
+  'du',
+  'von',
+  'st',
+  'sint',
+  'san',
+  'o',
+]);
+export const NEGATIONS = new Set([
+  'not',
+  'no',
+  'never',
+  'dont',
+  'doesnt',
+  'didnt',
+  'cant',
+  'cannot',
+  'wont',
+  'isnt',
+  'wasnt',
+  'niet',
+  'geen',
+  'nooit',
+  'niks',
+  'niets',
+  'nothing',
+]);
+export const USER_LABELS = words(
+  'login user username userid gebruikersnaam gebruiker inlognaam inlog account acct email e-mail mail id name naam',
+);
+export const ANSWER_CUES = words('is was are were called named genaamd heette heet heten said zei luidt its s');
+export const FIRST_NOUNS = words(`
+  pet pets huisdier huisdiertje dog cat hond kat poes school car auto teacher leraar lerares juf meester job baan
+  concert boyfriend girlfriend vriendje vriendinnetje kiss love liefde phone telefoon album record plaat
+`);
+export const FAVOURITE = words('favourite favorite favoriete favoriet fav fave lievelings');
+export const FAVOURITE_NOUNS = words(`
+  teacher leraar lerares juf meester book boek food eten meal gerecht film movie colour color kleur band sport team
+  singer zanger zangeres animal dier song liedje place plek city stad holiday vakantie subject vak toy speelgoed
+`);
+export const STREET_WORDS = words('street straat road weg laan lane avenue');
+export const GREW_UP = words(
+  'grew grow growing grewup opgegroeid opgroeide opgroeiden opgroeien childhood jeugd woonde lived',
+);
+export const BIRTH_PLACES = words('city town place plaats stad hospital ziekenhuis dorp village country land');
+export const BORN = words('born geboren');
+export const PARENTS_WORDS = words(
+  'father mother dad mum mom vader moeder pa ma papa mama fathers mothers dads mums moms vaders moeders',
+);
+export const MIDDLE_NAME = words('middlename tweedenaam roepnaam');
+export const ANSWER_WORDS = words('answer antwoord antw');
+export const QUESTION_LABELS = words('q v vraag question');
+export const RECOVERY_COUNTS = words('12 13 15 18 20 21 24 25');
+// The words a security topic phrase starts with; any other word starts none.
+export const TOPIC_STARTS = new Set([
+  ...words(
+    'first eerste 1st city stad plaats town best beste childhood jeugd kindertijd honeymoon huwelijksreis dreamjob droombaan',
+  ),
+  ...words('favourite favorite favoriete favoriet fav fave lievelings street straat road weg laan lane avenue'),
+  ...words('village country land hospital ziekenhuis dorp place born geboren answer antwoord antw'),
+  ...words('father mother dad mum mom vader moeder pa ma papa mama fathers mothers dads mums moms vaders moeders'),
+]);
+// Words between a label and its number: "order number is 482913", "ticket nr: 558812", "the ID is".
+export const LABEL_FILLER = words(
+  'is was number nummer no nr num id the de het my mijn your je uw our ons of van was says zegt',
+);
+// Labels of numbers that look like keys: "SN 8841 0932 7716", "licence XXXXX-XXXXX".
+export const SERIAL_LABELS = words(
+  'serial serialnumber serienummer sn imei iccid simkaartnummer model modelnummer part partnumber license licence licentie productkey product sku barcode ean kenmerk betalingskenmerk iban rekeningnummer',
+);
+export const FOLLOW_UP_LEADS = words(
+  'sorry sry wait wacht found gevonden here hier hold hang on ah ahh oops oeps right yes yeah ja allez it het t one sec moment momentje even mine mijne',
+);
+// References that, standing between a code word and its cue, make the number one: "the code on the invoice is …".
+export const FILLER_REFERENCES = words(
+  'order bestelling factuur invoice ticket case dossier zaak klantnummer customer referentie reference ref',
+);
+export const IRREGULAR_PARTICIPLES = words(
+  'given taken written chosen forgotten gotten done shown known seen sent set made put kept lost stolen broken',
+);
+
+// Long secret words a typo still names; short ones ("pin", "ww") would name too much.
+export const TYPO_TARGETS: Array<[string, SecretWord]> = [
+  ['password', { kind: 'password', role: undefined }],
+  ['passcode', { kind: 'password', role: undefined }],
+  ['passphrase', { kind: 'password', role: undefined }],
+  ['wachtwoord', { kind: 'password', role: undefined }],
+  ['paswoord', { kind: 'password', role: undefined }],
+  ['toegangscode', { kind: 'password', role: undefined }],
+  ['verificatiecode', { kind: 'verification_code', role: 'code' }],
+  ['verificationcode', { kind: 'verification_code', role: 'code' }],
+  ['herstelsleutel', { kind: 'recovery_key', role: undefined }],
+  ['recoverykey', { kind: 'recovery_key', role: undefined }],
+  ['meisjesnaam', { kind: 'security_answer', role: undefined }],
+];
+
 /** What a key is, when it is in the lexicon: a secret word, a word that is no secret, a security topic. */
 export interface LexiconEntry {
   secret: SecretWord | undefined;
