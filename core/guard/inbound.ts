@@ -37,6 +37,8 @@ export interface InboundScan {
   followUp: FollowUp | null;
   /** A support PIN given while none was asked for: hidden, and not a password. */
   earlyPin: boolean;
+  /** Where the hidden runs are in the original text: offsets and kinds, nothing of what they hide. */
+  hidden: SecretSpan[];
 }
 
 /** A hidden run of the original text. `unread`: past the scanned length, hidden without being read. */
@@ -77,6 +79,7 @@ export function scanInbound(text: string, options: ScanOptions = {}): InboundSca
     pin: found.pin,
     followUp: found.followUp,
     earlyPin: found.earlyPin,
+    hidden: found.spans,
   };
 }
 

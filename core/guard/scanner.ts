@@ -234,7 +234,7 @@ export class Scanner extends ValueReader {
       }
       if (tok.kind === 'punct') {
         if (this.isCueMark(k) && (filler === 0 || tok.text !== '-')) {
-          const v = this.afterCue(this.skipCueMarks(k), kind, role, true, k);
+          const v = this.afterCue(this.skipCueMarks(k), kind, role);
           if (v) return v;
           return this.continuation(this.skipCueMarks(k), kind, role);
         }
@@ -280,7 +280,7 @@ export class Scanner extends ValueReader {
       }
       if (CUE_WORDS.has(key) || this.pronounCue(k) > 0 || (kind === 'security_answer' && ANSWER_CUES.has(key))) {
         const from = this.pronounCue(k) || k + 1;
-        const v = this.afterCue(from, kind, role, true, k);
+        const v = this.afterCue(from, kind, role);
         if (v) return v;
         return this.continuation(from, kind, role);
       }
@@ -324,16 +324,9 @@ export class Scanner extends ValueReader {
   }
 
   /** After a cue: the value, or nothing when what follows describes the secret instead. */
-  protected afterCue(
-    k: number,
-    kind: Finding,
-    role: SecretWord['role'],
-    strong: boolean,
-    cue: number,
-  ): Hit | undefined {
+  protected afterCue(k: number, kind: Finding, role: SecretWord['role']): Hit | undefined {
     if (k < this.n && (this.t[k] as Token).kind === 'newline') return this.valueAt(k + 1, kind, role, true);
-    void cue;
-    return this.valueAt(k, kind, role, strong);
+    return this.valueAt(k, kind, role, true);
   }
 
   /** "nothing fancy, it's football", "is niet moeilijk hoor: tulpen": a second cue later in the sentence. */

@@ -414,15 +414,7 @@ function leetOf(key: string): string {
   return out;
 }
 
-/** True when the token holds a letter. */
-export function hasLetter(token: Token): boolean {
-  return /\p{L}/u.test(token.text);
-}
 
-/** True when every character of the token is an ASCII digit or a joiner between digits. */
-export function isNumber(token: Token): boolean {
-  return token.kind === 'word' && /^[0-9][0-9.,:/-]*$/u.test(token.text) && /[0-9]$/u.test(token.text);
-}
 
 /** The digits of a token. */
 export function digitsOf(token: Token): string {

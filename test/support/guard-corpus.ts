@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import {
-  armsFromOtherLine,
-  asksForSecret,
-  type Finding,
-  type FollowUp,
-  findSecrets,
-  scanInbound,
-} from '../../core/guard/index.ts';
+import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
+import { ConversationGuard } from '../../core/conversation-guard.ts';
+import { asksForSecret, type Finding } from '../../core/guard/index.ts';
+import { FakeClock } from './clock.ts';
 
 /** One labelled customer message of a corpus, as the corpus writers wrote it (test/fixtures/guard/*.json). */
 export interface InboundCase {
@@ -30,27 +26,16 @@ export interface OutboundCase {
   text: string;
 }
 
-export function loadInbound(...files: string[]): InboundCase[] {
+/** The cases of corpus files in test/fixtures/guard/, in file order. */
+function loadCases<T>(files: string[]): T[] {
   return files.flatMap(
     (file) =>
-      (
-        JSON.parse(readFileSync(new URL(`../fixtures/guard/${file}`, import.meta.url), 'utf8')) as {
-          cases: InboundCase[];
-        }
-      ).cases,
+      (JSON.parse(readFileSync(new URL(`../fixtures/guard/${file}`, import.meta.url), 'utf8')) as { cases: T[] }).cases,
   );
 }
 
-export function loadOutbound(...files: string[]): OutboundCase[] {
-  return files.flatMap(
-    (file) =>
-      (
-        JSON.parse(readFileSync(new URL(`../fixtures/guard/${file}`, import.meta.url), 'utf8')) as {
-          cases: OutboundCase[];
-        }
-      ).cases,
-  );
-}
+export const loadInbound = (...files: string[]): InboundCase[] => loadCases<InboundCase>(files);
+export const loadOutbound = (...files: string[]): OutboundCase[] => loadCases<OutboundCase>(files);
 
 export interface InboundOutcome {
   case: InboundCase;
@@ -66,28 +51,21 @@ export interface InboundOutcome {
   redacted: string;
 }
 
-/** What the guard arms from the earlier lines of a case, as the channels carry it from line to line. */
-export function followUpFrom(context: InboundCase['context']): FollowUp | null {
-  let state: FollowUp | null = null;
-  for (const line of context ?? []) {
-    if (line.from === 'customer') state = scanInbound(line.text, { after: state }).followUp;
-    else state = mergeFollowUps(state, armsFromOtherLine(line.text));
+/**
+ * One case as a channel reads it: the earlier lines through the conversation's guard (the agent's as lines the
+ * guard only learns from), then the message itself, a second after the last of them.
+ */
+export async function evaluateInbound(c: InboundCase): Promise<InboundOutcome> {
+  const clock = new FakeClock();
+  const guard = new ConversationGuard(new MemorySessionStore(clock), clock);
+  for (const line of c.context ?? []) {
+    if (line.from === 'agent') await guard.otherLine('c:case', line.text);
+    else await guard.line('c:case', 'customer', line.text);
+    clock.advance(1_000);
   }
-  return state;
-}
-
-function mergeFollowUps(a: FollowUp | null, b: FollowUp | null): FollowUp | null {
-  if (!a) return b;
-  if (!b) return a;
-  return { ...a, ...b };
-}
-
-export function evaluateInbound(c: InboundCase): InboundOutcome {
-  const options = { expectingPin: c.expectingPin === true, after: followUpFrom(c.context) };
-  const found = findSecrets(c.text, options);
-  const scan = scanInbound(c.text, options);
+  const scan = await guard.line('c:case', 'customer', c.text, { expectingPin: c.expectingPin === true });
   const covered = (start: number, end: number) =>
-    found.spans.some((s) => s.kind !== 'pin' && s.start <= start && end <= s.end);
+    scan.hidden.some((s) => s.kind !== 'pin' && s.start <= start && end <= s.end);
   const visible: string[] = [];
   for (const { value } of c.secrets) {
     for (let at = c.text.indexOf(value); at >= 0; at = c.text.indexOf(value, at + 1)) {
@@ -97,7 +75,7 @@ export function evaluateInbound(c: InboundCase): InboundOutcome {
       }
     }
   }
-  const nonPin = found.spans.filter((s) => s.kind !== 'pin');
+  const nonPin = scan.hidden.filter((s) => s.kind !== 'pin');
   return {
     case: c,
     hidden: visible.length === 0,

@@ -25,10 +25,16 @@ function describeOutcome(o: InboundOutcome): string {
 }
 
 describe('guard: the blind corpus', () => {
-  const outcomes = INBOUND.map(evaluateInbound);
-  const secret = outcomes.filter((o) => o.case.secrets.length > 0);
-  const benign = outcomes.filter((o) => o.case.secrets.length === 0);
-  const lookAlikes = outcomes.filter((o) => o.case.group.startsWith('benign-'));
+  let outcomes: InboundOutcome[] = [];
+  let secret: InboundOutcome[] = [];
+  let benign: InboundOutcome[] = [];
+  let lookAlikes: InboundOutcome[] = [];
+  before(async () => {
+    outcomes = await Promise.all(INBOUND.map(evaluateInbound));
+    secret = outcomes.filter((o) => o.case.secrets.length > 0);
+    benign = outcomes.filter((o) => o.case.secrets.length === 0);
+    lookAlikes = outcomes.filter((o) => o.case.group.startsWith('benign-'));
+  });
 
   after(() => {
     // The figures per group, in the test output (recall: all secrets hidden and each kind reported).
