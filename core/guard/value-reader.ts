@@ -587,8 +587,10 @@ export class ValueReader extends LexiconReader {
   protected codeLike(k: number): boolean {
     if (!this.isWord(k)) return false;
     const text = (this.t[k] as Token).text;
+    // Groups of 2–8 letters and digits joined by dashes, with a digit somewhere and 4 characters at least.
+    const groups = text.split('-');
     return (
-      /^[A-Za-z0-9]{2,8}(-[A-Za-z0-9]{2,8})*$/u.test(text) && /\d/u.test(text) && text.replace(/-/gu, '').length >= 4
+      groups.every((g) => /^[A-Za-z0-9]{2,8}$/u.test(g)) && /\d/u.test(text) && text.length - groups.length + 1 >= 4
     );
   }
 
