@@ -414,8 +414,6 @@ function leetOf(key: string): string {
   return out;
 }
 
-
-
 /** The digits of a token. */
 export function digitsOf(token: Token): string {
   let out = '';
