@@ -6,11 +6,7 @@ import safeRegex from 'safe-regex2';
 const ROOT = new URL('../../../', import.meta.url);
 function sources(dir: string): string[] {
   return readdirSync(new URL(dir, ROOT), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? sources(`${dir}${entry.name}/`)
-      : entry.name.endsWith('.ts')
-        ? [`${dir}${entry.name}`]
-        : [],
+    entry.isDirectory() ? sources(`${dir}${entry.name}/`) : entry.name.endsWith('.ts') ? [`${dir}${entry.name}`] : [],
   );
 }
 const FILES = [...sources('core/'), ...sources('bots/')];
