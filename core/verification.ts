@@ -259,9 +259,12 @@ export class Verification {
     });
     if (!attempt.granted) {
       if (attempt.refusedBy === checking.name) return { session: await this.load(sessionId), result: 'busy' };
-      if (attempt.refusedBy !== triesCounter) return this.lockPins(session, scope);
       // Another try used the last one; its transition ends the session.
-      return { session: await this.load(sessionId), result: 'rejected' };
+      if (attempt.refusedBy === triesCounter) return { session: await this.load(sessionId), result: 'rejected' };
+      // Locked, or the day's failures used up: refused without counting, and the lock is not re-armed, so it
+      // runs 24 h from the try that caused it however often someone tries during it.
+      const next = await this.applyIfLegal(session, () => ({ type: 'pin_locked' }));
+      return { session: next, result: 'locked' };
     }
 
     try {

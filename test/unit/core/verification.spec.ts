@@ -268,6 +268,32 @@ describe('verification flow', () => {
       expect((await f.verification.submitPin(after.id, fresh.pin, agent)).result).to.equal('accepted');
     });
 
+    it('runs the lock 24 h from the try that caused it: tries during it are refused, uncounted, and do not extend it', async () => {
+      for (let i = 0; i < 10; i++) {
+        const { pin } = await f.verification.issuePin('demo-alex');
+        const session = await startFor(f);
+        await f.verification.choosePin(session.id, agent);
+        await wrongPin(f, session.id, pin);
+      }
+      // Every hour, someone tries again: each is refused as locked, and none re-arms the lock.
+      for (let hour = 1; hour <= 23; hour++) {
+        f.clock.advance(60 * MINUTE);
+        const session = await startFor(f);
+        await f.verification.choosePin(session.id, agent);
+        expect((await f.verification.submitPin(session.id, '0000', agent)).result, `hour ${hour}`).to.equal('locked');
+      }
+      f.clock.advance(60 * MINUTE + 1);
+      const fresh = await f.verification.issuePin('demo-alex');
+      const after = await startFor(f);
+      await f.verification.choosePin(after.id, agent);
+      expect((await f.verification.submitPin(after.id, fresh.pin, agent)).result, '24 h after the lock').to.equal(
+        'accepted',
+      );
+      expect(types(f).filter((t) => t === 'pin_locked').length, 'one lock, and one refusal audited per try').to.equal(
+        24,
+      );
+    });
+
     it('does not count a right PIN against the account', async () => {
       for (let i = 0; i < 12; i++) {
         const { pin } = await f.verification.issuePin('demo-alex');
