@@ -27,6 +27,8 @@ export const AUDIT_EVENTS = {
   grant_revoked: 'authz_change',
   grant_expired: 'session_expired',
   secret_redacted: 'input_secret_redacted',
+  customer_identified: 'authn_customer_identified',
+  customer_refused: 'authz_fail',
   agent_unauthorized: 'authz_fail',
   agent_rate_exceeded: 'excess_rate_limit_exceeded',
   portal_key_rejected: 'authn_token_invalid',
@@ -47,6 +49,12 @@ export const SECURITY_ALERTS: ReadonlySet<AuditEventType> = new Set([
   'portal_rate_exceeded',
 ]);
 
+export interface AuditIdentity {
+  channel: ChannelKind;
+  workspaceId?: string;
+  id: string;
+}
+
 /**
  * One audit entry. `account` is a keyed hash of the account id, never the id or email. `detail` holds
  * only non-secret facts (counts, reasons, finding kinds).
@@ -57,7 +65,10 @@ export interface AuditEvent {
   outcome: AuditOutcome;
   channel: ChannelKind;
   sessionId?: string;
-  agent?: { id: string; workspaceId?: string };
+  /** The verifying agent: channel, workspace (Slack team, Entra tenant) and user. */
+  agent?: AuditIdentity;
+  /** The customer the session is for, or (for `customer_refused`) whoever tried to answer in their place. */
+  customer?: AuditIdentity;
   account?: string;
   method?: Method;
   findings?: Finding[];

@@ -5,10 +5,28 @@ import type { Finding } from './guard/index.ts';
 import { assertSafeOutbound } from './guard/outbound.ts';
 import { type Locale, renderMessage } from './messages/catalog.ts';
 import type { Bus, Clock, SessionStore } from './ports/index.ts';
-import type { PinResult, Verification } from './verification.ts';
+import type { Identity } from './session.ts';
+import type { PinResult, StartInput, Verification } from './verification.ts';
 
 /** The session ref that ties a verification to the web chat conversation it runs in. */
 export const WEBCHAT_REF = 'webchat';
+
+/** A web chat customer is whoever holds the conversation's token: the conversation is their identity. */
+export function webChatCustomer(conversationId: string): Identity {
+  return { channel: 'webchat', id: conversationId };
+}
+
+/**
+ * What a verification started from a relayed web chat thread carries: its customer, the conversation it
+ * holds while it runs (so a second agent cannot take it over), and the ref its renders find the chat by.
+ */
+export function webChatStart(conversationId: string): Required<Pick<StartInput, 'customer' | 'conversation' | 'refs'>> {
+  return {
+    customer: webChatCustomer(conversationId),
+    conversation: `webchat:${conversationId}`,
+    refs: { [WEBCHAT_REF]: conversationId },
+  };
+}
 
 /** One line of a support chat, as stored and as shown: customer text only ever in its redacted form. */
 export interface ChatMessage {
@@ -159,7 +177,10 @@ export class SupportChat {
       await this.append(conversation, { from: 'bot', text: renderMessage('customer.pin_early', conversation.locale) });
     }
     if (session && scan.pin) {
-      const { result } = await this.deps.verification.submitPin(session.id, scan.pin, { kind: 'customer' });
+      const { result } = await this.deps.verification.submitPin(session.id, scan.pin, {
+        kind: 'customer',
+        who: webChatCustomer(conversation.id),
+      });
       return { message, warned, pin: result };
     }
     return { message, warned };
@@ -170,7 +191,10 @@ export class SupportChat {
     if (!/^\d{4}$/u.test(pin)) throw new RequestInvalidError(['a support PIN is exactly 4 digits']);
     if (!conversation.sessionId) throw new RequestInvalidError(['no verification is waiting for a PIN']);
     await this.countMessage(conversation);
-    const { result } = await this.deps.verification.submitPin(conversation.sessionId, pin, { kind: 'customer' });
+    const { result } = await this.deps.verification.submitPin(conversation.sessionId, pin, {
+      kind: 'customer',
+      who: webChatCustomer(conversation.id),
+    });
     return result;
   }
 

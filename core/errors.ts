@@ -16,6 +16,9 @@ export enum ErrorCode {
   RequestInvalid = 'sv_request_invalid',
   NoTrustedDevice = 'sv_no_trusted_device',
   DeliveryFailed = 'sv_delivery_failed',
+  NotTheCustomer = 'sv_not_the_customer',
+  CustomerUnidentified = 'sv_customer_unidentified',
+  ConversationBusy = 'sv_conversation_busy',
   Unknown = 'sv_unknown',
 }
 
@@ -121,6 +124,34 @@ export class NoTrustedDeviceError extends SupportVerifyError {
 /** A prompt or message could not be handed to the service that delivers it. */
 export class DeliveryFailedError extends SupportVerifyError {
   readonly code = ErrorCode.DeliveryFailed;
+}
+
+/** Someone in a shared conversation answered a verification that is for another person; nothing was counted. */
+export class NotTheCustomerError extends SupportVerifyError {
+  readonly code = ErrorCode.NotTheCustomer;
+  constructor() {
+    super('this verification is for someone else in the conversation');
+  }
+}
+
+/** In a shared conversation the customer must say who they are (a button) before their answers count. */
+export class CustomerUnidentifiedError extends SupportVerifyError {
+  readonly code = ErrorCode.CustomerUnidentified;
+  constructor() {
+    super('the customer has not identified themselves in this conversation yet');
+  }
+}
+
+/** The conversation already has a verification running; it is never overwritten. */
+export class ConversationBusyError extends SupportVerifyError {
+  readonly code = ErrorCode.ConversationBusy;
+  constructor(
+    /** The display name of the agent whose verification runs, to tell the second agent who to talk to. */
+    readonly agentName: string,
+    readonly sessionId: string,
+  ) {
+    super('a verification is already running in this conversation');
+  }
 }
 
 export class UnknownError extends SupportVerifyError {

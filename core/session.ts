@@ -30,13 +30,32 @@ export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['denied', 'faile
 export type Method = 'device' | 'pin';
 export type ChannelKind = 'slack' | 'teams' | 'webchat' | 'playground' | 'api';
 
-export interface AgentRef {
-  /** Platform user id, unique within `channel` (and `workspaceId` where the platform has one). */
-  id: string;
-  displayName: string;
+/**
+ * Who someone is: a platform's user id means something only within its channel and its workspace (the Slack
+ * team that installed the app, the Entra tenant), so no check ever compares a bare id.
+ */
+export interface Identity {
   channel: ChannelKind;
+  /** The Slack team (or Enterprise Grid org) that installed the app, the Entra tenant; absent where there is none. */
   workspaceId?: string;
+  /** The user within the workspace (in Teams, the Entra object id where the platform gives one). */
+  id: string;
+}
+
+/** Whether two identities are the same person: channel, workspace and user all equal. */
+export function sameIdentity(a: Identity, b: Identity): boolean {
+  return a.channel === b.channel && (a.workspaceId ?? '') === (b.workspaceId ?? '') && a.id === b.id;
+}
+
+export interface AgentRef extends Identity {
+  displayName: string;
   locale: Locale;
+}
+
+/** The customer a verification is for, where they take part in the conversation themselves. */
+export interface CustomerRef extends Identity {
+  /** As the platform shows them, for the agent's card. */
+  displayName?: string;
 }
 
 export interface DevicePromptRef {
@@ -88,6 +107,13 @@ export interface Session {
   reason?: EndReason;
   /** Something the agent should know about the last step; cleared by the next transition. */
   notice?: SessionNotice;
+  /**
+   * The customer who alone may answer in the conversation (their PIN messages, modals and dialogs). Absent
+   * where the agent speaks for the customer, and in a shared conversation until the customer identifies.
+   */
+  customer?: CustomerRef;
+  /** The conversation this verification holds while it runs (one at a time per conversation). */
+  conversation?: string;
   /** Opaque, channel-owned references (message ts, activity id…) so any replica can update the same message. */
   refs?: Record<string, string>;
 }
@@ -99,6 +125,7 @@ export type SessionEvent =
   | { type: 'choose_device'; prompt: DevicePromptRef }
   | { type: 'prompt_undeliverable'; promptId: string }
   | { type: 'choose_pin'; triesLeft: number }
+  | { type: 'customer_identified'; customer: CustomerRef }
   | { type: 'device_confirmed'; promptId: string; grantExpiresAt: number }
   | { type: 'device_denied'; promptId: string; reason: 'device_denied' | 'fraud_reported' | 'number_mismatch' }
   | { type: 'prompt_expired'; promptId: string }
@@ -120,6 +147,7 @@ export const ALLOWED_FROM: Readonly<Record<SessionEventType, readonly SessionSta
   // Switching method mid-way is allowed: a customer without their phone at hand can still read a PIN.
   choose_device: OPEN,
   choose_pin: OPEN,
+  customer_identified: OPEN,
   prompt_undeliverable: ['awaiting_device'],
   device_confirmed: ['awaiting_device'],
   device_denied: ['awaiting_device'],
@@ -160,6 +188,11 @@ export function transition(session: Session, event: SessionEvent, now: number): 
     }
     case 'choose_pin':
       return { ...base, state: 'awaiting_pin', method: 'pin', prompt: undefined, pinTriesLeft: event.triesLeft };
+    case 'customer_identified':
+      // Once bound, the customer never changes: the first to identify is the one whose answers count.
+      if (session.customer && !sameIdentity(session.customer, event.customer))
+        throw new IllegalTransitionError(session.state, 'identifying a second customer');
+      return { ...base, customer: session.customer ?? event.customer };
     case 'device_confirmed':
       assertCurrentPrompt(session, event.type, event.promptId, now);
       return end(base, 'verified', 'device_confirmed', { agentId: session.agent.id, expiresAt: event.grantExpiresAt });
@@ -204,9 +237,19 @@ function assertCurrentPrompt(session: Session, event: SessionEventType, promptId
     throw new IllegalTransitionError(session.state, `${event} after the prompt expired`);
 }
 
-/** Whether the grant of a verified session lets `agentId` see the account now. */
-export function grantIsActive(session: Session, agentId: string, now: number): boolean {
-  return session.state === 'verified' && session.grant?.agentId === agentId && now < session.grant.expiresAt;
+/** Whether the grant of a verified session lets `who` see the account now: only the verifying agent, while it lasts. */
+export function grantIsActive(session: Session, who: Identity, now: number): boolean {
+  return (
+    session.state === 'verified' &&
+    sameIdentity(session.agent, who) &&
+    session.grant?.agentId === who.id &&
+    now < session.grant.expiresAt
+  );
+}
+
+/** Whether a session can still be answered (it holds its conversation while it can). */
+export function isOpen(session: Session): boolean {
+  return OPEN.includes(session.state);
 }
 
 /** The time-based event a session is due for at `now`, if any: prompt, session or grant lapsing. */

@@ -2,10 +2,13 @@ import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventType } from './audit.ts';
 import {
   AccountNotFoundError,
+  ConversationBusyError,
+  CustomerUnidentifiedError,
   DeliveryFailedError,
   IllegalTransitionError,
   NoTrustedDeviceError,
   NotAuthorizedError,
+  NotTheCustomerError,
   RateLimitedError,
   RequestInvalidError,
   SessionConflictError,
@@ -30,12 +33,16 @@ import {
   type AgentRef,
   ALLOWED_FROM,
   type ChannelKind,
+  type CustomerRef,
   dueEvent,
   FINAL_STATES,
   grantIsActive,
+  type Identity,
+  isOpen,
   nextDeadline,
   type Session,
   type SessionEvent,
+  sameIdentity,
   transition,
 } from './session.ts';
 
@@ -63,7 +70,24 @@ export interface VerificationDeps {
 /** `busy`: another check of this session's PIN was in flight; nothing was counted, re-read the session. */
 export type PinResult = 'accepted' | 'rejected' | 'locked' | 'busy';
 export type DeviceDecision = 'confirmed' | 'denied' | 'fraud';
-export type Actor = { kind: 'agent'; id: string } | { kind: 'customer' };
+/**
+ * Who takes a step. An agent's steps count only from the verifying agent; a customer's only from the customer
+ * the session is for (named by the agent, identified by a button, or the web chat conversation itself).
+ */
+export type Actor = { kind: 'agent'; who: Identity } | { kind: 'customer'; who: Identity };
+
+export interface StartInput {
+  agent: AgentRef;
+  query: string;
+  refs?: Record<string, string>;
+  /** The customer, when they are in the conversation and the agent named them (or the web chat is theirs). */
+  customer?: CustomerRef;
+  /**
+   * The conversation the verification runs in (a web chat, a Slack Connect channel, a Teams chat), scoped by
+   * the caller (`webchat:<id>`, `slack:<team>:<channel>`): while one runs there, another is refused.
+   */
+  conversation?: string;
+}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -72,7 +96,12 @@ const RETENTION_MS = HOUR;
 const MAX_CAS_ATTEMPTS = 8;
 const PIN_PATTERN = /^\d{4}$/u;
 
-const flags = { pending: 'prompt-pending', cooldown: 'prompt-cooldown', pinLock: 'pin-lock' } as const;
+const flags = {
+  pending: 'prompt-pending',
+  cooldown: 'prompt-cooldown',
+  pinLock: 'pin-lock',
+  running: 'running',
+} as const;
 const RECENT_PER_AGENT = 20;
 const RECENT_DAYS = 7;
 // Bounds how long a crashed replica's PIN check can hold a session; a live check takes milliseconds.
@@ -93,7 +122,7 @@ export class Verification {
     this.randomInt = deps.randomInt ?? randomInt;
   }
 
-  async start(input: { agent: AgentRef; query: string; refs?: Record<string, string> }): Promise<Session> {
+  async start(input: StartInput): Promise<Session> {
     const { store, accounts, clock, policies } = this.deps;
     // Counted before the lookup: an insider sweeping through accounts is stopped whether or not they exist.
     const allowance = await store.take(agentScope(input.agent), {
@@ -105,7 +134,7 @@ export class Verification {
         at: clock.now(),
         outcome: 'failure',
         channel: input.agent.channel,
-        agent: { id: input.agent.id, ...(input.agent.workspaceId ? { workspaceId: input.agent.workspaceId } : {}) },
+        agent: auditIdentity(input.agent),
         detail: { limitPerHour: policies.agentVerificationsPerHour },
       });
       throw new RateLimitedError('agent-rate', allowance.retryAfterMs);
@@ -123,9 +152,20 @@ export class Verification {
       createdAt: now,
       updatedAt: now,
       expiresAt: now + policies.sessionMinutes * MINUTE,
+      ...(input.customer ? { customer: input.customer } : {}),
+      ...(input.conversation ? { conversation: input.conversation } : {}),
       ...(input.refs && Object.keys(input.refs).length > 0 ? { refs: input.refs } : {}),
     };
-    await store.create(session, this.ttl(session, now));
+    if (input.customer && sameIdentity(input.customer, input.agent))
+      throw new RequestInvalidError(['the agent cannot be the customer']);
+    if (input.conversation) await this.holdConversation(input.conversation, session);
+    try {
+      await store.create(session, this.ttl(session, now));
+    } catch (error) {
+      if (input.conversation)
+        await store.clearFlag(conversationScope(input.conversation), flags.running, session.id).catch(() => undefined);
+      throw error;
+    }
     await store.remember(agentScope(input.agent), 'recent', session.id, RECENT_PER_AGENT, RECENT_DAYS * 24 * HOUR);
     await this.audit('verification_started', session, 'info');
     await this.publish(session);
@@ -136,8 +176,47 @@ export class Verification {
     return this.load(sessionId);
   }
 
+  /** The verification running in a conversation (see {@link StartInput.conversation}), if one still can be answered. */
+  async runningIn(conversation: string): Promise<Session | undefined> {
+    const holderId = await this.deps.store.getFlag(conversationScope(conversation), flags.running);
+    const holder = holderId ? await this.load(holderId).catch(() => undefined) : undefined;
+    return holder && isOpen(holder) ? holder : undefined;
+  }
+
+  /**
+   * The session, for the person it is for: refuses (and audits) anyone else in the conversation, the agent
+   * included, before anything is counted. For opening a customer's PIN dialog.
+   */
+  async forCustomer(sessionId: string, who: Identity): Promise<Session> {
+    return this.load(sessionId, { kind: 'customer', who });
+  }
+
+  /**
+   * Someone in a shared conversation says they are the customer (a button on the customer's message). The
+   * first to do so is bound and the agent's card shows who; anyone after them is refused and audited.
+   */
+  async identifyCustomer(sessionId: string, customer: CustomerRef): Promise<Session> {
+    const session = await this.load(sessionId);
+    assertAllowed(session, 'customer_identified');
+    if (sameIdentity(customer, session.agent)) throw new NotAuthorizedError('the verifying agent is not the customer');
+    if (session.customer) {
+      if (sameIdentity(session.customer, customer)) return session;
+      await this.customerRefused(session, customer);
+      throw new NotTheCustomerError();
+    }
+    try {
+      return await this.apply(session, (current) => {
+        if (current.customer && !sameIdentity(current.customer, customer)) throw new NotTheCustomerError();
+        return { type: 'customer_identified', customer };
+      });
+    } catch (error) {
+      if (error instanceof NotTheCustomerError) await this.customerRefused(session, customer);
+      throw error;
+    }
+  }
+
   /** The agent's most recent verifications, newest first, as they are now (for App Home and the like). */
-  async recent(agent: Pick<AgentRef, 'id' | 'channel' | 'workspaceId'>, limit = 10): Promise<Session[]> {
+  async recent(agent: Identity, limit = 10): Promise<Session[]> {
     const ids = (await this.deps.store.recall(agentScope(agent), 'recent')).slice(0, limit);
     const sessions = await Promise.all(ids.map((id) => this.load(id).catch(() => undefined)));
     return sessions.filter((s): s is Session => s !== undefined);
@@ -150,7 +229,11 @@ export class Verification {
       at: this.deps.clock.now(),
       outcome: 'failure',
       channel: input.channel,
-      agent: { id: input.agentId, ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}) },
+      agent: auditIdentity({
+        channel: input.channel,
+        id: input.agentId,
+        ...(input.workspaceId ? { workspaceId: input.workspaceId } : {}),
+      }),
     });
   }
 
@@ -325,13 +408,13 @@ export class Verification {
   }
 
   /** What a grant unlocks, for the verifying agent only and only while the grant lasts. */
-  async profile(sessionId: string, agentId: string): Promise<LimitedProfile> {
-    return this.grantedProfile(await this.load(sessionId), agentId);
+  async profile(sessionId: string, agent: Identity): Promise<LimitedProfile> {
+    return this.grantedProfile(await this.load(sessionId), agent);
   }
 
   /** As {@link profile}, for a session just read from the store (a render has one; no second read). */
-  async grantedProfile(session: Session, agentId: string): Promise<LimitedProfile> {
-    if (!grantIsActive(session, agentId, this.deps.clock.now())) {
+  async grantedProfile(session: Session, agent: Identity): Promise<LimitedProfile> {
+    if (!grantIsActive(session, agent, this.deps.clock.now())) {
       throw new NotAuthorizedError('no active grant for this agent on this session');
     }
     const profile = await this.deps.accounts.profile(session.accountId);
@@ -368,7 +451,11 @@ export class Verification {
       channel: input.channel,
       findings: input.findings,
       ...(session
-        ? { sessionId: session.id, account: this.deps.hashAccount(session.accountId), agent: { id: session.agent.id } }
+        ? {
+            sessionId: session.id,
+            account: this.deps.hashAccount(session.accountId),
+            agent: auditIdentity(session.agent),
+          }
         : {}),
     });
   }
@@ -386,11 +473,47 @@ export class Verification {
   private async load(sessionId: string, actor?: Actor): Promise<Session> {
     const session = await this.deps.store.get(sessionId);
     if (!session) throw new SessionNotFoundError(sessionId);
-    if (actor?.kind === 'agent' && actor.id !== session.agent.id) {
+    if (actor?.kind === 'agent' && !sameIdentity(actor.who, session.agent)) {
       throw new NotAuthorizedError('only the agent who started this verification can act on it');
     }
+    if (actor?.kind === 'customer') await this.assertCustomer(session, actor.who);
     const due = dueEvent(session, this.deps.clock.now());
     return due ? this.applyIfLegal(session, (current) => dueEvent(current, this.deps.clock.now())) : session;
+  }
+
+  /** Only the customer the session is for may answer; checked before anything is counted. */
+  private async assertCustomer(session: Session, who: Identity): Promise<void> {
+    if (sameIdentity(who, session.agent)) throw new NotAuthorizedError('the verifying agent is not the customer');
+    if (!session.customer) throw new CustomerUnidentifiedError();
+    if (!sameIdentity(session.customer, who)) {
+      await this.customerRefused(session, who);
+      throw new NotTheCustomerError();
+    }
+  }
+
+  private async customerRefused(session: Session, who: Identity): Promise<void> {
+    await this.audit('customer_refused', session, 'failure', {}, who);
+  }
+
+  /**
+   * Takes the conversation for this session, atomically; a holder that has ended (or whose replica died
+   * before it could let go) is cleared and the hold tried once more.
+   */
+  private async holdConversation(conversation: string, session: Session): Promise<void> {
+    const { store } = this.deps;
+    const scope = conversationScope(conversation);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const held = await store.take(scope, {
+        counters: [],
+        hold: { name: flags.running, value: session.id, ttlMs: this.ttl(session) },
+      });
+      if (held.granted) return;
+      const holderId = await store.getFlag(scope, flags.running);
+      const holder = holderId ? await this.load(holderId).catch(() => undefined) : undefined;
+      if (holder && isOpen(holder)) throw new ConversationBusyError(holder.agent.displayName, holder.id);
+      if (holderId) await store.clearFlag(scope, flags.running, holderId);
+    }
+    throw new SessionConflictError(session.id);
   }
 
   private async lockPins(session: Session, scope: string): Promise<{ session: Session; result: PinResult }> {
@@ -443,6 +566,9 @@ export class Verification {
     const scope = this.accountScope(next);
     if (prev.prompt && prev.prompt.id !== next.prompt?.id)
       await store.clearFlag(scope, flags.pending, holdFor(prev.prompt.id));
+    // Decided or ended: the conversation is free for the next verification.
+    if (next.conversation && isOpen(prev) && !isOpen(next))
+      await store.clearFlag(conversationScope(next.conversation), flags.running, next.id);
     if (next.reason === 'device_denied' || next.reason === 'fraud_reported' || next.reason === 'number_mismatch') {
       await store.setFlag(scope, flags.cooldown, next.reason, this.deps.policies.denyCooldownMinutes * MINUTE);
     }
@@ -502,6 +628,7 @@ export class Verification {
     session: Session,
     outcome: AuditEvent['outcome'],
     detail: AuditEvent['detail'] = {},
+    customer: Identity | undefined = session.customer,
   ): Promise<void> {
     await this.deps.audit.append({
       type,
@@ -509,7 +636,8 @@ export class Verification {
       outcome,
       channel: session.agent.channel,
       sessionId: session.id,
-      agent: { id: session.agent.id, ...(session.agent.workspaceId ? { workspaceId: session.agent.workspaceId } : {}) },
+      agent: auditIdentity(session.agent),
+      ...(customer ? { customer: auditIdentity(customer) } : {}),
       account: this.deps.hashAccount(session.accountId),
       ...(session.method ? { method: session.method } : {}),
       ...(detail && Object.keys(detail).length > 0 ? { detail } : {}),
@@ -543,9 +671,19 @@ export class Verification {
 }
 
 /** Where an agent's recent sessions are kept: hashed, so any platform's ids fit in a key's hash tag. */
-function agentScope(agent: Pick<AgentRef, 'id' | 'channel' | 'workspaceId'>): string {
+function agentScope(agent: Identity): string {
   const key = `${agent.channel}\u0000${agent.workspaceId ?? ''}\u0000${agent.id}`;
   return `g:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+}
+
+/** A conversation's scope, hashed: the caller's key is already scoped (`slack:<team>:<channel>`), and may be long. */
+function conversationScope(conversation: string): string {
+  return `v:${createHash('sha256').update(conversation).digest('hex').slice(0, 32)}`;
+}
+
+/** An identity as audit entries carry it: channel, workspace and user, never a bare id. */
+function auditIdentity(who: Identity): NonNullable<AuditEvent['agent']> {
+  return { channel: who.channel, ...(who.workspaceId ? { workspaceId: who.workspaceId } : {}), id: who.id };
 }
 
 /** The account's pending-prompt hold names the prompt by its random part: short, and unique per account. */
@@ -587,6 +725,8 @@ function auditFor(event: SessionEvent, prev: Session): Array<[AuditEventType, Au
       return [['grant_revoked', 'info']];
     case 'grant_expired':
       return [['grant_expired', 'info']];
+    case 'customer_identified':
+      return [['customer_identified', 'info']];
     case 'choose_device':
     case 'choose_pin':
     case 'prompt_undeliverable':

@@ -7,7 +7,8 @@ import { AuditChain, type ChainReport, ChainVerifier } from './audit-chain.ts';
 
 // Every entry carries the same fields in the same order (empty when absent): a stream then stores the names
 // once per block instead of once per entry, which is most of what an audit entry would otherwise cost.
-const FIELDS = ['t', 'a', 'o', 'c', 's', 'g', 'w', 'k', 'm', 'f', 'd'] as const;
+// The customer's fields (u, uw, uc) came later; entries without them still verify, as sealed from what is stored.
+const FIELDS = ['t', 'a', 'o', 'c', 's', 'g', 'w', 'k', 'm', 'f', 'd', 'u', 'uw', 'uc'] as const;
 
 export interface RedisAuditLogOptions {
   /** The key that seals entries (AUDIT_KEY); the same key verifies them. */
@@ -124,6 +125,9 @@ function toFields(event: AuditEvent): string[] {
     m: event.method ?? '',
     f: event.findings?.join(',') ?? '',
     d: event.detail ? JSON.stringify(event.detail) : '',
+    u: event.customer?.id ?? '',
+    uw: event.customer ? (event.customer.workspaceId ?? '-') : '',
+    uc: event.customer?.channel ?? '',
   };
   return FIELDS.flatMap((name) => [name, values[name]]);
 }
@@ -140,7 +144,19 @@ function fromFields(fields: string[]): AuditEvent {
     channel: value.c as AuditEvent['channel'],
   };
   if (value.s) event.sessionId = value.s;
-  if (value.g) event.agent = { id: value.g, ...(value.w && value.w !== '-' ? { workspaceId: value.w } : {}) };
+  // An agent acts in the entry's own channel.
+  if (value.g)
+    event.agent = {
+      channel: event.channel,
+      ...(value.w && value.w !== '-' ? { workspaceId: value.w } : {}),
+      id: value.g,
+    };
+  if (value.u)
+    event.customer = {
+      channel: (value.uc || event.channel) as AuditEvent['channel'],
+      ...(value.uw && value.uw !== '-' ? { workspaceId: value.uw } : {}),
+      id: value.u,
+    };
   if (value.k) event.account = value.k;
   if (value.m) event.method = value.m as AuditEvent['method'];
   if (value.f) event.findings = value.f.split(',') as Finding[];

@@ -1,4 +1,4 @@
-import type { AgentRef, Session } from '../../core/session.ts';
+import type { AgentRef, CustomerRef, Session } from '../../core/session.ts';
 
 /**
  * How a session is written into Redis: one-letter keys, times relative to `createdAt`, no id (the key holds
@@ -21,6 +21,9 @@ interface Stored {
   r?: Session['reason'];
   o?: Session['notice'];
   G?: { a: string; x: number };
+  /** The customer; channel and workspace only where they differ from the agent's (`w: null`: none). */
+  C?: { i: string; c?: CustomerRef['channel']; w?: string | null; n?: string };
+  h?: string;
   f?: Record<string, string>;
 }
 
@@ -58,6 +61,8 @@ export function encodeSession(session: Session): string {
     ...(session.reason === undefined ? {} : { r: session.reason }),
     ...(session.notice === undefined ? {} : { o: session.notice }),
     ...(session.grant === undefined ? {} : { G: { a: session.grant.agentId, x: session.grant.expiresAt - createdAt } }),
+    ...(session.customer === undefined ? {} : { C: encodeCustomer(session.customer, session.agent) }),
+    ...(session.conversation === undefined ? {} : { h: session.conversation }),
     ...(session.refs === undefined ? {} : { f: session.refs }),
   };
   return JSON.stringify(stored);
@@ -97,6 +102,25 @@ export function decodeSession(id: string, data: string): Session {
   if (stored.r !== undefined) session.reason = stored.r;
   if (stored.o !== undefined) session.notice = stored.o;
   if (stored.G !== undefined) session.grant = { agentId: stored.G.a, expiresAt: c + stored.G.x };
+  if (stored.C !== undefined) {
+    const workspaceId = stored.C.w === undefined ? session.agent.workspaceId : (stored.C.w ?? undefined);
+    session.customer = {
+      id: stored.C.i,
+      channel: stored.C.c ?? session.agent.channel,
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+      ...(stored.C.n === undefined ? {} : { displayName: stored.C.n }),
+    };
+  }
+  if (stored.h !== undefined) session.conversation = stored.h;
   if (stored.f !== undefined) session.refs = stored.f;
   return session;
+}
+
+function encodeCustomer(customer: CustomerRef, agent: AgentRef): NonNullable<Stored['C']> {
+  return {
+    i: customer.id,
+    ...(customer.channel === agent.channel ? {} : { c: customer.channel }),
+    ...(customer.workspaceId === agent.workspaceId ? {} : { w: customer.workspaceId ?? null }),
+    ...(customer.displayName === undefined ? {} : { n: customer.displayName }),
+  };
 }

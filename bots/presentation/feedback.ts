@@ -1,11 +1,14 @@
 import {
   AccountNotFoundError,
+  ConversationBusyError,
+  CustomerUnidentifiedError,
   DeliveryFailedError,
   ErrorCode,
   IllegalTransitionError,
   isCodedError,
   NoTrustedDeviceError,
   NotAuthorizedError,
+  NotTheCustomerError,
   RateLimitedError,
   SessionConflictError,
 } from '../../core/errors.ts';
@@ -34,7 +37,13 @@ export function pinFeedback(
 /** The agent-facing sentence for anything a verification step refused. */
 export function explain(error: unknown, locale: Locale): string {
   if (error instanceof AccountNotFoundError) return t('agent.unknown_customer', locale);
-  if (error instanceof NotAuthorizedError) return t('agent.not_your_verification', locale);
+  if (error instanceof ConversationBusyError) return t('agent.conversation_busy', locale, { agent: error.agentName });
+  if (
+    error instanceof NotAuthorizedError ||
+    error instanceof NotTheCustomerError ||
+    error instanceof CustomerUnidentifiedError
+  )
+    return t('agent.not_your_verification', locale);
   if (error instanceof NoTrustedDeviceError) return t('agent.method.unavailable_device', locale);
   if (error instanceof DeliveryFailedError) return t('agent.delivery_failed', locale);
   if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
@@ -49,6 +58,19 @@ export function explain(error: unknown, locale: Locale): string {
   if (isCodedError(error) && error.code === ErrorCode.SessionNotFound) return t('agent.no_longer_pending', locale);
   // The store being unreachable, or anything unforeseen: nothing was verified or granted, and retrying is safe.
   return t('agent.store_unavailable', locale);
+}
+
+/**
+ * What to tell, privately, someone who answered on the customer's side and was refused: it is someone
+ * else's verification, or the customer must identify first. Anything else reads as for an agent.
+ */
+export function explainToCustomer(error: unknown, locale: Locale): string {
+  if (error instanceof NotTheCustomerError || error instanceof NotAuthorizedError)
+    return t('customer.not_yours', locale);
+  if (error instanceof CustomerUnidentifiedError) return t('customer.identify_first', locale);
+  if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
+    return t('agent.no_longer_pending', locale);
+  return explain(error, locale);
 }
 
 export type Outcome<T> =

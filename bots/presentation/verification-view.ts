@@ -96,7 +96,7 @@ export async function agentView(
   const account = await deps.accounts.summary(session.accountId);
   let profile: LimitedProfile | undefined;
   if (session.state === 'verified') {
-    profile = await deps.verification.grantedProfile(session, session.agent.id).catch((error: unknown) => {
+    profile = await deps.verification.grantedProfile(session, session.agent).catch((error: unknown) => {
       if (error instanceof NotAuthorizedError) return undefined;
       throw error;
     });

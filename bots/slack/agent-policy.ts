@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/ports/index.ts';
+import type { Installation } from './slack-identity.ts';
 
 export interface SlackAgentRules {
   teamIds: string[];
@@ -23,10 +24,12 @@ export class SlackAgentPolicy {
     private readonly clock: Clock,
   ) {}
 
-  async allows(teamId: string, userId: string): Promise<boolean> {
+  /** Whether the user counts as an agent on this installation (a listed team, or on Enterprise Grid its org). */
+  async allows(installation: Installation, userId: string): Promise<boolean> {
     const { teamIds, userGroupIds, userIds } = this.rules;
     if (teamIds.length + userGroupIds.length + userIds.length === 0) return !this.production;
-    if (teamIds.length > 0 && !teamIds.includes(teamId)) return false;
+    const listed = (id: string | undefined) => id !== undefined && teamIds.includes(id);
+    if (teamIds.length > 0 && !listed(installation.teamId) && !listed(installation.enterpriseId)) return false;
     if (userIds.length + userGroupIds.length === 0) return true;
     if (userIds.includes(userId)) return true;
     for (const group of userGroupIds) if ((await this.members(group)).has(userId)) return true;

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import type { AccountSummary, LimitedProfile } from '../../core/ports/index.ts';
-import type { Session } from '../../core/session.ts';
+import type { CustomerRef, Session } from '../../core/session.ts';
 import {
   type AgentCard,
   customerScript,
@@ -9,6 +9,7 @@ import {
   firstTrustedDevice,
   type RenderContext,
 } from '../presentation/verification-view.ts';
+import { customerConversation } from './message-refs.ts';
 
 type Block = types.KnownBlock;
 type Button = types.Button;
@@ -23,6 +24,7 @@ export const ACTIONS = {
   enterPin: 'sv_enter_pin',
   revoke: 'sv_revoke',
   customerEnterPin: 'sv_customer_enter_pin',
+  customerIdentify: 'sv_customer_identify',
 } as const;
 export const VIEWS = { agentPin: 'sv_agent_pin', customerPin: 'sv_customer_pin' } as const;
 export const PIN_INPUT = { block: 'sv_pin_block', action: 'sv_pin_input' } as const;
@@ -80,6 +82,25 @@ const button = (label: string, actionId: string, value: string, style?: 'primary
 
 function customerName(card: Pick<AgentCard, 'account' | 'profile'>): string {
   return escapeMrkdwn(card.profile?.displayName ?? card.account?.displayName ?? 'the customer');
+}
+
+/** A Slack user as a mention (Slack shows each reader the name); anything not shaped like an id, as escaped text. */
+export function mention(customer: CustomerRef): string {
+  return /^[UW][A-Z0-9]{2,20}$/u.test(customer.id) ? `<@${customer.id}>` : escapeMrkdwn(customer.displayName ?? '');
+}
+
+/** Who the customer is in a Slack Connect channel, for the agent: named (or identified), or not yet. */
+function customerLine(session: Session, locale: Locale): Block | undefined {
+  if (
+    customerConversation(session) === undefined ||
+    !['started', 'awaiting_device', 'awaiting_pin'].includes(session.state)
+  )
+    return undefined;
+  return context(
+    session.customer
+      ? t('agent.customer.named', locale, { customer: mention(session.customer) })
+      : t('agent.customer.waiting', locale),
+  );
 }
 
 /** The agent's one message for a verification, for every state. */
@@ -178,6 +199,8 @@ export function renderAgentCard(card: AgentCard): { text: string; blocks: Block[
       blocks.push(section(`${stateIcon(session)} ${text}`));
     }
   }
+  const who = customerLine(session, locale);
+  if (who) blocks.splice(2, 0, who);
   return { text, blocks };
 }
 
@@ -243,10 +266,25 @@ export function renderCustomerMessage(
       text = customerScript(session, account, ctx, escapeMrkdwn);
       break;
     case 'awaiting_pin':
+      // In a shared channel nobody's PIN counts until the customer is known: named by the agent, or by this button.
+      if (!session.customer) {
+        text = t('customer.identify', locale, { ...params, company: escapeMrkdwn(ctx.company) });
+        return {
+          text,
+          blocks: [
+            section(text),
+            {
+              type: 'actions',
+              elements: [button(t('label.customer.identify', locale), ACTIONS.customerIdentify, session.id, 'primary')],
+            },
+          ],
+        };
+      }
       text = t('customer.pin.instructions_button', locale, { minutes: ctx.pinMinutes });
       return {
         text,
         blocks: [
+          context(t('label.customer.for', locale, { customer: mention(session.customer) })),
           section(text),
           {
             type: 'actions',

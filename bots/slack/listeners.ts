@@ -1,21 +1,29 @@
-import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SupportChat } from '../../core/chat.ts';
-import { WEBCHAT_REF } from '../../core/chat.ts';
+import { type SupportChat, webChatStart } from '../../core/chat.ts';
 import type { ConversationGuard } from '../../core/conversation-guard.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
-import type { AgentRef, Session } from '../../core/session.ts';
+import { type AgentRef, type CustomerRef, type Session, sameIdentity } from '../../core/session.ts';
 import type { Actor } from '../../core/verification.ts';
 import { verifyQueryFrom } from '../presentation/customer-query.ts';
-import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
+import { explain, explainToCustomer, pinFeedback, withinBudget } from '../presentation/feedback.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
 import { customerConversationRefs } from './message-refs.ts';
 import type { SlackChannelDeps } from './slack-channels.ts';
 import type { SlackDirectory } from './slack-directory.ts';
-import { renderVerifyModal, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin } from './verify-modal.ts';
+import {
+  type Installation,
+  installationOf,
+  isExternal,
+  isExternalUser,
+  slackConversation,
+  slackCustomer,
+  slackIdentity,
+} from './slack-identity.ts';
+import { renderVerifyModal, VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY, type VerifyOrigin } from './verify-modal.ts';
 import { type SlackWebChatRelay, WEBCHAT_VERIFY_ACTION } from './webchat-relay.ts';
 
 export interface ListenerDeps extends SlackChannelDeps {
@@ -63,88 +71,107 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await next();
   });
 
-  app.command('/verify', async ({ command, ack, respond }) => {
+  app.command('/verify', async ({ command, ack, respond, context }) => {
     const query = command.text.trim();
     if (!query) {
       await ack({ response_type: 'ephemeral', text: t('agent.usage', deps.directory.cachedLocale(command.user_id)) });
       return;
     }
     await ack();
-    await startVerification(deps, {
-      teamId: command.team_id,
-      userId: command.user_id,
-      fallbackName: command.user_name,
-      channelId: command.channel_id,
-      query,
-      respond,
-    });
+    const say = (text: string) => respond({ response_type: 'ephemeral', text }).then(() => undefined);
+    const where = { userId: command.user_id, fallbackName: command.user_name, channelId: command.channel_id, say };
+    // In a Slack Connect channel the agent first names the customer among its external members.
+    if (await deps.directory.isSharedChannel(command.channel_id)) {
+      await openVerifyModal(deps, context, {
+        ...where,
+        triggerId: command.trigger_id,
+        responseUrl: command.response_url,
+        prefill: query,
+      });
+      return;
+    }
+    await startVerification(deps, context, { ...where, query, shared: false });
   });
 
-  app.shortcut(SHORTCUT, async ({ shortcut, ack, client }) => {
+  app.shortcut(SHORTCUT, async ({ shortcut, ack, respond, context }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
-    const agent = await deps.directory.user(shortcut.user.id, shortcut.user.name);
     const author = shortcut.message.user;
     const prefill =
       verifyQueryFrom(shortcut.message.text ?? '') ?? (author ? (await deps.directory.user(author)).email : undefined);
     const thread = (shortcut.message as { thread_ts?: string }).thread_ts ?? shortcut.message.ts;
     const conversationId = await deps.webchat?.relay.conversationFor(shortcut.channel.id, thread);
-    await client.views.open({
-      trigger_id: shortcut.trigger_id,
-      view: renderVerifyModal(agent.locale, prefill, {
-        teamId: shortcut.team?.id ?? '',
-        channelId: shortcut.channel.id,
-        responseUrl: shortcut.response_url,
-        ...(conversationId ? { conversationId } : {}),
-      }),
+    await openVerifyModal(deps, context, {
+      userId: shortcut.user.id,
+      fallbackName: shortcut.user.name,
+      channelId: shortcut.channel.id,
+      say: (text) => respond({ response_type: 'ephemeral', text }).then(() => undefined),
+      triggerId: shortcut.trigger_id,
+      responseUrl: shortcut.response_url,
+      ...(prefill ? { prefill } : {}),
+      ...(author ? { author } : {}),
+      ...(conversationId ? { conversationId } : {}),
     });
   });
 
-  app.view(VERIFY_MODAL, async ({ ack, view, body, respond }) => {
+  app.view(VERIFY_MODAL, async ({ ack, view, body, context }) => {
+    const locale = deps.directory.cachedLocale(body.user.id);
     const query = view.state.values[VERIFY_QUERY.block]?.[VERIFY_QUERY.action]?.value?.trim() ?? '';
     if (!query) {
-      const locale = deps.directory.cachedLocale(body.user.id);
       await ack({ response_action: 'errors', errors: { [VERIFY_QUERY.block]: t('agent.usage', locale) } });
       return;
     }
+    const origin = readOrigin(view.private_metadata);
+    const named = view.state.values[VERIFY_CUSTOMER.block]?.[VERIFY_CUSTOMER.action]?.selected_option?.value;
+    let customer: CustomerRef | undefined;
+    if (origin.shared && named) {
+      // The options came from us, but the submission is checked again: only someone from outside counts.
+      const person = await deps.directory.user(named);
+      if (person.inactive || !isExternalUser(person, context)) {
+        const error = t('agent.customer.not_external', locale, { customer: person.name });
+        await ack({ response_action: 'errors', errors: { [VERIFY_CUSTOMER.block]: error } });
+        return;
+      }
+      customer = slackCustomer(context, named, person.name);
+    }
     await ack();
-    const origin = JSON.parse(view.private_metadata || '{}') as Partial<VerifyOrigin>;
-    await startVerification(deps, {
-      teamId: origin.teamId || body.team?.id || '',
+    await startVerification(deps, context, {
       userId: body.user.id,
       fallbackName: body.user.name,
-      channelId: origin.channelId ?? '',
+      channelId: origin.channelId,
       query,
-      respond: origin.responseUrl ? respondVia(origin.responseUrl) : respond,
+      say: answerAgent(deps, origin, body.user.id),
+      shared: origin.shared === true,
+      ...(customer ? { customer } : {}),
       ...(origin.conversationId ? { conversationId: origin.conversationId } : {}),
     });
   });
 
-  app.action<BlockAction<ButtonAction>>(WEBCHAT_VERIFY_ACTION, async ({ ack, action, body, client }) => {
+  app.action<BlockAction<ButtonAction>>(WEBCHAT_VERIFY_ACTION, async ({ ack, action, body, respond, context }) => {
     await ack();
-    const agent = await deps.directory.user(body.user.id, body.user.name);
     const conversationId = action.value ?? '';
     const said = await deps.webchat?.chat.transcript(conversationId).catch(() => []);
     const prefill = (said ?? [])
       .filter((m) => m.from === 'customer')
       .map((m) => verifyQueryFrom(m.text))
       .find((q) => q !== undefined);
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: renderVerifyModal(agent.locale, prefill, {
-        teamId: body.team?.id ?? '',
-        channelId: body.channel?.id ?? '',
-        conversationId,
-      }),
+    await openVerifyModal(deps, context, {
+      userId: body.user.id,
+      fallbackName: body.user.name ?? body.user.id,
+      channelId: body.channel?.id ?? '',
+      say: (text) => respond({ response_type: 'ephemeral', replace_original: false, text }).then(() => undefined),
+      triggerId: body.trigger_id,
+      conversationId,
+      ...(prefill ? { prefill } : {}),
     });
   });
 
   const onCard = (action: string, run: (sessionId: string, actor: Actor) => Promise<unknown>) =>
-    app.action<BlockAction<ButtonAction>>(action, async ({ ack, action: button, body, respond }) => {
+    app.action<BlockAction<ButtonAction>>(action, async ({ ack, action: button, body, respond, context }) => {
       await ack();
       const agent = await deps.directory.user(body.user.id, body.user.name);
       try {
-        await run(button.value ?? '', { kind: 'agent', id: body.user.id });
+        await run(button.value ?? '', { kind: 'agent', who: slackIdentity(context, body.user.id) });
       } catch (error) {
         await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
       }
@@ -152,25 +179,26 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   onCard(ACTIONS.chooseDevice, (id, actor) => deps.verification.chooseDevice(id, actor));
   onCard(ACTIONS.choosePin, (id, actor) => deps.verification.choosePin(id, actor));
   onCard(ACTIONS.cancel, (id, actor) => deps.verification.cancel(id, actor));
-  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, action, body, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, action, body, respond, context }) => {
     await ack();
     const agent = await deps.directory.user(body.user.id, body.user.name);
     try {
-      await deps.verification.revoke(action.value ?? '', { kind: 'agent', id: body.user.id });
+      await deps.verification.revoke(action.value ?? '', { kind: 'agent', who: slackIdentity(context, body.user.id) });
     } catch (error) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
     }
-    if (body.view?.type === 'home') await publishHome(deps, client, body.user.id, body.team?.id, agent.locale);
+    if (body.view?.type === 'home') await publishHome(deps, context, body.user.id, agent.locale);
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.enterPin, async ({ ack, action, body, client, respond }) => {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.enterPin, async ({ ack, action, body, respond, context }) => {
     await ack();
     const agent = await deps.directory.user(body.user.id, body.user.name);
     try {
       const session = await deps.verification.get(action.value ?? '');
-      if (session.agent.id !== body.user.id) throw new NotAuthorizedError('not the verifying agent');
+      if (!sameIdentity(session.agent, slackIdentity(context, body.user.id)))
+        throw new NotAuthorizedError('not the verifying agent');
       if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
-      await client.views.open({
+      await deps.client.views.open({
         trigger_id: body.trigger_id,
         view: renderPinModal('agent', session.id, agent.locale, session.pinTriesLeft),
       });
@@ -179,41 +207,64 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.customerEnterPin, async ({ ack, action, body, client, respond }) => {
+  // The customer's buttons are in a shared channel: anyone there can press them, so each says who may.
+  app.action<BlockAction<ButtonAction>>(ACTIONS.customerEnterPin, async ({ ack, action, body, respond, context }) => {
     await ack();
+    const person = await deps.directory.user(body.user.id, body.user.name);
     try {
-      const session = await deps.verification.get(action.value ?? '');
+      const session = await deps.verification.forCustomer(action.value ?? '', slackIdentity(context, body.user.id));
       if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
-      await client.views.open({
+      await deps.client.views.open({
         trigger_id: body.trigger_id,
         view: renderPinModal('customer', session.id, session.customerLocale, session.pinTriesLeft),
       });
     } catch (error) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, 'en') });
+      const text = explainToCustomer(error, person.locale);
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    }
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.customerIdentify, async ({ ack, action, body, respond, context }) => {
+    await ack();
+    const person = await deps.directory.user(body.user.id, body.user.name);
+    const tell = (text: string) => respond({ response_type: 'ephemeral', replace_original: false, text });
+    // Only someone from outside the installing organisation can be the customer; colleagues are told it is not theirs.
+    if (!isExternal(body.user.team_id, context)) {
+      await tell(t('customer.not_yours', person.locale));
+      return;
+    }
+    try {
+      const session = await deps.verification.identifyCustomer(
+        action.value ?? '',
+        slackCustomer(context, body.user.id, person.name),
+      );
+      await tell(t('customer.identified', session.customerLocale));
+    } catch (error) {
+      await tell(explainToCustomer(error, person.locale));
     }
   });
 
   for (const who of ['agent', 'customer'] as const) {
-    app.view(who === 'agent' ? VIEWS.agentPin : VIEWS.customerPin, async ({ ack, view, body }) => {
+    app.view(who === 'agent' ? VIEWS.agentPin : VIEWS.customerPin, async ({ ack, view, body, context }) => {
       const sessionId = view.private_metadata;
       const pin = (view.state.values[PIN_INPUT.block]?.[PIN_INPUT.action]?.value ?? '').trim();
-      const locale = who === 'agent' ? deps.directory.cachedLocale(body.user.id) : undefined;
+      const locale = deps.directory.cachedLocale(body.user.id);
       const fieldError = (text: string) => ack({ response_action: 'errors', errors: { [PIN_INPUT.block]: text } });
       if (!/^\d{4}$/u.test(pin)) {
-        await fieldError(t('agent.pin_invalid', locale ?? 'en'));
+        await fieldError(t('agent.pin_invalid', locale));
         return;
       }
-      const actor: Actor = who === 'agent' ? { kind: 'agent', id: body.user.id } : { kind: 'customer' };
+      const actor: Actor = { kind: who, who: slackIdentity(context, body.user.id) };
       const outcome = await withinBudget(deps.verification.submitPin(sessionId, pin, actor), deps.ackBudgetMs ?? 2500);
       if (outcome.kind === 'late') {
         outcome.settled.catch((error: unknown) =>
           deps.logger.warn({ err: { name: (error as Error).name } }, 'late PIN check failed'),
         );
-        await fieldError(t('agent.store_unavailable', locale ?? 'en'));
+        await fieldError(t('agent.store_unavailable', locale));
         return;
       }
       if (outcome.kind === 'error') {
-        await fieldError(explain(outcome.error, locale ?? 'en'));
+        await fieldError(who === 'agent' ? explain(outcome.error, locale) : explainToCustomer(outcome.error, locale));
         return;
       }
       const { result, session } = outcome.value;
@@ -222,74 +273,153 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
-  app.event('app_home_opened', async ({ event, body, client }) => {
+  app.event('app_home_opened', async ({ event, context }) => {
     if (event.tab !== 'home') return;
     const agent = await deps.directory.user(event.user);
-    await publishHome(deps, client, event.user, body.team_id, agent.locale);
+    await publishHome(deps, context, event.user, agent.locale);
   });
 
-  app.message(async ({ message, body, client }) => {
+  app.message(async ({ message, context }) => {
     if (message.subtype !== undefined || !('user' in message) || !message.user || !('text' in message) || !message.text)
       return;
     if ('bot_id' in message && message.bot_id) return;
     const threadTs = 'thread_ts' in message ? message.thread_ts : undefined;
     const relayed = threadTs ? await deps.webchat?.relay.conversationFor(message.channel, threadTs) : undefined;
     if (relayed && deps.webchat) {
-      await replyToWebChat(deps, client, relayed, message.channel, message.user, message.text);
+      await replyToWebChat(deps, relayed, message.channel, message.user, message.text);
       return;
     }
-    const teamId = (body as { team_id?: string }).team_id ?? '';
-    const sessionId = await deps.refs.sessionIn({ teamId, channel: message.channel });
+    // Looked up under the installing team: in a Slack Connect channel the event's own team_id is the sender's.
+    const installation = installationOf(context);
+    const sessionId = await deps.refs.sessionIn({ teamId: installation, channel: message.channel });
     const session = sessionId ? await deps.verification.get(sessionId).catch(() => undefined) : undefined;
-    const fromAgent = session?.agent.id === message.user;
+    const speaker = slackIdentity(context, message.user);
+    const fromAgent = session !== undefined && sameIdentity(session.agent, speaker);
     const expectingPin = session?.state === 'awaiting_pin' && !fromAgent;
     const locale = session?.customerLocale ?? 'en';
-    const scan = await deps.guard.line(`k:guard:slack:${message.channel}`, message.user, message.text, {
+    const tell = (text: string) =>
+      deps.client.chat.postEphemeral({ channel: message.channel, user: message.user ?? '', text });
+    const scan = await deps.guard.line(`k:guard:slack:${installation}:${message.channel}`, message.user, message.text, {
       expectingPin,
       locale,
       armsOthers: fromAgent,
     });
-    if (scan.earlyPin && scan.findings.length === 0)
-      await client.chat.postEphemeral({
-        channel: message.channel,
-        user: message.user,
-        text: t('customer.pin_early.delete', locale),
-      });
+    if (scan.earlyPin && scan.findings.length === 0) await tell(t('customer.pin_early.delete', locale));
     if (scan.findings.length > 0) {
       await deps.verification.secretRedacted({
         channel: 'slack',
         findings: scan.findings,
         ...(session ? { sessionId: session.id } : {}),
       });
-      await client.chat.postEphemeral({
-        channel: message.channel,
-        user: message.user,
-        text: t('customer.secret_warning.delete', locale),
-      });
+      await tell(t('customer.secret_warning.delete', locale));
     }
     if (session && scan.pin) {
-      const { result, session: after } = await deps.verification.submitPin(session.id, scan.pin, { kind: 'customer' });
-      const feedback = pinFeedback(result, after, 'customer', undefined);
-      if (feedback) await client.chat.postEphemeral({ channel: message.channel, user: message.user, text: feedback });
+      try {
+        const { result, session: after } = await deps.verification.submitPin(session.id, scan.pin, {
+          kind: 'customer',
+          who: speaker,
+        });
+        const feedback = pinFeedback(result, after, 'customer', undefined);
+        if (feedback) await tell(feedback);
+      } catch (error) {
+        // Someone other than the customer: told privately, and nothing was counted.
+        await tell(explainToCustomer(error, locale));
+      }
     }
   });
 }
 
 interface StartInput {
-  teamId: string;
   userId: string;
   fallbackName: string;
   channelId: string;
   query: string;
-  respond: RespondFn;
+  say(text: string): Promise<void>;
+  /** A Slack Connect channel: the customer is there, and the verification holds the channel while it runs. */
+  shared: boolean;
+  /** The customer the agent named in a shared channel. */
+  customer?: CustomerRef;
   /** A web chat conversation: the customer being verified is the one chatting there. */
   conversationId?: string;
+}
+
+interface ModalInput {
+  userId: string;
+  fallbackName: string;
+  channelId: string;
+  say(text: string): Promise<void>;
+  triggerId: string;
+  responseUrl?: string;
+  prefill?: string;
+  /** The author of the message a shortcut was used on: the customer, when they are from outside. */
+  author?: string;
+  conversationId?: string;
+}
+
+/**
+ * Opens the verify modal for an agent, unless they may not verify or the conversation already has a
+ * verification running (then they are told who is verifying, and offered nothing that would replace it).
+ */
+async function openVerifyModal(deps: ListenerDeps, context: Installation, input: ModalInput): Promise<void> {
+  const agent = await deps.directory.user(input.userId, input.fallbackName);
+  if (!(await refuseUnlessAgent(deps, context, input.userId, agent.locale, input.say))) return;
+  const shared = !input.conversationId && (await deps.directory.isSharedChannel(input.channelId));
+  const conversation = input.conversationId
+    ? webChatStart(input.conversationId).conversation
+    : shared
+      ? slackConversation(context, input.channelId)
+      : undefined;
+  const running = conversation ? await deps.verification.runningIn(conversation) : undefined;
+  if (running) {
+    await input.say(t('agent.conversation_busy', agent.locale, { agent: running.agent.displayName }));
+    return;
+  }
+  const members = shared
+    ? await deps.directory.externalMembers(input.channelId, (u) => isExternalUser(u, context))
+    : [];
+  await deps.client.views.open({
+    trigger_id: input.triggerId,
+    view: renderVerifyModal(
+      agent.locale,
+      input.prefill,
+      {
+        channelId: input.channelId,
+        ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
+        ...(input.conversationId ? { conversationId: input.conversationId } : {}),
+        ...(shared ? { shared: true } : {}),
+      },
+      shared
+        ? {
+            members: members.map((m) => ({ id: m.id, name: m.name })),
+            ...(input.author ? { selected: input.author } : {}),
+          }
+        : undefined,
+    ),
+  });
+}
+
+/** True when the user counts as an agent; otherwise they are told so, and it is audited. */
+async function refuseUnlessAgent(
+  deps: ListenerDeps,
+  context: Installation,
+  userId: string,
+  locale: Locale,
+  say: (text: string) => Promise<void>,
+): Promise<boolean> {
+  if (await deps.policy.allows(context, userId)) return true;
+  const workspaceId = installationOf(context);
+  await deps.verification.agentUnauthorized({
+    channel: 'slack',
+    agentId: userId,
+    ...(workspaceId ? { workspaceId } : {}),
+  });
+  await say(t('agent.not_authorized', locale));
+  return false;
 }
 
 /** An agent's reply in a relayed thread goes to the web chat customer, unless it asks for a secret. */
 async function replyToWebChat(
   deps: ListenerDeps,
-  client: webApi.WebClient,
   conversationId: string,
   channel: string,
   userId: string,
@@ -301,70 +431,55 @@ async function replyToWebChat(
   } catch (error) {
     const reason =
       error instanceof UnsafeOutboundError ? t('agent.relay_refused', agent.locale) : explain(error, agent.locale);
-    await client.chat.postEphemeral({ channel, user: userId, text: reason });
+    await deps.client.chat.postEphemeral({ channel, user: userId, text: reason });
   }
 }
 
 /** Checks the agent, starts the verification, and links the customer's conversation to it. */
-async function startVerification(deps: ListenerDeps, input: StartInput): Promise<void> {
+async function startVerification(deps: ListenerDeps, context: Installation, input: StartInput): Promise<void> {
   const profile = await deps.directory.user(input.userId, input.fallbackName);
-  const say = (text: string) => input.respond({ response_type: 'ephemeral', text });
-  if (!(await deps.policy.allows(input.teamId, input.userId))) {
-    await deps.verification.agentUnauthorized({ channel: 'slack', agentId: input.userId, workspaceId: input.teamId });
-    await say(t('agent.not_authorized', profile.locale));
-    return;
-  }
+  if (!(await refuseUnlessAgent(deps, context, input.userId, profile.locale, input.say))) return;
   const agent: AgentRef = {
-    id: input.userId,
+    ...slackIdentity(context, input.userId),
     displayName: profile.name,
-    channel: 'slack',
-    workspaceId: input.teamId,
     locale: profile.locale,
   };
   // A Slack Connect conversation holds the customer: the session carries it from the start, so whichever
   // replica renders first also tells the customer what to do.
-  const shared = input.channelId ? await deps.directory.isSharedChannel(input.channelId) : false;
-  const conversation = { teamId: input.teamId, channel: input.channelId };
+  const conversation = { teamId: installationOf(context), channel: input.channelId };
+  const where = input.conversationId
+    ? webChatStart(input.conversationId)
+    : input.shared
+      ? {
+          conversation: slackConversation(context, input.channelId),
+          refs: customerConversationRefs(conversation),
+          ...(input.customer ? { customer: input.customer } : {}),
+        }
+      : {};
   let session: Session;
   try {
-    session = await deps.verification.start({
-      agent,
-      query: input.query,
-      refs: {
-        ...(input.conversationId ? { [WEBCHAT_REF]: input.conversationId } : {}),
-        ...(shared ? customerConversationRefs(conversation) : {}),
-      },
-    });
+    session = await deps.verification.start({ agent, query: input.query, ...where });
     if (input.conversationId) await deps.webchat?.chat.link(input.conversationId, session.id);
   } catch (error) {
-    await say(explain(error, profile.locale));
+    await input.say(explain(error, profile.locale));
     return;
   }
   // The card itself is posted by whichever replica renders the new session (see SlackAgentChannel), so a
   // slow post can never land after, and overwrite, an update that raced it.
-  if (shared) await deps.refs.setSessionIn(conversation, session.id);
+  if (input.shared && !input.conversationId) await deps.refs.setSessionIn(conversation, session.id);
   const account = await deps.accounts.summary(session.accountId);
-  await say(t('agent.started_dm', profile.locale, { customer: account?.displayName ?? input.query }));
+  await input.say(t('agent.started_dm', profile.locale, { customer: account?.displayName ?? input.query }));
 }
 
-async function publishHome(
-  deps: ListenerDeps,
-  client: webApi.WebClient,
-  userId: string,
-  teamId: string | undefined,
-  locale: Locale,
-): Promise<void> {
-  const sessions = await deps.verification.recent(
-    { id: userId, channel: 'slack', ...(teamId ? { workspaceId: teamId } : {}) },
-    20,
-  );
+async function publishHome(deps: ListenerDeps, context: Installation, userId: string, locale: Locale): Promise<void> {
+  const sessions = await deps.verification.recent(slackIdentity(context, userId), 20);
   const entries = await Promise.all(
     sessions.map(async (session) => ({
       session,
       customer: (await deps.accounts.summary(session.accountId))?.displayName ?? session.accountId,
     })),
   );
-  await client.views.publish({ user_id: userId, view: renderHome(entries, locale, deps.clock.now()) });
+  await deps.client.views.publish({ user_id: userId, view: renderHome(entries, locale, deps.clock.now()) });
 }
 
 /** The id Slack keeps when it delivers the same thing again: an event's id, or an interaction's trigger. */
@@ -374,10 +489,46 @@ function deduplicationKey(body: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** A respond function for a response URL kept from an earlier interaction (a shortcut's, for its modal). */
-function respondVia(url: string): RespondFn {
-  return async (message) => {
-    const body = typeof message === 'string' ? { text: message } : message;
-    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// A response URL is not the Web API, but it is Slack's too: the same 5 s bound as every Web API call.
+const RESPONSE_URL_TIMEOUT_MS = 5000;
+
+/**
+ * How a modal's submission answers the agent: a modal has no response URL of its own, so through the one
+ * kept from the command or shortcut that opened it, or else privately in the channel (or their DM) through
+ * the Web API.
+ */
+function answerAgent(deps: ListenerDeps, origin: VerifyOrigin, userId: string): (text: string) => Promise<void> {
+  return async (text) => {
+    if (origin.responseUrl) {
+      await fetch(origin.responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', text }),
+        signal: AbortSignal.timeout(RESPONSE_URL_TIMEOUT_MS),
+      });
+      return;
+    }
+    if (origin.channelId) await deps.client.chat.postEphemeral({ channel: origin.channelId, user: userId, text });
+    else await deps.client.chat.postMessage({ channel: userId, text });
+  };
+}
+
+/** The modal's origin as we wrote it; anything else reads as an origin with nowhere to answer. */
+function readOrigin(raw: string): VerifyOrigin {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw || '{}');
+  } catch {
+    parsed = {};
+  }
+  const value = (parsed ?? {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof value[key] === 'string' ? (value[key] as string) : undefined);
+  const responseUrl = text('responseUrl');
+  const conversationId = text('conversationId');
+  return {
+    channelId: text('channelId') ?? '',
+    ...(responseUrl ? { responseUrl } : {}),
+    ...(conversationId ? { conversationId } : {}),
+    ...(value.shared === true ? { shared: true } : {}),
   };
 }

@@ -71,8 +71,13 @@ const schemas: Record<string, object> = {
   },
   event_callback: {
     type: 'object',
-    required: ['event', 'event_id', 'team_id'],
-    properties: { event_id: id, team_id: id, event: { type: 'object', required: ['type'], properties: { type: id } } },
+    // Enterprise Grid sends org-level events with a null top-level team_id, or none; `authorizations` names the org.
+    required: ['event', 'event_id'],
+    properties: {
+      event_id: id,
+      team_id: { type: ['string', 'null'], maxLength: 255 },
+      event: { type: 'object', required: ['type'], properties: { type: id } },
+    },
   },
 };
 
@@ -93,13 +98,26 @@ const OTHER_KINDS = new Set([
   'workflow_step_edit',
 ]);
 
+/** Where a refused body first failed its schema: names from the schema and the body's keys, never a value. */
+export interface SlackBodyProblem {
+  /** The payload kind, when it is one Slack sends; `unknown` otherwise (the sender's string is not logged). */
+  kind: string;
+  schemaPath: string;
+  instancePath: string;
+}
+
 /**
- * Whether a parsed Slack body has the shape its kind requires. A kind Slack does not send is malformed: Bolt
- * could not route it and would fail on it.
+ * Why a parsed Slack body does not have the shape its kind requires, or `undefined` when it does. A kind Slack
+ * does not send is malformed: Bolt could not route it and would fail on it.
  */
-export function isWellFormedSlackBody(body: Record<string, unknown>): boolean {
+export function slackBodyProblem(body: Record<string, unknown>): SlackBodyProblem | undefined {
   const kind = typeof body.command === 'string' ? 'command' : typeof body.type === 'string' ? body.type : undefined;
-  if (kind === undefined) return false;
+  if (kind === undefined) return { kind: 'unknown', schemaPath: '#/kind', instancePath: '' };
   const validate = validators.get(kind);
-  return validate ? validate(body) : OTHER_KINDS.has(kind);
+  if (!validate) {
+    return OTHER_KINDS.has(kind) ? undefined : { kind: 'unknown', schemaPath: '#/kind', instancePath: '/type' };
+  }
+  if (validate(body)) return undefined;
+  const first = validate.errors?.[0];
+  return { kind, schemaPath: first?.schemaPath ?? '#', instancePath: first?.instancePath ?? '' };
 }

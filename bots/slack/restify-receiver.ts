@@ -8,7 +8,7 @@ import {
 } from '@slack/bolt';
 import type { Request, Response } from 'restify';
 import type { Clock } from '../../core/ports/index.ts';
-import { isWellFormedSlackBody } from './payload-schemas.ts';
+import { type SlackBodyProblem, slackBodyProblem } from './payload-schemas.ts';
 
 export interface RestifyReceiverOptions {
   signingSecret: string;
@@ -16,9 +16,15 @@ export interface RestifyReceiverOptions {
   clock: Clock;
   /** Largest request body accepted; Slack's own payloads stay far below it. */
   bodyLimitBytes?: number;
-  /** Told about every refused request, for the audit trail and metrics. */
-  onRefused?(reason: 'stale' | 'signature' | 'too_large' | 'malformed'): void;
+  /**
+   * Told about every refused request, for the log and metrics; a body that failed its schema comes with where
+   * it failed first.
+   */
+  onRefused?(reason: SlackRefusal, problem?: SlackBodyProblem): void;
 }
+
+/** Why `POST /slack/events` refused a request. */
+export type SlackRefusal = 'stale' | 'signature' | 'too_large' | 'malformed';
 
 const MAX_SKEW_SECONDS = 5 * 60;
 
@@ -97,13 +103,14 @@ export class RestifyReceiver implements Receiver {
       body = http.parseHTTPRequestBody(buffered) as Record<string, unknown>;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
     } catch {
-      onRefused?.('malformed');
+      onRefused?.('malformed', { kind: 'unknown', schemaPath: '#/type', instancePath: '' });
       return http.buildNoBodyResponse(res, 400);
     }
     if (body.ssl_check === '1') return http.buildSSLCheckResponse(res);
     if (body.type === 'url_verification') return http.buildUrlVerificationResponse(res, body);
-    if (!isWellFormedSlackBody(body)) {
-      onRefused?.('malformed');
+    const problem = slackBodyProblem(body);
+    if (problem) {
+      onRefused?.('malformed', problem);
       return http.buildNoBodyResponse(res, 400);
     }
 

@@ -7,9 +7,18 @@ export interface SlackUser {
   name: string;
   locale: Locale;
   email?: string;
+  /** The user's home team (`team_id`), and their Enterprise Grid org when they are in one. */
+  teamId?: string;
+  enterpriseId?: string;
+  /** A bot or a deactivated account: never a customer. */
+  inactive?: boolean;
 }
 
 const CACHE_MS = 5 * 60_000;
+// A static select holds at most 100 options; a support channel with more members than this is not a 1:1 one.
+const MEMBERS_READ = 200;
+const MEMBERS_SHOWN = 100;
+const LOOKUPS_AT_ONCE = 8;
 
 /** What support-verify asks Slack about people and channels, cached for five minutes. */
 export class SlackDirectory {
@@ -28,11 +37,15 @@ export class SlackDirectory {
     try {
       const { user } = await this.client.users.info({ user: userId, include_locale: true });
       const profile = user?.profile;
+      const enterpriseId = user?.enterprise_user?.enterprise_id;
       value = {
         id: userId,
         name: profile?.display_name || profile?.real_name || user?.real_name || user?.name || fallbackName,
         locale: resolveLocale(user?.locale),
         ...(profile?.email ? { email: profile.email } : {}),
+        ...(user?.team_id ? { teamId: user.team_id } : {}),
+        ...(enterpriseId ? { enterpriseId } : {}),
+        ...(user?.is_bot || user?.deleted ? { inactive: true } : {}),
       };
     } catch {
       // A name is a courtesy; without it the verification still works, under the fallback name.
@@ -60,6 +73,27 @@ export class SlackDirectory {
     }
     this.shared.set(channelId, { value, until: this.clock.now() + CACHE_MS });
     return value;
+  }
+
+  /**
+   * The channel's members from outside the installing organisation (Slack Connect guests of another org),
+   * for the agent to name the customer: the first {@link MEMBERS_READ} members, looked up a few at a time.
+   * Empty when the app cannot list them; the customer then identifies themselves.
+   */
+  async externalMembers(channelId: string, isExternal: (user: SlackUser) => boolean): Promise<SlackUser[]> {
+    let ids: string[] = [];
+    try {
+      const { members } = await this.client.conversations.members({ channel: channelId, limit: MEMBERS_READ });
+      ids = (members ?? []).slice(0, MEMBERS_READ);
+    } catch {
+      return [];
+    }
+    const found: SlackUser[] = [];
+    for (let i = 0; i < ids.length && found.length < MEMBERS_SHOWN; i += LOOKUPS_AT_ONCE) {
+      const batch = await Promise.all(ids.slice(i, i + LOOKUPS_AT_ONCE).map((id) => this.user(id)));
+      found.push(...batch.filter((u) => !u.inactive && isExternal(u)));
+    }
+    return found.slice(0, MEMBERS_SHOWN);
   }
 
   async groupMembers(groupId: string): Promise<string[]> {

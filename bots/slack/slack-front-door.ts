@@ -39,12 +39,14 @@ export interface SlackFrontDoor {
 /** The Slack side of support-verify on Bolt: one app, its listeners, and the channels that update messages. */
 export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFrontDoor {
   const logger = boltLogger(options.logger);
-  const client = new webApi.WebClient(options.botToken, {
+  // Every Web API call, ours and Bolt's, waits 5 s at most and is retried twice (the README's figures).
+  const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
     logger,
     timeout: 5000,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-  });
+  };
+  const client = new webApi.WebClient(options.botToken, clientOptions);
   const refs = new SlackMessageRefs(options.store);
   const directory = new SlackDirectory(client, options.clock);
   const policy = new SlackAgentPolicy(
@@ -71,7 +73,11 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
         signingSecret: options.signingSecret,
         logger,
         clock: options.clock,
-        ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+        onRefused: (reason, problem) => {
+          // Info, not warn: a platform change and an attack both land here, and the schema path tells them apart.
+          options.logger.info({ reason, ...(problem ? { schema: problem } : {}) }, 'slack: request refused');
+          options.onRefused?.(reason);
+        },
       });
   const app = new App({
     receiver:
@@ -84,7 +90,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
       }),
     // One workspace, one bot token: no auth.test at start, so an unreachable Slack never blocks start-up.
     authorize: async () => ({ botToken: options.botToken }),
-    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
+    clientOptions,
     logger,
     ignoreSelf: false,
     // No listener reads Bolt's per-conversation context; its store would only cost a lookup per request.

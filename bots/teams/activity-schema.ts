@@ -47,8 +47,20 @@ const activitySchema = {
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 const validate = ajv.compile(activitySchema);
 
-/** Problems with an activity's shape, as sentences; empty when the bot can read it. */
-export function activityProblems(body: unknown): string[] {
+/** One way an activity misses its schema: a sentence for the caller, and where it failed for the log. */
+export interface ActivityProblem {
+  /** E.g. `/from/id must be string`; names keys of the body, never quotes a value. */
+  message: string;
+  schemaPath: string;
+  instancePath: string;
+}
+
+/** Problems with an activity's shape; empty when the bot can read it. */
+export function activityProblems(body: unknown): ActivityProblem[] {
   if (validate(body)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || 'activity'} ${e.message ?? 'is invalid'}`);
+  return (validate.errors ?? []).map((e) => ({
+    message: `${e.instancePath || 'activity'} ${e.message ?? 'is invalid'}`,
+    schemaPath: e.schemaPath,
+    instancePath: e.instancePath,
+  }));
 }

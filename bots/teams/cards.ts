@@ -17,6 +17,8 @@ export const VERBS = {
   submitPin: 'sv.submit_pin',
   cancel: 'sv.cancel',
   revoke: 'sv.revoke',
+  /** The customer's "It's me" in a shared chat. */
+  identify: 'sv.identify',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -24,6 +26,9 @@ export type Verb = (typeof VERBS)[keyof typeof VERBS];
 export const DIALOGS = { customerPin: 'sv.customer_pin', verify: 'sv.verify' } as const;
 export const PIN_FIELD = 'pin';
 export const QUERY_FIELD = 'query';
+export const CUSTOMER_FIELD = 'customer';
+/** The picker's "nobody named" choice: the customer identifies themselves. */
+export const NOBODY = 'none';
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -192,7 +197,22 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
     default:
       body.push(text(endedText(session, locale, cardTime), { color: endedColor(session) }));
   }
+  const who = customerLine(view, locale);
+  if (who) body.splice(1, 0, who);
   return card(body, actions, refreshFor(session, agentTeamsId));
+}
+
+/** Who the customer is in a shared chat, for the agent: named (or identified), or not yet. */
+function customerLine(view: AgentCard, locale: Locale): CardElement | undefined {
+  const { session } = view;
+  const open = session.state === 'started' || session.state === 'awaiting_device' || session.state === 'awaiting_pin';
+  if (!open || !view.customerInChannel || session.refs?.webchat !== undefined) return undefined;
+  return text(
+    session.customer
+      ? t('agent.customer.named', locale, { customer: escapeCardMarkdown(session.customer.displayName ?? '') })
+      : t('agent.customer.waiting', locale),
+    { isSubtle: true, size: 'Small' },
+  );
 }
 
 /**
@@ -257,8 +277,20 @@ export function renderCustomerCardTeams(
     case 'awaiting_device':
       return card([text(customerScript(session, account, ctx, escapeCardMarkdown))]);
     case 'awaiting_pin':
+      // In a shared chat nobody's PIN counts until the customer is known: named by the agent, or by this button.
+      if (!session.customer)
+        return card(
+          [text(t('customer.identify', locale, { agent, company: escapeCardMarkdown(ctx.company) }))],
+          [execute(t('label.customer.identify', locale), VERBS.identify, session.id, { style: 'positive' })],
+        );
       return card(
-        [text(t('customer.pin.instructions_button', locale, { minutes: ctx.pinMinutes }))],
+        [
+          text(t('label.customer.for', locale, { customer: escapeCardMarkdown(session.customer.displayName ?? '') }), {
+            isSubtle: true,
+            size: 'Small',
+          }),
+          text(t('customer.pin.instructions_button', locale, { minutes: ctx.pinMinutes })),
+        ],
         [
           {
             type: 'Action.Submit',
@@ -320,7 +352,36 @@ export function renderCustomerPinDialog(
 }
 
 /** The message action's dialog: who to verify, pre-filled from the customer's message. */
-export function renderVerifyDialog(query: string, locale: Locale, error?: string): AdaptiveCard {
+/** Who the agent may name as the customer: the chat's members, the message's author pre-selected. */
+export interface CustomerChoiceTeams {
+  members: Array<{ id: string; name: string }>;
+  selected?: string;
+}
+
+export function renderVerifyDialog(
+  query: string,
+  locale: Locale,
+  error?: string,
+  customers?: CustomerChoiceTeams,
+): AdaptiveCard {
+  const picker: CardElement[] =
+    customers && customers.members.length > 0
+      ? [
+          {
+            type: 'Input.ChoiceSet',
+            id: CUSTOMER_FIELD,
+            label: t('label.verify_modal.customer', locale),
+            style: 'compact',
+            isRequired: false,
+            choices: [
+              ...customers.members.map((m) => ({ title: m.name.slice(0, 100), value: m.id })),
+              { title: t('label.verify_modal.customer_nobody', locale), value: NOBODY },
+            ],
+            ...(customers.members.some((m) => m.id === customers.selected) ? { value: customers.selected } : {}),
+          },
+          text(t('label.verify_modal.customer_hint', locale), { isSubtle: true, size: 'Small' }),
+        ]
+      : [];
   return card(
     [
       ...(error ? [text(error, { color: 'Attention' })] : []),
@@ -333,6 +394,7 @@ export function renderVerifyDialog(query: string, locale: Locale, error?: string
         isRequired: true,
         errorMessage: t('agent.teams.usage', locale),
       },
+      ...picker,
     ],
     [{ type: 'Action.Submit', title: t('label.verify_modal.submit', locale), data: { dialog: DIALOGS.verify } }],
   );

@@ -7,24 +7,27 @@ import {
   type TaskModuleRequest,
   type TaskModuleResponse,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { SupportChat } from '../../core/chat.ts';
-import { WEBCHAT_REF } from '../../core/chat.ts';
+import { type SupportChat, webChatStart } from '../../core/chat.ts';
 import type { ConversationGuard } from '../../core/conversation-guard.ts';
 import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
-import type { Session } from '../../core/session.ts';
-import type { Actor, Verification } from '../../core/verification.ts';
+import { type CustomerRef, type Session, sameIdentity } from '../../core/session.ts';
+import type { Actor, StartInput, Verification } from '../../core/verification.ts';
 import { verifyQueryFrom } from '../presentation/customer-query.ts';
-import { explain, pinFeedback, withinBudget } from '../presentation/feedback.ts';
+import { explain, explainToCustomer, pinFeedback, withinBudget } from '../presentation/feedback.ts';
 import type { TeamsAgentPolicy } from './agent-policy.ts';
 import {
   type AdaptiveCard,
+  CUSTOMER_FIELD,
+  type CustomerChoiceTeams,
   DIALOGS,
+  NOBODY,
   PIN_FIELD,
   QUERY_FIELD,
   renderCustomerPinDialog,
@@ -33,7 +36,15 @@ import {
   VERBS,
 } from './cards.ts';
 import type { TeamsAgentChannel } from './teams-channels.ts';
-import { type TeamsRefs, teamsOrigin, teamsOriginRefs } from './teams-refs.ts';
+import {
+  isNameable,
+  messageAuthor,
+  teamsConversation,
+  teamsIdentity,
+  teamsMember,
+  tenantOf,
+} from './teams-identity.ts';
+import { type TeamsRefs, teamsOriginRefs } from './teams-refs.ts';
 import type { TeamsWebChatRelay } from './webchat-relay.ts';
 
 export interface TeamsBotDeps {
@@ -57,6 +68,8 @@ const VERIFY_COMMAND = /^\s*verify\b\s*(.*)$/isu;
 // Bot Framework redelivers an activity it thinks was lost; each id is claimed before anything happens.
 const DUPLICATE_WINDOW_MS = 60 * 60_000;
 const CARD = 'application/vnd.microsoft.card.adaptive';
+// An Input.ChoiceSet this long is still usable; a support chat with more members is not a customer's chat.
+const ROSTER_SHOWN = 100;
 const MESSAGE = 'application/vnd.microsoft.activity.message';
 
 const t = (key: MessageKey, locale: Locale, params?: MessageParams) => renderMessage(key, locale, params);
@@ -101,8 +114,8 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
         await context.sendActivity(t('agent.teams.usage', locale));
         return;
       }
-      const refused = await this.start(context, query, undefined, relayed).catch((error: unknown) =>
-        explain(error, locale),
+      const refused = await this.start(context, query, relayed ? { webchatConversationId: relayed } : {}).catch(
+        (error: unknown) => explain(error, locale),
       );
       if (refused) await context.sendActivity(refused);
       return;
@@ -120,44 +133,51 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   private async start(
     context: TurnContext,
     query: string,
-    customerId?: string,
-    webchatConversationId?: string,
+    options: { customer?: CustomerRef; webchatConversationId?: string } = {},
   ): Promise<string | undefined> {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
-    const tenantId =
-      activity.conversation.tenantId ?? (activity.channelData as { tenant?: { id?: string } })?.tenant?.id;
-    if (!(await this.deps.policy.allows(tenantId, activity.from.aadObjectId))) {
-      await this.deps.verification.agentUnauthorized({
-        channel: 'teams',
-        agentId: activity.from.id,
-        ...(tenantId ? { workspaceId: tenantId } : {}),
-      });
-      return t('agent.not_authorized', locale);
-    }
+    const refused = await this.refuseUnlessAgent(context);
+    if (refused) return refused;
     const personal = activity.conversation.conversationType === 'personal';
+    const tenant = tenantOf(activity);
+    const where: Pick<StartInput, 'conversation' | 'customer' | 'refs'> = options.webchatConversationId
+      ? webChatStart(options.webchatConversationId)
+      : personal
+        ? {}
+        : { conversation: teamsConversation(activity), ...(options.customer ? { customer: options.customer } : {}) };
+    const origin = teamsOriginRefs({
+      reference: TurnContext.getConversationReference(activity),
+      agentTeamsId: activity.from.id,
+      personal,
+    });
     const session = await this.deps.verification.start({
       agent: {
-        id: activity.from.id,
+        ...teamsIdentity(activity),
         displayName: activity.from.name ?? 'Agent',
-        channel: 'teams',
-        ...(tenantId ? { workspaceId: tenantId } : {}),
+        ...(tenant ? { workspaceId: tenant } : {}),
         locale,
       },
       query,
-      refs: {
-        ...teamsOriginRefs({
-          reference: TurnContext.getConversationReference(activity),
-          agentTeamsId: activity.from.id,
-          personal,
-          ...(customerId ? { customerId } : {}),
-        }),
-        ...(webchatConversationId ? { [WEBCHAT_REF]: webchatConversationId } : {}),
-      },
+      ...where,
+      refs: { ...origin, ...where.refs },
     });
-    if (webchatConversationId) await this.deps.webchat?.chat.link(webchatConversationId, session.id);
+    if (options.webchatConversationId) await this.deps.webchat?.chat.link(options.webchatConversationId, session.id);
     else if (!personal) await this.deps.refs.setSessionIn(activity.conversation.id, session.id);
     return undefined;
+  }
+
+  /** Undefined when the sender counts as an agent; otherwise what to tell them (and it is audited). */
+  private async refuseUnlessAgent(context: TurnContext): Promise<string | undefined> {
+    const { activity } = context;
+    const tenantId = tenantOf(activity);
+    if (await this.deps.policy.allows(tenantId, activity.from.aadObjectId)) return undefined;
+    await this.deps.verification.agentUnauthorized({
+      channel: 'teams',
+      agentId: teamsIdentity(activity).id,
+      ...(tenantId ? { workspaceId: tenantId } : {}),
+    });
+    return t('agent.not_authorized', teamsLocale(activity.locale));
   }
 
   /** An agent's reply in a relayed thread goes to the web chat customer, unless it asks for a secret. */
@@ -178,41 +198,37 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const { activity } = context;
     const sessionId = await this.deps.refs.sessionIn(activity.conversation.id);
     const session = sessionId ? await this.deps.verification.get(sessionId).catch(() => undefined) : undefined;
-    const origin = session ? teamsOrigin(session) : undefined;
-    const fromCustomer =
-      session !== undefined &&
-      activity.from.id !== session.agent.id &&
-      (origin?.customerId === undefined || origin.customerId === activity.from.id);
+    const speaker = teamsIdentity(activity);
+    const fromAgent = session !== undefined && sameIdentity(session.agent, speaker);
     const locale = session?.customerLocale ?? teamsLocale(activity.locale);
-    const scan = await this.deps.guard.line(`k:guard:teams:${activity.conversation.id}`, activity.from.id, text, {
-      expectingPin: fromCustomer && session?.state === 'awaiting_pin',
+    const reply = (message: string) => context.sendActivity({ type: 'message', text: message, replyToId: activity.id });
+    const scan = await this.deps.guard.line(`k:guard:teams:${activity.conversation.id}`, speaker.id, text, {
+      expectingPin: !fromAgent && session?.state === 'awaiting_pin',
       locale,
-      armsOthers: session !== undefined && activity.from.id === session.agent.id,
+      armsOthers: fromAgent,
     });
-    if (scan.earlyPin && scan.findings.length === 0)
-      await context.sendActivity({
-        type: 'message',
-        text: t('customer.pin_early.delete', locale),
-        replyToId: activity.id,
-      });
+    if (scan.earlyPin && scan.findings.length === 0) await reply(t('customer.pin_early.delete', locale));
     if (scan.findings.length > 0) {
       await this.deps.verification.secretRedacted({
         channel: 'teams',
         findings: scan.findings,
         ...(session ? { sessionId: session.id } : {}),
       });
-      await context.sendActivity({
-        type: 'message',
-        text: t('customer.secret_warning.delete', locale),
-        replyToId: activity.id,
-      });
+      await reply(t('customer.secret_warning.delete', locale));
     }
     if (session && scan.pin) {
-      const { result, session: after } = await this.deps.verification.submitPin(session.id, scan.pin, {
-        kind: 'customer',
-      });
-      const feedback = pinFeedback(result, after, 'customer', undefined);
-      if (feedback) await context.sendActivity(feedback);
+      try {
+        const { result, session: after } = await this.deps.verification.submitPin(session.id, scan.pin, {
+          kind: 'customer',
+          who: speaker,
+        });
+        const feedback = pinFeedback(result, after, 'customer', undefined);
+        if (feedback) await context.sendActivity(feedback);
+      } catch (error) {
+        // Someone other than the customer: nothing was counted. A bot cannot whisper in a Teams chat, so the
+        // answer is a reply to their message, which says only that it was not theirs.
+        await reply(explainToCustomer(error, locale));
+      }
     }
     return scan.findings.length > 0 || scan.pin !== null || scan.earlyPin;
   }
@@ -225,11 +241,13 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const locale = teamsLocale(activity.locale);
     const { verb, data } = invokeValue.action;
     const sessionId = typeof data?.sessionId === 'string' ? data.sessionId : '';
-    const actor: Actor = { kind: 'agent', id: activity.from.id };
+    const who = teamsIdentity(activity);
+    if (verb === VERBS.identify) return this.identify(context, sessionId);
+    const actor: Actor = { kind: 'agent', who };
     try {
       const session = await this.deps.verification.get(sessionId);
       // Anyone else who opens a shared card, or presses its buttons, sees only who is verifying.
-      if (session.agent.id !== activity.from.id) {
+      if (!sameIdentity(session.agent, who)) {
         if (verb === VERBS.refresh) return cardResponse(renderSharedCardTeams(session, undefined, locale));
         throw new NotAuthorizedError('not the verifying agent');
       }
@@ -247,6 +265,18 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       return cardResponse(await this.deps.agentChannel.agentCard(outcome.value, activity.from.id));
     } catch (error) {
       return messageResponse(explain(error, locale));
+    }
+  }
+
+  /** Someone in the chat says they are the customer: the first (other than the agent) is bound. */
+  private async identify(context: TurnContext, sessionId: string): Promise<AdaptiveCardInvokeResponse> {
+    const { activity } = context;
+    const locale = teamsLocale(activity.locale);
+    try {
+      const session = await this.deps.verification.identifyCustomer(sessionId, teamsMember(activity, activity.from));
+      return messageResponse(t('customer.identified', session.customerLocale));
+    } catch (error) {
+      return messageResponse(explainToCustomer(error, locale));
     }
   }
 
@@ -292,11 +322,10 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const locale = teamsLocale(context.activity.locale);
     if (data.dialog !== DIALOGS.customerPin) return dialogMessage(t('agent.no_longer_pending', locale));
     try {
-      const session = await this.deps.verification.get(data.sessionId ?? '');
-      this.assertCustomer(context, session);
+      const session = await this.customerSession(context, data.sessionId ?? '');
       return pinDialog(session);
     } catch (error) {
-      return dialogMessage(explain(error, locale));
+      return dialogMessage(explainToCustomer(error, locale));
     }
   }
 
@@ -308,16 +337,18 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     const locale = teamsLocale(context.activity.locale);
     if (data.dialog !== DIALOGS.customerPin) return dialogMessage(t('agent.no_longer_pending', locale));
     try {
-      const session = await this.deps.verification.get(data.sessionId ?? '');
-      this.assertCustomer(context, session);
+      const session = await this.customerSession(context, data.sessionId ?? '');
       const pin = String(data[PIN_FIELD] ?? '').trim();
       if (!/^\d{4}$/u.test(pin)) return pinDialog(session, t('agent.pin_invalid', session.customerLocale));
-      const { result, session: after } = await this.deps.verification.submitPin(session.id, pin, { kind: 'customer' });
+      const { result, session: after } = await this.deps.verification.submitPin(session.id, pin, {
+        kind: 'customer',
+        who: teamsIdentity(context.activity),
+      });
       const feedback = pinFeedback(result, after, 'customer', undefined);
       if (feedback && after.state === 'awaiting_pin') return pinDialog(after, feedback);
       return dialogMessage(outcomeForCustomer(after));
     } catch (error) {
-      return dialogMessage(explain(error, locale));
+      return dialogMessage(explainToCustomer(error, locale));
     }
   }
 
@@ -325,10 +356,64 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     context: TurnContext,
     action: MessagingExtensionAction,
   ): Promise<MessagingExtensionActionResponse> {
-    const locale = teamsLocale(context.activity.locale);
+    const { activity } = context;
+    const locale = teamsLocale(activity.locale);
     if (action.commandId !== MESSAGE_ACTION) return dialogMessage(t('agent.teams.usage', locale));
+    const refused = await this.refuseUnlessAgent(context);
+    if (refused) return dialogMessage(refused);
+    // A verification already running in this chat is never replaced: the agent is told who runs it.
+    const running = await this.deps.verification.runningIn(teamsConversation(activity));
+    if (running) return dialogMessage(t('agent.conversation_busy', locale, { agent: running.agent.displayName }));
     const prefill = verifyQueryFrom(stripHtml(action.messagePayload?.body?.content ?? '')) ?? '';
-    return verifyDialog(prefill, locale);
+    const author = messageAuthor(activity, action.messagePayload);
+    return verifyDialog(prefill, locale, undefined, await this.customerChoice(context, author));
+  }
+
+  /** The chat's members the agent may name, the message's author pre-selected; none in a personal chat. */
+  private async customerChoice(
+    context: TurnContext,
+    author: CustomerRef | undefined,
+  ): Promise<CustomerChoiceTeams | undefined> {
+    if (context.activity.conversation.conversationType === 'personal') return undefined;
+    const agent = teamsIdentity(context.activity);
+    try {
+      const { members } = await TeamsInfo.getPagedMembers(context, ROSTER_SHOWN);
+      return {
+        members: members
+          .filter((m) => isNameable(m, agent))
+          .map((m) => ({ id: m.aadObjectId || m.id, name: m.name || m.email || m.id })),
+        ...(author ? { selected: author.id } : {}),
+      };
+    } catch (error) {
+      // Without the roster the author is still named (by the id the message carries); nobody is picked by hand.
+      this.deps.logger.warn({ err: { name: (error as Error).name } }, 'teams: chat roster unavailable');
+      return undefined;
+    }
+  }
+
+  /**
+   * The customer the agent named in the dialog: someone on the chat's roster (looked up again, so a crafted
+   * submission names nobody who is not there), nobody, or the message's author where the dialog had no roster.
+   */
+  private async namedCustomer(
+    context: TurnContext,
+    action: MessagingExtensionAction,
+  ): Promise<{ customer?: CustomerRef } | 'not_in_chat'> {
+    const { activity } = context;
+    if (activity.conversation.conversationType === 'personal') return {};
+    const picked = (action.data as Record<string, unknown> | undefined)?.[CUSTOMER_FIELD];
+    if (picked === undefined) {
+      const author = messageAuthor(activity, action.messagePayload);
+      return author && author.id !== teamsIdentity(activity).id ? { customer: author } : {};
+    }
+    if (typeof picked !== 'string' || picked === NOBODY || picked === '') return {};
+    // The connector answers 404 for someone not in the conversation; anything else is a failure to report.
+    const member = await TeamsInfo.getMember(context, picked).catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404) return undefined;
+      throw error;
+    });
+    if (!member || !isNameable(member, teamsIdentity(activity))) return 'not_in_chat';
+    return { customer: teamsMember(activity, member) };
   }
 
   protected override async handleTeamsMessagingExtensionSubmitAction(
@@ -340,20 +425,25 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
     if (action.commandId !== MESSAGE_ACTION) return dialogMessage(t('agent.teams.usage', locale));
     if (!query) return verifyDialog('', locale, t('agent.teams.usage', locale));
     try {
-      const refused = await this.start(context, query, action.messagePayload?.from?.user?.id);
+      const named = await this.namedCustomer(context, action);
+      if (named === 'not_in_chat') {
+        const author = messageAuthor(context.activity, action.messagePayload);
+        const choice = await this.customerChoice(context, author);
+        return verifyDialog(query, locale, t('agent.customer.not_in_chat', locale), choice);
+      }
+      const refused = await this.start(context, query, named);
       return refused ? dialogMessage(refused) : {};
     } catch (error) {
-      return verifyDialog(query, locale, explain(error, locale));
+      const author = messageAuthor(context.activity, action.messagePayload);
+      return verifyDialog(query, locale, explain(error, locale), await this.customerChoice(context, author));
     }
   }
 
-  /** Only the customer types their PIN in the dialog: never the agent, and never anyone while none is expected. */
-  private assertCustomer(context: TurnContext, session: Session): void {
-    const origin = teamsOrigin(session);
-    const from = context.activity.from.id;
-    if (from === session.agent.id || (origin?.customerId !== undefined && origin.customerId !== from))
-      throw new NotAuthorizedError('only the customer enters their PIN');
+  /** Only the customer types their PIN in the dialog: never the agent or a bystander, and only while one is expected. */
+  private async customerSession(context: TurnContext, sessionId: string): Promise<Session> {
+    const session = await this.deps.verification.forCustomer(sessionId, teamsIdentity(context.activity));
     if (session.state !== 'awaiting_pin') throw new IllegalTransitionError(session.state, 'enter PIN');
+    return session;
   }
 
   private async firstDelivery(context: TurnContext): Promise<boolean> {
@@ -415,7 +505,12 @@ function pinDialog(session: Session, error?: string): TaskModuleResponse {
   };
 }
 
-function verifyDialog(query: string, locale: Locale, error?: string): MessagingExtensionActionResponse {
+function verifyDialog(
+  query: string,
+  locale: Locale,
+  error?: string,
+  customers?: CustomerChoiceTeams,
+): MessagingExtensionActionResponse {
   return {
     task: {
       type: 'continue',
@@ -423,7 +518,7 @@ function verifyDialog(query: string, locale: Locale, error?: string): MessagingE
         title: t('label.verify_modal.title', locale),
         height: 'small',
         width: 'medium',
-        card: CardFactory.adaptiveCard(renderVerifyDialog(query, locale, error)),
+        card: CardFactory.adaptiveCard(renderVerifyDialog(query, locale, error, customers)),
       },
     },
   };

@@ -147,7 +147,15 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
       try {
         const body = parseJson(await readBody(req, MAX_ACTIVITY_BYTES));
         const problems = activityProblems(body);
-        if (problems.length > 0) throw new HttpError(400, 'invalid_activity', problems.join('; '));
+        const [first] = problems;
+        if (first) {
+          // Info, not warn: a platform change and an attack both land here, and the schema path tells them apart.
+          options.logger.info(
+            { reason: 'malformed', schema: { schemaPath: first.schemaPath, instancePath: first.instancePath } },
+            'teams: activity refused',
+          );
+          throw new HttpError(400, 'invalid_activity', problems.map((p) => p.message).join('; '));
+        }
         // Checked here as well as inside the adapter, which answers some bad tokens (a wrong issuer) with 500.
         if (appId) {
           await auth

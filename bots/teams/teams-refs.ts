@@ -15,8 +15,6 @@ export interface TeamsOrigin {
   agentTeamsId: string;
   /** A personal chat with the bot; anywhere else the conversation is shared and may hold the customer. */
   personal: boolean;
-  /** The customer's Teams user id when known (the author of the message the agent verified from). */
-  customerId?: string;
 }
 
 const ORIGIN = 'teams';

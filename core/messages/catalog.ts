@@ -161,6 +161,26 @@ export const MESSAGES = {
     en: 'Only the agent who started this verification can act on it.',
     nl: 'Alleen de medewerker die deze verificatie startte, kan hierop reageren.',
   },
+  'agent.conversation_busy': {
+    en: '{agent} is already verifying the customer in this conversation. Nothing new was started; you can start one once theirs has ended.',
+    nl: '{agent} verifieert de klant in dit gesprek al. Er is niets nieuws gestart; je kunt er een starten zodra die verificatie klaar is.',
+  },
+  'agent.customer.named': {
+    en: 'Customer in this conversation: {customer}. Only their PIN counts.',
+    nl: 'Klant in dit gesprek: {customer}. Alleen hun pincode telt.',
+  },
+  'agent.customer.waiting': {
+    en: 'No customer named: the customer is asked to press “It’s me” in the conversation, and you will see here who did.',
+    nl: 'Geen klant gekozen: de klant wordt gevraagd in het gesprek op “Dat ben ik” te drukken, en je ziet hier wie dat deed.',
+  },
+  'agent.customer.not_in_chat': {
+    en: 'That person is not in this conversation (or is you), so they cannot be the customer here. Pick someone else, or nobody to let the customer identify themselves.',
+    nl: 'Die persoon zit niet in dit gesprek (of ben jij), en kan hier dus niet de klant zijn. Kies iemand anders, of niemand zodat de klant zichzelf aanwijst.',
+  },
+  'agent.customer.not_external': {
+    en: '{customer} is in your own organisation, so they cannot be the customer here. Pick someone from outside it, or leave the field empty to let the customer identify themselves.',
+    nl: '{customer} hoort bij je eigen organisatie en kan hier dus niet de klant zijn. Kies iemand van buiten, of laat het veld leeg zodat de klant zichzelf aanwijst.',
+  },
   'agent.no_longer_pending': {
     en: 'This step is no longer possible: the verification has moved on.',
     nl: 'Deze stap kan niet meer: de verificatie is al verder.',
@@ -234,6 +254,21 @@ export const MESSAGES = {
     nl: 'Geheimen die de klant typt, worden verborgen voordat ze deze thread bereiken.',
   },
   'label.customer.enter_pin': { en: 'Enter support PIN', nl: 'Support-pincode invoeren' },
+  'label.customer.identify': { en: 'It’s me', nl: 'Dat ben ik' },
+  'label.customer.for': { en: 'For {customer}', nl: 'Voor {customer}' },
+  'label.verify_modal.customer': { en: 'Customer in this conversation', nl: 'Klant in dit gesprek' },
+  'label.verify_modal.customer_hint': {
+    en: 'Only this person’s PIN will count. Leave it empty to let the customer press “It’s me”.',
+    nl: 'Alleen de pincode van deze persoon telt. Laat het leeg om de klant op “Dat ben ik” te laten drukken.',
+  },
+  'label.verify_modal.customer_nobody': {
+    en: 'Nobody yet: the customer presses “It’s me”',
+    nl: 'Nog niemand: de klant drukt op “Dat ben ik”',
+  },
+  'label.verify_modal.customer_none': {
+    en: 'No one from outside your organisation is in this conversation that the app can see: the customer will be asked to press “It’s me”.',
+    nl: 'De app ziet niemand van buiten je organisatie in dit gesprek: de klant wordt gevraagd op “Dat ben ik” te drukken.',
+  },
   'label.profile.email': { en: 'Email', nl: 'E-mail' },
   'label.profile.plan': { en: 'Plan', nl: 'Abonnement' },
   'label.profile.member_since': { en: 'Member since', nl: 'Klant sinds' },
@@ -273,6 +308,22 @@ export const MESSAGES = {
   'customer.pin_early': customer(
     'We hid that PIN for now: share your support PIN only when your agent asks for it, and generate a new one then if this one has expired.',
     'We hebben die pincode voorlopig verborgen: geef je support-pincode pas als je medewerker erom vraagt, en maak dan een nieuwe als deze verlopen is.',
+  ),
+  'customer.identify': customer(
+    '{agent} from {company} is verifying a customer in this conversation. If that is you, press “It’s me”, then enter the support PIN from your account portal.',
+    '{agent} van {company} verifieert een klant in dit gesprek. Ben jij dat, druk dan op “Dat ben ik” en voer daarna de support-pincode uit je accountportaal in.',
+  ),
+  'customer.identified': customer(
+    'Thank you: this verification is now yours. Press “Enter support PIN” when you have your support PIN.',
+    'Dank je: deze verificatie is nu van jou. Druk op “Support-pincode invoeren” zodra je je support-pincode hebt.',
+  ),
+  'customer.not_yours': customer(
+    'This verification is for someone else in this conversation, so nothing you enter here counts and nothing was checked.',
+    'Deze verificatie is voor iemand anders in dit gesprek, dus wat je hier invoert telt niet en er is niets gecontroleerd.',
+  ),
+  'customer.identify_first': customer(
+    'Press “It’s me” on the verification message first, so we know who to check; then enter your support PIN there. Nothing was checked yet.',
+    'Druk eerst op “Dat ben ik” bij het verificatiebericht, zodat we weten wie we controleren; voer daarna daar je support-pincode in. Er is nog niets gecontroleerd.',
   ),
   'customer.pin_early.delete': customer(
     'Please share your support PIN only when your agent asks for it — you can delete that message, and generate a new PIN then.',

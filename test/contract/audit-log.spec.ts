@@ -16,7 +16,8 @@ const events: AuditEvent[] = [
     outcome: 'info',
     channel: 'slack',
     sessionId: 's1',
-    agent: { id: 'U1', workspaceId: 'T1' },
+    agent: { channel: 'slack', workspaceId: 'T1', id: 'U1' },
+    customer: { channel: 'slack', workspaceId: 'T1', id: 'U0CUSTOMER' },
     account: 'ab'.repeat(16),
   },
   {
@@ -34,7 +35,7 @@ const events: AuditEvent[] = [
     outcome: 'info',
     channel: 'teams',
     sessionId: 's2',
-    agent: { id: '29:1agent' },
+    agent: { channel: 'teams', id: '29:1agent' },
     method: 'device',
     detail: { numberMatching: true, cause: 'a, b: "c"' },
   },
@@ -90,6 +91,9 @@ describe('RedisAuditLog', () => {
       'm',
       'f',
       'd',
+      'u',
+      'uw',
+      'uc',
       'r',
       'n',
       'h',
@@ -146,7 +150,7 @@ describe('RedisAuditLog', () => {
     it('detects a deleted entry', async () => {
       await client.xdel(stream, ids[3] as string);
       expect((await log.verify()).problems).to.deep.equal([
-        `${ids[4]}: 1 entry is missing before it (segment ${(await client.xrange(stream, '-', '+'))[0]?.[1][23]}, after 3)`,
+        `${ids[4]}: 1 entry is missing before it (segment ${(await client.xrange(stream, '-', '+'))[0]?.[1][29]}, after 3)`,
       ]);
     });
 

@@ -49,6 +49,20 @@ function element(el: Json, where: string, actionIds: Set<string>): void {
     if (el.max_length !== undefined) expect(el.max_length as number).to.be.within(1, 3000);
     return;
   }
+  if (el.type === 'static_select') {
+    // Slack's limits for a static select: up to 100 options, each text at most 75 and value at most 150 characters.
+    expect(String(el.action_id).length).to.be.within(1, 255);
+    const options = el.options as Json[];
+    expect(options.length, `${where}: options`).to.be.within(1, 100);
+    for (const option of options) {
+      plain(option.text, 75, `${where} option`);
+      expect(String(option.value).length, `${where} option value`).to.be.within(1, 150);
+    }
+    if (el.initial_option !== undefined)
+      expect(options, `${where}: initial_option is one of the options`).to.deep.include(el.initial_option);
+    if (el.placeholder) plain(el.placeholder, TEXT_LIMITS.placeholder, `${where} placeholder`);
+    return;
+  }
   expect.fail(`${where}: unexpected element type ${String(el.type)}`);
 }
 

@@ -6,6 +6,12 @@ export const SLACK_BOT_TOKEN = 'xoxb-1111-2222-testtoken';
 export const TEAM = 'T0SUPPORT';
 export const AGENT_USER = 'U0AGENT01';
 export const CUSTOMER_USER = 'U0CUSTOMR';
+/** The customer's own organisation: in a Slack Connect channel they are an external member. */
+export const CUSTOMER_TEAM = 'T0CUSTORG';
+/** A colleague of the agent's in the shared channel: a bystander who is not the customer. */
+export const COLLEAGUE_USER = 'U0COLLEAG';
+/** A second member of the customer's organisation in the shared channel. */
+export const CUSTOMER_COLLEAGUE = 'U0CUSTCOL';
 export const SHARED_CHANNEL = 'C0SHARED1';
 export const INTERNAL_CHANNEL = 'C0INTERNL';
 
@@ -70,30 +76,37 @@ export function interaction(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-const user = (id: string) => ({
+/** A user as interaction payloads carry them: `team_id` is their own team (an external member's is theirs). */
+const user = (id: string, team?: string) => ({
   id,
   username: id === AGENT_USER ? 'robin' : 'alex',
   name: id === AGENT_USER ? 'robin' : 'alex',
-  team_id: TEAM,
+  team_id: team ?? (id === CUSTOMER_USER || id === CUSTOMER_COLLEAGUE ? CUSTOMER_TEAM : TEAM),
 });
+
+/** Where an interaction happens: the installing team (`team.id`) and the user's own team (`user.team_id`). */
+export interface InteractionTeams {
+  team?: string;
+  userTeam?: string;
+}
 
 /** A button click (`block_actions`) on a message. */
 export function buttonClick(
   actionId: string,
   value: string,
-  options: { user?: string; channel?: string; responseUrl?: string; view?: 'home' } = {},
+  options: { user?: string; channel?: string; responseUrl?: string; view?: 'home' } & InteractionTeams = {},
 ): string {
   const channel = options.channel ?? 'D0AGENTDM';
   return interaction({
     type: 'block_actions',
-    user: user(options.user ?? AGENT_USER),
+    user: user(options.user ?? AGENT_USER, options.userTeam),
     api_app_id: 'A0SUPPORTV',
     token: 'verification-token-unused',
     container: options.view
       ? { type: 'view', view_id: 'V0HOME' }
       : { type: 'message', message_ts: '1700000000.000100', channel_id: channel, is_ephemeral: false },
     trigger_id: triggerId(),
-    team: { id: TEAM, domain: 'example-support' },
+    team: { id: options.team ?? TEAM, domain: 'example-support' },
     enterprise: null,
     is_enterprise_install: false,
     ...(options.view
@@ -114,28 +127,42 @@ export function buttonClick(
   });
 }
 
-/** A modal submission (`view_submission`) with one text input's value. */
+/** A static select's state in a `view_submission`, as Slack reports it (none chosen: `selected_option: null`). */
+export function selectState(value: string | null, label = 'option'): Record<string, unknown> {
+  return {
+    type: 'static_select',
+    selected_option: value === null ? null : { text: { type: 'plain_text', text: label, emoji: true }, value },
+  };
+}
+
+/** A modal submission (`view_submission`) with one text input's value (and any other inputs' states). */
 export function viewSubmission(
   callbackId: string,
   privateMetadata: string,
   input: { block: string; action: string; value: string | null },
-  options: { user?: string } = {},
+  options: { user?: string; more?: Record<string, Record<string, Record<string, unknown>>> } & InteractionTeams = {},
 ): string {
   return interaction({
     type: 'view_submission',
-    team: { id: TEAM, domain: 'example-support' },
-    user: user(options.user ?? AGENT_USER),
+    team: { id: options.team ?? TEAM, domain: 'example-support' },
+    user: user(options.user ?? AGENT_USER, options.userTeam),
     api_app_id: 'A0SUPPORTV',
     token: 'verification-token-unused',
     trigger_id: triggerId(),
     view: {
       id: `V${next()}`,
-      team_id: TEAM,
+      team_id: options.team ?? TEAM,
+      app_installed_team_id: options.team ?? TEAM,
       type: 'modal',
       blocks: [],
       private_metadata: privateMetadata,
       callback_id: callbackId,
-      state: { values: { [input.block]: { [input.action]: { type: 'plain_text_input', value: input.value } } } },
+      state: {
+        values: {
+          [input.block]: { [input.action]: { type: 'plain_text_input', value: input.value } },
+          ...options.more,
+        },
+      },
       hash: '156772938.1827394',
       title: { type: 'plain_text', text: 'Modal' },
       clear_on_close: false,
@@ -177,10 +204,14 @@ export function messageShortcut(callbackId: string, message: { text: string; use
 }
 
 /** An Events API callback, JSON as Slack sends it. */
-export function eventCallback(event: Record<string, unknown>, eventId = `Ev${next()}`): string {
+export function eventCallback(
+  event: Record<string, unknown>,
+  eventId = `Ev${next()}`,
+  envelope: { teamId?: string; extShared?: boolean } = {},
+): string {
   return JSON.stringify({
     token: 'verification-token-unused',
-    team_id: TEAM,
+    team_id: envelope.teamId ?? TEAM,
     api_app_id: 'A0SUPPORTV',
     event,
     type: 'event_callback',
@@ -189,8 +220,47 @@ export function eventCallback(event: Record<string, unknown>, eventId = `Ev${nex
     authorizations: [
       { enterprise_id: null, team_id: TEAM, user_id: 'U0BOTUSER', is_bot: true, is_enterprise_install: false },
     ],
-    is_ext_shared_channel: false,
+    is_ext_shared_channel: envelope.extShared ?? false,
   });
+}
+
+/**
+ * A message typed in a channel, as Slack delivers it: in the Slack Connect channel the envelope's `team_id`
+ * and the event's `team` / `user_team` are the sender's own team (an external member's is theirs), and only
+ * `authorizations[0].team_id` names the installing team (see test/fixtures/platforms/slack/).
+ */
+export function channelMessage(
+  userId: string,
+  text: string,
+  channel = SHARED_CHANNEL,
+  extra: Record<string, unknown> = {},
+): string {
+  const team = user(userId).team_id;
+  const ts = `${(Date.now() / 1000).toFixed(6)}`;
+  return eventCallback(
+    {
+      user: userId,
+      type: 'message',
+      ts,
+      client_msg_id: `m-${next()}`,
+      text,
+      team,
+      ...(team !== TEAM ? { user_team: team, source_team: team } : {}),
+      blocks: [
+        {
+          type: 'rich_text',
+          block_id: 'b1',
+          elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }],
+        },
+      ],
+      channel,
+      event_ts: ts,
+      channel_type: 'channel',
+      ...extra,
+    },
+    `Ev${next()}`,
+    { teamId: team, extShared: channel === SHARED_CHANNEL },
+  );
 }
 
 export interface SlackCall {
@@ -205,9 +275,18 @@ export interface SlackCall {
 export class SlackApiDouble {
   readonly server = new RecordingServer();
   readonly sharedChannels = new Set<string>([SHARED_CHANNEL]);
-  readonly users: Record<string, { real_name: string; locale: string; email?: string }> = {
-    [AGENT_USER]: { real_name: 'Robin Agent', locale: 'en-US' },
-    [CUSTOMER_USER]: { real_name: 'Alex Morgan', locale: 'en-GB', email: 'alex@example.com' },
+  readonly users: Record<
+    string,
+    { real_name: string; locale: string; email?: string; team_id?: string; enterprise_id?: string; is_bot?: boolean }
+  > = {
+    [AGENT_USER]: { real_name: 'Robin Agent', locale: 'en-US', team_id: TEAM },
+    [CUSTOMER_USER]: { real_name: 'Alex Morgan', locale: 'en-GB', email: 'alex@example.com', team_id: CUSTOMER_TEAM },
+    [COLLEAGUE_USER]: { real_name: 'Kim Colleague', locale: 'en-US', team_id: TEAM },
+    [CUSTOMER_COLLEAGUE]: { real_name: 'Sam Morgan', locale: 'en-GB', team_id: CUSTOMER_TEAM },
+  };
+  /** Who is in each channel, as `conversations.members` lists them. */
+  readonly members: Record<string, string[]> = {
+    [SHARED_CHANNEL]: [AGENT_USER, COLLEAGUE_USER, CUSTOMER_USER, CUSTOMER_COLLEAGUE],
   };
   groupMembers: string[] = [];
   /** Answers to give, in order, before the usual one: per Web API method, e.g. an outage or a rate limit. */
@@ -237,6 +316,19 @@ export class SlackApiDouble {
       .filter((r) => r.url.startsWith('/api/') || r.url.startsWith('/respond/'))
       .map(parseCall)
       .filter((c) => !method || c.method === method);
+  }
+
+  /** What was posted to one response URL (see {@link responseUrl}), waiting until `count` arrived. */
+  async responses(name: string, count = 1, timeoutMs = 5000): Promise<Array<Record<string, unknown>>> {
+    const deadline = Date.now() + timeoutMs;
+    const posted = () =>
+      this.server.requests
+        .filter((r) => r.url === `/respond/${name}`)
+        .map((r) => JSON.parse(r.body || '{}') as Record<string, unknown>);
+    while (posted().length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (posted().length < count)
+      throw new Error(`expected ${count} answer(s) at response URL ${name}, saw ${posted().length}`);
+    return posted();
   }
 
   /** Waits until `count` calls of `method` were recorded (Slack work happens after the ack). */
@@ -285,9 +377,15 @@ export class SlackApiDouble {
             ok: true,
             user: {
               id,
+              ...(known.team_id ? { team_id: known.team_id } : {}),
               name: known.real_name.toLowerCase(),
+              deleted: false,
               real_name: known.real_name,
               locale: known.locale,
+              is_bot: known.is_bot ?? false,
+              ...(known.enterprise_id
+                ? { enterprise_user: { id, enterprise_id: known.enterprise_id, enterprise_name: 'Grid', teams: [] } }
+                : {}),
               profile: { real_name: known.real_name, display_name: '', ...(known.email ? { email: known.email } : {}) },
             },
           },
@@ -305,6 +403,11 @@ export class SlackApiDouble {
             },
           },
         };
+      case 'conversations.members': {
+        const members = this.members[String(args.channel)];
+        if (!members) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+        return { status: 200, body: { ok: true, members, response_metadata: { next_cursor: '' } } };
+      }
       case 'apps.connections.open':
         return this.socketUrl
           ? { status: 200, body: { ok: true, url: this.socketUrl } }
@@ -356,7 +459,9 @@ export function shownText(call: SlackCall): string {
           key === 'accessory' ||
           key === 'title' ||
           key === 'label' ||
-          key === 'hint'
+          key === 'hint' ||
+          key === 'element' ||
+          key === 'options'
         )
           walk(inner);
     }

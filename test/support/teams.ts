@@ -14,7 +14,18 @@ export const CUSTOMER = {
   name: 'Alex Morgan',
   aadObjectId: 'c3c3c3c3-0000-4000-8000-00000000cust',
 };
+/** Someone else in the customer's chat (a colleague of theirs): never the customer of this verification. */
+export const BYSTANDER = {
+  id: '29:1bystanderSam',
+  name: 'Sam Bystander',
+  aadObjectId: 'd4d4d4d4-0000-4000-8000-0000000bystd',
+};
 export const PERSONAL = 'a:1personal-robin';
+
+/** Someone in Teams as core knows them: the hosting tenant and their Entra object id. */
+export function teamsUser(member: { aadObjectId: string }, tenantId = TENANT) {
+  return { channel: 'teams' as const, workspaceId: tenantId, id: member.aadObjectId };
+}
 export const GROUP_CHAT = '19:meeting_groupchat-with-alex@thread.v2';
 
 let counter = 0;
@@ -113,22 +124,40 @@ export function taskSubmit(serviceUrl: string, data: Record<string, unknown>, op
   };
 }
 
-/** The customer's message a message action was started from, as Teams puts it in `messagePayload`. */
-export function messagePayload(text: string, author = CUSTOMER) {
+/**
+ * The customer's message a message action was started from, as Teams puts it in `messagePayload`
+ * (msteams-docs create-task-module.md; test/fixtures/platforms/teams/message-action-submit.json): its author
+ * is named by Entra object id, `userIdentityType: "aadUser"`, never by the `29:` id of their activities.
+ */
+export function messagePayload(text: string, author: { aadObjectId: string; name: string } = CUSTOMER) {
   return {
+    linkToMessage: `https://teams.microsoft.com/l/message/${GROUP_CHAT}/1700000000999`,
     id: '1700000000999',
-    messageType: 'message',
+    replyToId: null,
     createdDateTime: new Date().toISOString(),
+    lastModifiedDateTime: null,
+    deleted: false,
+    summary: null,
     importance: 'normal',
     locale: 'en-us',
-    from: { user: { id: author.id, displayName: author.name, userIdentityType: 'aadUser' } },
-    body: { contentType: 'html', content: `<p>${text}</p>` },
-    attachments: [],
+    body: { contentType: 'html', content: `<div><div>${text}</div>\n</div>` },
+    from: {
+      device: null,
+      conversation: null,
+      user: { userIdentityType: 'aadUser', id: author.aadObjectId, displayName: author.name },
+      application: null,
+    },
+    reactions: [],
     mentions: [],
+    attachments: [],
   };
 }
 
-export function messageActionFetch(serviceUrl: string, text: string, options: ActivityOptions = {}) {
+export function messageActionFetch(
+  serviceUrl: string,
+  text: string,
+  options: ActivityOptions & { author?: { aadObjectId: string; name: string } } = {},
+) {
   return {
     ...base(serviceUrl, { conversation: 'groupChat', ...options }),
     type: 'invoke',
@@ -136,13 +165,18 @@ export function messageActionFetch(serviceUrl: string, text: string, options: Ac
     value: {
       commandId: 'verifyCustomer',
       commandContext: 'message',
-      messagePayload: messagePayload(text),
+      messagePayload: messagePayload(text, options.author),
       context: { theme: 'default' },
     },
   };
 }
 
-export function messageActionSubmit(serviceUrl: string, query: string, text: string, options: ActivityOptions = {}) {
+export function messageActionSubmit(
+  serviceUrl: string,
+  query: string,
+  text: string,
+  options: ActivityOptions & { author?: { aadObjectId: string; name: string }; customer?: string } = {},
+) {
   return {
     ...base(serviceUrl, { conversation: 'groupChat', ...options }),
     type: 'invoke',
@@ -150,8 +184,8 @@ export function messageActionSubmit(serviceUrl: string, query: string, text: str
     value: {
       commandId: 'verifyCustomer',
       commandContext: 'message',
-      data: { query, dialog: 'sv.verify' },
-      messagePayload: messagePayload(text),
+      data: { query, dialog: 'sv.verify', ...(options.customer === undefined ? {} : { customer: options.customer }) },
+      messagePayload: messagePayload(text, options.author),
       context: { theme: 'default' },
     },
   };
@@ -178,6 +212,10 @@ export class BotConnectorDouble {
   url = '';
   /** Answers to give, in order, to the next sends and updates of activities (an outage, a throttle). */
   readonly outages: Reply[] = [];
+  /** Who is in each conversation, as the roster (`/members`, `/pagedmembers`) lists them. */
+  readonly rosters = new Map<string, Array<{ id: string; name: string; aadObjectId: string }>>([
+    [GROUP_CHAT, [AGENT, CUSTOMER, BYSTANDER]],
+  ]);
   private next = 0;
 
   async start(): Promise<string> {
@@ -194,6 +232,7 @@ export class BotConnectorDouble {
         return { status: 201, body: { id: `${channel};messageid=${root}`, activityId: root } };
       }
       if (!request.url.startsWith('/v3/conversations/')) return { status: 404, body: { error: { code: 'NotFound' } } };
+      if (request.method === 'GET') return this.roster(request.url);
       const match = /\/activities\/([^/?]+)/u.exec(request.url);
       return {
         status: 200,
@@ -208,6 +247,31 @@ export class BotConnectorDouble {
     return this.server.stop();
   }
 
+  /**
+   * The roster as the connector answers it (TeamsChannelAccount: the `29:` id, the Entra object id, name,
+   * UPN, tenant, role); one member is found by either id, as Teams allows.
+   */
+  private roster(url: string): Reply {
+    const [, conversationId = '', rest = ''] = /^\/v3\/conversations\/([^/]+)\/(.*)$/u.exec(url) ?? [];
+    const members = (this.rosters.get(decodeURIComponent(conversationId)) ?? []).map((m) => ({
+      id: m.id,
+      name: m.name,
+      aadObjectId: m.aadObjectId,
+      givenName: m.name.split(' ')[0],
+      surname: m.name.split(' ').slice(1).join(' '),
+      email: `${m.name.split(' ')[0]?.toLowerCase()}@example.com`,
+      userPrincipalName: `${m.name.split(' ')[0]?.toLowerCase()}@example.com`,
+      tenantId: TENANT,
+      userRole: 'user',
+    }));
+    if (rest.startsWith('pagedmembers')) return { status: 200, body: { members } };
+    const memberId = decodeURIComponent(/^members\/([^/?]+)/u.exec(rest)?.[1] ?? '');
+    const member = members.find((m) => m.id === memberId || m.aadObjectId === memberId);
+    if (!member)
+      return { status: 404, body: { error: { code: 'MemberNotFoundInConversation', message: 'not found' } } };
+    return { status: 200, body: member };
+  }
+
   /** The conversations (channel threads) the bot created. */
   created(): Array<Record<string, unknown>> {
     return this.server.requests
@@ -215,9 +279,10 @@ export class BotConnectorDouble {
       .map((r) => JSON.parse(r.body) as Record<string, unknown>);
   }
 
+  /** What the bot sent or updated (roster reads are not calls the bot makes into the conversation). */
   calls(): ConnectorCall[] {
     return this.server.requests
-      .filter((r) => r.url.startsWith('/v3/conversations/'))
+      .filter((r) => r.url.startsWith('/v3/conversations/') && r.method !== 'GET')
       .map((r) => {
         const [, conversationId = '', activityId] =
           /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/?]+))?/u.exec(r.url) ?? [];

@@ -6,7 +6,7 @@ import { FakeClock } from '../support/clock.ts';
 import { AGENT, type FlowFixture, flowFixture } from '../support/fakes.ts';
 import { replicaStores, useRedisServer } from '../support/redis-fixture.ts';
 
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
 
 describe('concurrency across replicas on one Redis', () => {
   const redis = useRedisServer();

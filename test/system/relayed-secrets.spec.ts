@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { VERIFY_MODAL, VERIFY_QUERY } from '../../bots/slack/verify-modal.ts';
 import { type InboundCase, loadInbound } from '../support/guard-corpus.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { occurs, withoutIds } from '../support/secrets.ts';
-import { AGENT_USER, eventCallback, slashCommand } from '../support/slack.ts';
+import { AGENT_USER, eventCallback, slashCommand, viewSubmission } from '../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../support/slack-app.ts';
 import { BotConnectorDouble, message, AGENT as TEAMS_AGENT, TENANT } from '../support/teams.ts';
 import { ChatClient, until } from '../support/webchat.ts';
@@ -159,6 +160,18 @@ describe(`no secret of the corpus is relayed, stored or logged (${CASES.length} 
         // The agent is known where a verification runs: their lines arm the customer's answer.
         h.slack.sharedChannels.add(channel(i));
         await h.send(slashCommand('alex@example.com', { channel_id: channel(i) }, h.slack.responseUrl()));
+        // In a Slack Connect channel /verify opens the modal first; the agent starts it from there.
+        let metadata = '';
+        await until(() => {
+          const open = h.slack
+            .calls('views.open')
+            .map((call) => String((call.args.view as { private_metadata?: string }).private_metadata ?? ''))
+            .find((m) => m.includes(`"${channel(i)}"`));
+          metadata = open ?? '';
+          return open !== undefined;
+        }, 'the verify modal');
+        const query = { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' };
+        await h.send(viewSubmission(VERIFY_MODAL, metadata, query));
         await h.t.app.slack?.receiver?.idle();
       }
       // Slack has its ack before the listener runs; a customer's next line comes after the last one was read.

@@ -8,7 +8,7 @@ import { request } from '../support/http.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { occurs } from '../support/secrets.ts';
 
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
 const PEPPER = 'test-pin-pepper-0123456789abcdef0123456789';
 
 describe('no secret at rest or in logs', function () {

@@ -6,7 +6,7 @@ import { RecordingServer, type Reply } from '../support/recording-server.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { AGENT_USER, buttonClick, type SlackCall, shownText, slashCommand, TEAM } from '../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../support/slack-app.ts';
-import { AGENT, cardAction, message, PERSONAL, TENANT } from '../support/teams.ts';
+import { AGENT, cardAction, message, PERSONAL, teamsUser } from '../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../support/teams-app.ts';
 import { until } from '../support/webchat.ts';
 
@@ -142,7 +142,7 @@ describe('slow and failing third parties', function () {
     async function startVerification(): Promise<string> {
       await h.send(message(h.serviceUrl, 'verify alex@example.com'));
       await h.connector.waitFor(() => h.connector.cards().length > 0, 'the new card');
-      const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+      const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
       if (!session) throw new Error('no session');
       return session.id;
     }
@@ -184,7 +184,7 @@ describe('slow and failing third parties', function () {
       const sessionId = await startVerification();
       h.connector.outages.push({ status: 503 }, { status: 429, headers: { 'retry-after': '1' } });
       await h.send(cardAction(h.serviceUrl, 'sv.choose_pin', { sessionId }));
-      await h.t.app.verification.cancel(sessionId, { kind: 'agent', id: AGENT.id });
+      await h.t.app.verification.cancel(sessionId, { kind: 'agent', who: teamsUser(AGENT) });
       await h.connector.waitFor(
         () => cardUpdates().some((text) => text.includes('cancelled')),
         'the cancelled card, after the retries',

@@ -6,7 +6,7 @@ import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
 
 describe('POST /v1/device-prompts/:promptId/response', () => {
   const redis = useRedisServer();

@@ -123,8 +123,8 @@ describe('POST /v1/accounts/:accountId/support-pins', () => {
   it('issues a PIN that verifies the customer once', async () => {
     const { pin } = (await issue()).json as { pin: string };
     const session = await t.app.verification.start({ agent: AGENT, query: 'alex@example.com' });
-    await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
-    expect((await t.app.verification.submitPin(session.id, pin, { kind: 'agent', id: AGENT.id })).result).to.equal(
+    await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
+    expect((await t.app.verification.submitPin(session.id, pin, { kind: 'agent', who: AGENT })).result).to.equal(
       'accepted',
     );
   });

@@ -4,7 +4,7 @@ import { assertValidCard, cardText } from '../../support/adaptive-cards.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { request } from '../../support/http.ts';
 import { readEventStream } from '../../support/sse.ts';
-import { AGENT, cardAction, message, TENANT } from '../../support/teams.ts';
+import { AGENT, cardAction, message, teamsUser } from '../../support/teams.ts';
 import { until } from '../../support/webchat.ts';
 
 describe('Playground: the loopback Bot Connector', () => {
@@ -39,7 +39,7 @@ describe('Playground: the loopback Bot Connector', () => {
     assertValidCard(first?.card);
     expect(cardText(first?.card)).to.contain('Verify Alex Morgan');
 
-    const [session] = await t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+    const [session] = await t.app.verification.recent(teamsUser(AGENT), 1);
     const pressed = await post(cardAction(serviceUrl, 'sv.choose_pin', { sessionId: session?.id }));
     expect(cardText(pressed.json.value)).to.contain('Tries left: 3');
     await until(

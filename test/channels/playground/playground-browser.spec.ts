@@ -147,7 +147,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await chat.getByRole('log').getByText('you are verified').waitFor();
     await agent().getByText('DMPXK1ALEX01').waitFor();
     const [session] = await t.app.verification.recent(
-      { id: '29:playground-agent', channel: 'teams', workspaceId: 'playground-tenant' },
+      { id: '00000000-0000-4000-8000-00000000a9e7', channel: 'teams', workspaceId: 'playground-tenant' },
       1,
     );
     expect(session?.refs?.webchat).to.be.a('string');

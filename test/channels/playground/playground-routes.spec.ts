@@ -4,7 +4,7 @@ import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
 import { until } from '../../support/webchat.ts';
 
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
 
 describe('Playground: device, mailbox and settings', () => {
   let t: TestApp;

@@ -79,6 +79,36 @@ describe('Slack: request authenticity and who may verify', () => {
       expect((await fetch(`${harness.t.url}/healthz`)).status).to.equal(200);
     });
 
+    it('says in the log at info why a signed body was refused: where its schema failed first, never a value', async () => {
+      const harness = h as SlackHarness;
+      const sent = [
+        interaction({ type: 'block_actions', user: { id: AGENT_USER }, trigger_id: 't.1', actions: 'VALUE-ONE-4711' }),
+        JSON.stringify({ type: 'VALUE-TWO-4712', x: true }),
+        JSON.stringify({ type: 'event_callback', event_id: 'Ev0X', event: { text: 'VALUE-THREE-4713' } }),
+      ];
+      for (const [i, body] of sent.entries()) {
+        expect((await harness.send(body, { json: i > 0 })).status).to.equal(400);
+      }
+      const refused = harness.t.logs
+        .flatMap((chunk) => chunk.split('\n'))
+        .filter((line) => line.includes('slack: request refused'))
+        .map((line) => JSON.parse(line) as { level: string; reason: string; schema: Record<string, string> });
+      expect(refused.map((line) => [line.level, line.reason, line.schema])).to.deep.equal([
+        [
+          'info',
+          'malformed',
+          { kind: 'block_actions', schemaPath: '#/properties/actions/type', instancePath: '/actions' },
+        ],
+        ['info', 'malformed', { kind: 'unknown', schemaPath: '#/kind', instancePath: '/type' }],
+        [
+          'info',
+          'malformed',
+          { kind: 'event_callback', schemaPath: '#/properties/event/required', instancePath: '/event' },
+        ],
+      ]);
+      expect(harness.t.logs.join('')).not.to.match(/VALUE-(ONE|TWO|THREE)/u);
+    });
+
     it('answers Slack’s URL verification and SSL check', async () => {
       const harness = h as SlackHarness;
       const challenge = await harness.send(
@@ -109,7 +139,7 @@ describe('Slack: request authenticity and who may verify', () => {
       expect(h.slack.calls('chat.postMessage')).to.deep.equal([]);
       const audit = (await h.t.app.auditRecord.read()).filter((e) => e.type === 'agent_unauthorized');
       expect(audit).to.have.length(1);
-      expect(audit[0]?.agent).to.deep.equal({ id: AGENT_USER, workspaceId: TEAM });
+      expect(audit[0]?.agent).to.deep.equal({ channel: 'slack', workspaceId: TEAM, id: AGENT_USER });
     });
 
     it('lets members of a configured user group verify, and nobody else', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, SHORTCUT, VIEWS } from '../../../bots/slack/blocks.ts';
 import { customerConversation } from '../../../bots/slack/message-refs.ts';
-import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
+import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
 import type { Session } from '../../../core/session.ts';
 import { issuePin } from '../../support/app.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
@@ -9,11 +9,14 @@ import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
   buttonClick,
+  CUSTOMER_COLLEAGUE,
   CUSTOMER_USER,
+  channelMessage,
   eventCallback,
   messageShortcut,
   SHARED_CHANNEL,
   type SlackCall,
+  selectState,
   shownText,
   slashCommand,
   TEAM,
@@ -30,8 +33,20 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
   });
   afterEach(async () => h.close());
 
-  async function startShared(): Promise<Session> {
+  /** `/verify` in the Slack Connect channel opens the modal, where the agent names the customer and starts. */
+  async function startShared(named: string | null = CUSTOMER_USER): Promise<Session> {
     await h.send(slashCommand('alex@example.com', { channel_id: SHARED_CHANNEL }, h.slack.responseUrl()));
+    const [open] = await h.slack.waitFor('views.open');
+    const view = open?.args.view as { private_metadata: string };
+    const answer = await h.send(
+      viewSubmission(
+        VERIFY_MODAL,
+        view.private_metadata,
+        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
+        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(named) } } },
+      ),
+    );
+    expect(answer.text).to.equal('');
     await h.slack.waitFor('chat.postMessage');
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
     if (!session) throw new Error('no session');
@@ -60,7 +75,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     expect(prompt).to.contain('We will never ask for your password');
 
     await h.send(buttonClick(ACTIONS.customerEnterPin, session.id, { user: CUSTOMER_USER, channel: SHARED_CHANNEL }));
-    const [modal] = await h.slack.waitFor('views.open');
+    const modal = (await h.slack.waitFor('views.open', 2)).at(-1);
     assertValidView(modal?.args.view);
     expect(shownText(modal as SlackCall)).to.contain('Your 4-digit support PIN');
 
@@ -127,19 +142,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     const session = await startShared();
     await h.send(buttonClick(ACTIONS.choosePin, session.id));
     await customerMessage('Enter support PIN');
-    const typed = (user: string, text: string) =>
-      h.send(
-        eventCallback({
-          type: 'message',
-          channel: SHARED_CHANNEL,
-          channel_type: 'channel',
-          user,
-          text,
-          ts: `${Date.now() / 1000}`,
-          event_ts: '1',
-        }),
-        { json: true },
-      );
+    const typed = (user: string, text: string) => h.send(channelMessage(user, text), { json: true });
     await typed(AGENT_USER, `pin ${pin}`);
     await new Promise((r) => setTimeout(r, 200));
     expect((await h.t.app.verification.get(session.id)).state, 'the agent typing it does not count').to.equal(
@@ -236,18 +239,31 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     };
     expect(view.blocks[0]?.element?.initial_value).to.equal('jan@example.nl');
 
+    const picker = (view.blocks as Array<{ block_id?: string; element?: Record<string, unknown> }>).find(
+      (b) => b.block_id === VERIFY_CUSTOMER.block,
+    );
+    expect(picker?.element?.initial_option, 'the message’s author, an external member, is named').to.deep.include({
+      value: CUSTOMER_USER,
+    });
+    expect(
+      ((picker?.element?.options ?? []) as Array<{ value: string }>).map((o) => o.value),
+      'only the channel’s members from outside the organisation',
+    ).to.deep.equal([CUSTOMER_USER, CUSTOMER_COLLEAGUE]);
+
     const answer = await h.send(
-      viewSubmission(VERIFY_MODAL, view.private_metadata, {
-        block: VERIFY_QUERY.block,
-        action: VERIFY_QUERY.action,
-        value: 'jan@example.nl',
-      }),
+      viewSubmission(
+        VERIFY_MODAL,
+        view.private_metadata,
+        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'jan@example.nl' },
+        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(CUSTOMER_USER) } } },
+      ),
     );
     expect(answer.text).to.equal('');
     const [card] = await h.slack.waitFor('chat.postMessage');
     expect(shownText(card as SlackCall)).to.contain('Verify Jan de Vries');
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
     expect(session && customerConversation(session)?.channel).to.equal(SHARED_CHANNEL);
+    expect(session?.customer).to.deep.include({ channel: 'slack', workspaceId: TEAM, id: CUSTOMER_USER });
   });
 
   it('pre-fills the author’s email when the message holds none', async () => {

@@ -1,8 +1,20 @@
 import { expect } from 'chai';
 import { customerConversation } from '../../../bots/slack/message-refs.ts';
-import { assertValidBlocks } from '../../support/block-kit.ts';
+import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
+import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { AGENT_USER, INTERNAL_CHANNEL, SHARED_CHANNEL, shownText, slashCommand, TEAM } from '../../support/slack.ts';
+import {
+  AGENT_USER,
+  CUSTOMER_USER,
+  INTERNAL_CHANNEL,
+  SHARED_CHANNEL,
+  type SlackCall,
+  selectState,
+  shownText,
+  slashCommand,
+  TEAM,
+  viewSubmission,
+} from '../../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
 
 describe('Slack: /verify', () => {
@@ -48,6 +60,8 @@ describe('Slack: /verify', () => {
     const refusals = replies.filter((r) => String(r.args.text).includes('as many verifications as one agent may'));
     expect(refusals, 'exactly the sixth is refused').to.have.length(1);
     expect(String(refusals[0]?.args.text)).to.match(/Security has been told; you can start another in \d+ min\.$/u);
+    await h.slack.waitFor('chat.postMessage', 5);
+    await new Promise((r) => setTimeout(r, 200));
     expect(h.slack.calls('chat.postMessage'), 'five cards, no sixth').to.have.length(5);
     expect(h.t.logs.some((line) => line.includes('security alert: agent_rate_exceeded'))).to.equal(true);
   });
@@ -79,9 +93,32 @@ describe('Slack: /verify', () => {
     );
   });
 
-  it('links a Slack Connect channel so the customer is told there, and not an internal one', async () => {
+  it('in a Slack Connect channel, first asks the agent to name the customer; in an internal one, starts', async () => {
     await h.send(slashCommand('alex@example.com', { channel_id: SHARED_CHANNEL }, h.slack.responseUrl()));
+    const [open] = await h.slack.waitFor('views.open');
+    const view = open?.args.view as {
+      private_metadata: string;
+      blocks: Array<{ element?: { initial_value?: string } }>;
+    };
+    assertValidView(view);
+    expect(view.blocks[0]?.element?.initial_value, 'the query typed after /verify').to.equal('alex@example.com');
+    expect(shownText(open as SlackCall))
+      .to.contain('Customer in this conversation')
+      .and.contain('Alex Morgan');
+    expect(h.slack.calls('chat.postMessage'), 'nothing started before the agent submits').to.deep.equal([]);
+    await h.send(
+      viewSubmission(
+        VERIFY_MODAL,
+        view.private_metadata,
+        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
+        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(CUSTOMER_USER) } } },
+      ),
+    );
     await h.slack.waitFor('chat.postMessage');
+    const [started] = await h.slack.waitFor('response_url');
+    expect(String(started?.args.text), 'answered through the command’s response URL').to.contain(
+      'Verification of Alex Morgan started',
+    );
     await h.send(slashCommand('jan@example.nl', { channel_id: INTERNAL_CHANNEL }, h.slack.responseUrl()));
     await h.slack.waitFor('chat.postMessage', 2);
     const [jan, alex] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM });

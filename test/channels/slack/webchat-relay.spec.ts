@@ -8,6 +8,7 @@ import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
   buttonClick,
+  COLLEAGUE_USER,
   eventCallback,
   type SlackCall,
   shownText,
@@ -107,6 +108,10 @@ describe('Web chat relayed to a Slack channel', () => {
     );
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
     expect(session?.refs).to.deep.equal({ webchat: customer.conversationId });
+    // A modal's submission has no response URL: the agent hears it privately in the thread's channel.
+    const [started] = await h.slack.waitFor('chat.postEphemeral');
+    expect(started?.args).to.deep.include({ channel: RELAY, user: AGENT_USER });
+    expect(String(started?.args.text)).to.contain('Verification of Alex Morgan started');
 
     const pin = await issuePin(h.t.url);
     await h.send(buttonClick(ACTIONS.choosePin, session?.id ?? ''));
@@ -126,5 +131,50 @@ describe('Web chat relayed to a Slack channel', () => {
       .at(-1) as SlackCall;
     expect(shownText(card)).to.contain('DMPXK1ALEX01');
     expect(JSON.stringify(replies())).not.to.contain(pin);
+  });
+
+  it('never lets a second agent take over a running verification: told who, offered nothing, link unchanged', async () => {
+    await customer.say('Hi, I am locked out. My email is alex@example.com');
+    await until(() => replies().length === 1, 'the thread');
+    await h.send(buttonClick(WEBCHAT_VERIFY_ACTION, customer.conversationId, { channel: RELAY }));
+    const [modal] = await h.slack.waitFor('views.open');
+    const metadata = String((modal?.args.view as { private_metadata?: string } | undefined)?.private_metadata);
+    const query = { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' };
+    await h.send(viewSubmission(VERIFY_MODAL, metadata, query));
+    await until(async () => (await h.t.app.chat.get(customer.conversationId)).sessionId !== undefined, 'the link');
+    const first = (await h.t.app.chat.get(customer.conversationId)).sessionId;
+
+    // The second agent presses the thread's button: told who is verifying, no modal.
+    await h.send(
+      buttonClick(WEBCHAT_VERIFY_ACTION, customer.conversationId, {
+        channel: RELAY,
+        user: COLLEAGUE_USER,
+        responseUrl: h.slack.responseUrl('second'),
+      }),
+    );
+    const [busy] = await h.slack.responses('second');
+    expect(String(busy?.text)).to.contain('Robin Agent is already verifying the customer in this conversation');
+    expect(h.slack.calls('views.open')).to.have.length(1);
+    // A modal opened before the first one started, submitted now, starts nothing either.
+    await h.send(viewSubmission(VERIFY_MODAL, metadata, query, { user: COLLEAGUE_USER }));
+    await until(
+      () => h.slack.calls('chat.postEphemeral').some((c) => c.args.user === COLLEAGUE_USER),
+      'the second agent told',
+    );
+    expect(
+      String(h.slack.calls('chat.postEphemeral').find((c) => c.args.user === COLLEAGUE_USER)?.args.text),
+    ).to.contain('is already verifying');
+    expect((await h.t.app.chat.get(customer.conversationId)).sessionId, 'the link is the first agent’s').to.equal(
+      first,
+    );
+    expect(
+      await h.t.app.verification.recent({ id: COLLEAGUE_USER, channel: 'slack', workspaceId: TEAM }),
+    ).to.deep.equal([]);
+
+    // Once it ends, the next agent may start.
+    await h.send(buttonClick(ACTIONS.cancel, first ?? ''));
+    await until(async () => (await h.t.app.verification.get(first ?? '')).state === 'cancelled', 'cancelled');
+    await h.send(buttonClick(WEBCHAT_VERIFY_ACTION, customer.conversationId, { channel: RELAY, user: COLLEAGUE_USER }));
+    await h.slack.waitFor('views.open', 2);
   });
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { BotFrameworkIssuer } from '../../support/bot-framework-token.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { AGENT, CUSTOMER, message } from '../../support/teams.ts';
+import { AGENT, CUSTOMER, message, teamsUser } from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
 
 const APP_ID = '5a3e9c1b-0000-4000-8000-00000000b071';
@@ -67,7 +67,7 @@ describe('Teams: request authentication (MicrosoftAppId set)', () => {
     const answer = await h.send(message(h.serviceUrl, 'verify alex@example.com'));
     expect(answer.status).to.equal(401);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams' }, 5)).to.deep.equal([]);
+    expect(await h.t.app.verification.recent(teamsUser(AGENT), 5)).to.deep.equal([]);
     expect(h.connector.calls()).to.deep.equal([]);
   });
 });

@@ -14,9 +14,9 @@ import {
   messageActionSubmit,
   OTHER_AGENT,
   PERSONAL,
-  TENANT,
   taskFetch,
   taskSubmit,
+  teamsUser,
 } from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
 
@@ -35,7 +35,7 @@ describe('Teams: verifying a customer', () => {
     const before = h.connector.cards().length;
     await h.send(message(h.serviceUrl, 'verify alex@example.com', options));
     await h.connector.waitFor(() => h.connector.cards().length > before, 'the new card');
-    const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+    const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
     if (!session) throw new Error('no session started');
     return session;
   }
@@ -185,7 +185,7 @@ describe('Teams: verifying a customer', () => {
       const submitted = await h.send(messageActionSubmit(h.serviceUrl, 'alex@example.com', 'Hi, I am locked out'));
       expect(submitted.status).to.equal(200);
       await h.connector.waitFor(() => h.connector.cards().length > 0, 'the shared card');
-      const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+      const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
       if (!session) throw new Error('no session started');
       return session;
     }
@@ -264,9 +264,7 @@ describe('Teams: verifying a customer', () => {
     await h.connector.waitFor((calls) => calls.length > 0, 'the refusal');
     expect(String(h.connector.calls()[0]?.activity.text)).to.contain('not set up to verify customers');
     const audit = (await h.t.app.auditRecord.read()).filter((e) => e.type === 'agent_unauthorized');
-    expect(audit.map((e) => e.agent)).to.deep.equal([{ id: AGENT.id, workspaceId: TENANT }]);
-    expect(await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 5)).to.deep.equal(
-      [],
-    );
+    expect(audit.map((e) => e.agent)).to.deep.equal([teamsUser(AGENT)]);
+    expect(await h.t.app.verification.recent(teamsUser(AGENT), 5)).to.deep.equal([]);
   });
 });

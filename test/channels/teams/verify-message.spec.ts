@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import { assertValidCard, cardText } from '../../support/adaptive-cards.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { AGENT, botAdded, CUSTOMER, cardAction, GROUP_CHAT, message, PERSONAL, TENANT } from '../../support/teams.ts';
+import {
+  AGENT,
+  botAdded,
+  CUSTOMER,
+  cardAction,
+  GROUP_CHAT,
+  message,
+  PERSONAL,
+  teamsUser,
+} from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
 
 describe('Teams: verify from a chat', () => {
@@ -52,7 +61,7 @@ describe('Teams: verify from a chat', () => {
     await h.send(activity);
     await h.connector.waitFor((calls) => calls.length > 0, 'the card');
     await new Promise((r) => setTimeout(r, 300));
-    const sessions = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 5);
+    const sessions = await h.t.app.verification.recent(teamsUser(AGENT), 5);
     expect(sessions).to.have.length(1);
     expect(h.connector.cards()).to.have.length(1);
   });
@@ -64,7 +73,7 @@ describe('Teams: verify from a chat', () => {
     expect(call?.conversationId).to.equal(GROUP_CHAT);
     assertValidCard(card);
     expect(cardText(card)).to.contain('Verification by Robin Agent').and.not.contain('Alex Morgan');
-    const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+    const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
 
     const mine = await h.send(
       cardAction(h.serviceUrl, 'sv.refresh', { sessionId: session?.id }, { conversation: 'groupChat' }),
@@ -101,8 +110,25 @@ describe('Teams: verify from a chat', () => {
     expect(form.status).to.equal(415);
     await new Promise((r) => setTimeout(r, 200));
     expect(h.connector.calls()).to.deep.equal([]);
-    expect(await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 5)).to.deep.equal(
-      [],
-    );
+    expect(await h.t.app.verification.recent(teamsUser(AGENT), 5)).to.deep.equal([]);
+  });
+
+  it('says in the log at info why an activity was refused: where its schema failed first, never a value', async () => {
+    const bad = [
+      { ...message(h.serviceUrl, 'verify alex@example.com'), from: 'VALUE-ONE-4711' },
+      { ...message(h.serviceUrl, 'verify alex@example.com'), serviceUrl: 'javascript:VALUE-TWO-4712' },
+      { ...message(h.serviceUrl, 'verify alex@example.com'), type: 'VALUE-THREE-4713' },
+    ];
+    for (const body of bad) expect((await h.send(JSON.stringify(body))).status).to.equal(400);
+    const refused = h.t.logs
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('teams: activity refused'))
+      .map((line) => JSON.parse(line) as { level: string; schema: Record<string, string> });
+    expect(refused.map((line) => [line.level, line.schema])).to.deep.equal([
+      ['info', { schemaPath: '#/properties/from/type', instancePath: '/from' }],
+      ['info', { schemaPath: '#/properties/serviceUrl/pattern', instancePath: '/serviceUrl' }],
+      ['info', { schemaPath: '#/properties/type/enum', instancePath: '/type' }],
+    ]);
+    expect(h.t.logs.join('')).not.to.match(/VALUE-(ONE|TWO|THREE)/u);
   });
 });

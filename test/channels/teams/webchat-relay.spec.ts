@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { cardText } from '../../support/adaptive-cards.ts';
 import { issuePin } from '../../support/app.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { AGENT, message, TENANT } from '../../support/teams.ts';
+import { AGENT, message, OTHER_AGENT, TENANT, teamsUser } from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
 import { ChatClient, until } from '../../support/webchat.ts';
 
@@ -64,9 +64,9 @@ describe('Web chat relayed to a Teams channel', () => {
     const pin = await issuePin(h.t.url);
     await agentSays('verify alex@example.com');
     await until(() => h.connector.cards().length > 0, 'the agent’s card');
-    const [session] = await h.t.app.verification.recent({ id: AGENT.id, channel: 'teams', workspaceId: TENANT }, 1);
+    const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
     expect(session?.refs?.webchat).to.equal(customer.conversationId);
-    await h.t.app.verification.choosePin(session?.id ?? '', { kind: 'agent', id: AGENT.id });
+    await h.t.app.verification.choosePin(session?.id ?? '', { kind: 'agent', who: teamsUser(AGENT) });
     await until(async () => (await customer.read()).json.verification !== undefined, 'the PIN field');
     expect((await customer.pin(pin)).json).to.deep.include({ result: 'accepted' });
     expect((await h.t.app.verification.get(session?.id ?? '')).state).to.equal('verified');
@@ -74,5 +74,28 @@ describe('Web chat relayed to a Teams channel', () => {
     const cards = h.connector.cards().map(({ card }) => cardText(card));
     expect(cards.every((text) => text.includes('Verification by'))).to.equal(true);
     expect(JSON.stringify(h.connector.calls())).not.to.contain(pin);
+  });
+
+  it('never lets a second agent take over the customer’s verification from the thread', async () => {
+    await customer.say('Hi, I am locked out. My email is alex@example.com');
+    await until(() => inThread().length === 1, 'the thread');
+    await agentSays('verify alex@example.com');
+    await until(async () => (await h.t.app.chat.get(customer.conversationId)).sessionId !== undefined, 'the link');
+    const first = (await h.t.app.chat.get(customer.conversationId)).sessionId;
+    expect(first).to.be.a('string');
+    await h.send(
+      message(h.serviceUrl, 'verify alex@example.com', {
+        conversation: 'channel',
+        conversationId: thread(),
+        mention: true,
+        from: OTHER_AGENT,
+      }),
+    );
+    await until(
+      () => h.connector.calls().some((c) => String(c.activity.text ?? '').includes('Robin Agent is already verifying')),
+      'the second agent told who is verifying',
+    );
+    expect((await h.t.app.chat.get(customer.conversationId)).sessionId, 'the link is unchanged').to.equal(first);
+    expect(await h.t.app.verification.recent(teamsUser(OTHER_AGENT))).to.deep.equal([]);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ChatMessage } from '../../../core/chat.ts';
+import { type ChatMessage, webChatStart } from '../../../core/chat.ts';
 import { REASSURANCE } from '../../../core/messages/catalog.ts';
 import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { request } from '../../support/http.ts';
@@ -207,7 +207,7 @@ describe('Web chat API', () => {
       const session = await t.app.verification.start({
         agent: AGENT,
         query: 'alex@example.com',
-        refs: { webchat: customer.conversationId },
+        ...webChatStart(customer.conversationId),
       });
       await t.app.chat.link(customer.conversationId, session.id);
       return session;
@@ -217,7 +217,7 @@ describe('Web chat API', () => {
       const pin = await issuePin(t.url);
       const session = await linkedSession();
       const live = await customer.stream();
-      await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
+      await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
       await until(
         async () => (await customer.messages()).some((m) => m.text.includes('PIN field below')),
         'the instructions',
@@ -251,7 +251,7 @@ describe('Web chat API', () => {
 
     it('shows the number to pick on the device and until when, then the outcome', async () => {
       const session = await linkedSession();
-      const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', id: AGENT.id });
+      const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', who: AGENT });
       const number = waiting.prompt?.matchNumber;
       await until(
         async () => (await customer.messages()).some((m) => m.text.includes(`number ${number}`)),
@@ -276,7 +276,7 @@ describe('Web chat API', () => {
       const session = await linkedSession();
       await customer.say(`my pin is ${pin}`);
       expect((await t.app.verification.get(session.id)).state).to.equal('started');
-      await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
+      await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
       const said = await customer.say(pin);
       expect(said.json).to.deep.include({ pin: 'accepted' });
       expect((await t.app.verification.get(session.id)).state).to.equal('verified');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { webChatStart } from '../../../core/chat.ts';
 import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { screenshot, useBrowser } from '../../support/browser.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
@@ -51,10 +52,10 @@ describe('Web chat in a real browser (Chromium)', function () {
     const session = await t.app.verification.start({
       agent: AGENT,
       query: 'alex@example.com',
-      refs: { webchat: conversationId },
+      ...webChatStart(conversationId),
     });
     await t.app.chat.link(conversationId, session.id);
-    await t.app.verification.choosePin(session.id, { kind: 'agent', id: AGENT.id });
+    await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
     const pinField = page.getByLabel('Your 4-digit support PIN');
     await pinField.waitFor();
     await page.getByText('Tries left: 3', { exact: true }).waitFor();
@@ -83,10 +84,10 @@ describe('Web chat in a real browser (Chromium)', function () {
     const session = await t.app.verification.start({
       agent: AGENT,
       query: 'alex@example.com',
-      refs: { webchat: conversationId },
+      ...webChatStart(conversationId),
     });
     await t.app.chat.link(conversationId, session.id);
-    const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', id: AGENT.id });
+    const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', who: AGENT });
     await page.getByText('Pick this number on your device').waitFor();
     expect(await page.locator('#number').textContent()).to.equal(String(waiting.prompt?.matchNumber));
     expect(await page.locator('#number-expiry').textContent()).to.match(/^The prompt expires at \d{2}:\d{2}/u);

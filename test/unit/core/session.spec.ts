@@ -35,6 +35,7 @@ function sessionIn(state: SessionState): Session {
 const EVENTS: Record<SessionEventType, SessionEvent> = {
   choose_device: { type: 'choose_device', prompt: PROMPT },
   choose_pin: { type: 'choose_pin', triesLeft: 3 },
+  customer_identified: { type: 'customer_identified', customer: { channel: 'slack', workspaceId: 'T1', id: 'U9' } },
   prompt_undeliverable: { type: 'prompt_undeliverable', promptId: PROMPT.id },
   device_confirmed: { type: 'device_confirmed', promptId: PROMPT.id, grantExpiresAt: NOW + 900_000 },
   device_denied: { type: 'device_denied', promptId: PROMPT.id, reason: 'device_denied' },
@@ -59,15 +60,22 @@ const OPEN_MOVES: Partial<Record<SessionEventType, SessionState>> = {
 
 /** The whole table, written out: what every state does with every event. Absent means refused. */
 const EXPECTED: Record<SessionState, Partial<Record<SessionEventType, SessionState>>> = {
-  started: { ...OPEN_MOVES },
+  started: { ...OPEN_MOVES, customer_identified: 'started' },
   awaiting_device: {
     ...OPEN_MOVES,
+    customer_identified: 'awaiting_device',
     prompt_undeliverable: 'started',
     device_confirmed: 'verified',
     device_denied: 'denied',
     prompt_expired: 'expired',
   },
-  awaiting_pin: { ...OPEN_MOVES, pin_accepted: 'verified', pin_rejected: 'awaiting_pin', pin_locked: 'failed' },
+  awaiting_pin: {
+    ...OPEN_MOVES,
+    customer_identified: 'awaiting_pin',
+    pin_accepted: 'verified',
+    pin_rejected: 'awaiting_pin',
+    pin_locked: 'failed',
+  },
   verified: { revoke: 'closed', grant_expired: 'closed', conversation_closed: 'closed' },
   denied: {},
   failed: {},
@@ -106,6 +114,21 @@ describe('session transitions', () => {
     const byPin = transition(sessionIn('awaiting_pin'), EVENTS.pin_accepted, NOW);
     expect(byPin.grant?.agentId).to.equal('U1');
     expect(byPin.reason).to.equal('pin_accepted');
+  });
+
+  it('binds the first customer to identify, and never a second one', () => {
+    const alex = { channel: 'slack', workspaceId: 'T1', id: 'U9', displayName: 'Alex' } as const;
+    const bound = transition(sessionIn('awaiting_pin'), { type: 'customer_identified', customer: alex }, NOW);
+    expect(bound.customer).to.deep.equal(alex);
+    const again = transition(bound, { type: 'customer_identified', customer: alex }, NOW);
+    expect(again.customer).to.deep.equal(alex);
+    expect(() =>
+      transition(bound, { type: 'customer_identified', customer: { ...alex, id: 'U8', displayName: 'Sam' } }, NOW),
+    ).to.throw(IllegalTransitionError);
+    expect(
+      () => transition(bound, { type: 'customer_identified', customer: { ...alex, workspaceId: 'T2' } }, NOW),
+      'the same user id seen through another workspace is someone else',
+    ).to.throw(IllegalTransitionError);
   });
 
   it('fails the session when the last PIN try is wrong', () => {
@@ -226,9 +249,16 @@ describe('dueEvent', () => {
 describe('grantIsActive', () => {
   it('is true only for the verifying agent, only until the grant ends', () => {
     const session = sessionIn('verified');
-    expect(grantIsActive(session, 'U1', NOW)).to.equal(true);
-    expect(grantIsActive(session, 'U2', NOW)).to.equal(false);
-    expect(grantIsActive(session, 'U1', NOW + 15 * 60_000)).to.equal(false);
-    expect(grantIsActive(sessionIn('closed'), 'U1', NOW)).to.equal(false);
+    const u1 = { channel: 'slack', id: 'U1' } as const;
+    expect(grantIsActive(session, u1, NOW)).to.equal(true);
+    expect(grantIsActive(session, { ...u1, id: 'U2' }, NOW)).to.equal(false);
+    expect(grantIsActive(session, u1, NOW + 15 * 60_000)).to.equal(false);
+    expect(grantIsActive(sessionIn('closed'), u1, NOW)).to.equal(false);
+  });
+
+  it('compares whole identities: the same user id on another channel or workspace is someone else', () => {
+    const session = sessionIn('verified');
+    expect(grantIsActive(session, { channel: 'teams', id: 'U1' }, NOW)).to.equal(false);
+    expect(grantIsActive(session, { channel: 'slack', workspaceId: 'T_OTHER', id: 'U1' }, NOW)).to.equal(false);
   });
 });

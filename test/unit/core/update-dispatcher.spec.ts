@@ -8,7 +8,7 @@ import { UpdateDispatcher } from '../../../core/update-dispatcher.ts';
 import { FakeClock } from '../../support/clock.ts';
 import { AGENT, type FlowFixture, flowFixture } from '../../support/fakes.ts';
 
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
 
 class RecordingChannel implements AgentChannel, CustomerChannel {
   readonly rendered: Array<[string, number, string]> = [];

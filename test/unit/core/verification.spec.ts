@@ -9,10 +9,12 @@ import {
   RequestInvalidError,
 } from '../../../core/errors.ts';
 import type { Session } from '../../../core/session.ts';
+import { expectRejection } from '../../support/assertions.ts';
 import { AGENT, type FlowFixture, flowFixture, OTHER_AGENT } from '../../support/fakes.ts';
 
 const MINUTE = 60_000;
-const agent = { kind: 'agent', id: AGENT.id } as const;
+const agent = { kind: 'agent', who: AGENT } as const;
+const CUSTOMER = { channel: 'slack', workspaceId: AGENT.workspaceId, id: 'U_CUSTOMER', displayName: 'Alex' } as const;
 
 async function startFor(f: FlowFixture, query = 'alex@example.com'): Promise<Session> {
   return f.verification.start({ agent: AGENT, query });
@@ -325,11 +327,13 @@ describe('verification flow', () => {
       await expectRejection(f.verification.submitPin(session.id, '4821', agent), IllegalTransitionError);
     });
 
-    it('takes the PIN from the customer’s side of the conversation too', async () => {
+    it('takes the PIN from the customer’s side of the conversation too, from the customer it is for', async () => {
       const { pin } = await f.verification.issuePin('demo-alex');
-      const session = await startFor(f);
+      const session = await f.verification.start({ agent: AGENT, query: 'alex@example.com', customer: CUSTOMER });
       await f.verification.choosePin(session.id, agent);
-      expect((await f.verification.submitPin(session.id, pin, { kind: 'customer' })).result).to.equal('accepted');
+      expect((await f.verification.submitPin(session.id, pin, { kind: 'customer', who: CUSTOMER })).result).to.equal(
+        'accepted',
+      );
     });
 
     it('answers a duplicate submitted while the first is checked with "busy", using no try', async () => {
@@ -359,27 +363,24 @@ describe('verification flow', () => {
 
     it('shows the limited profile with serials to the verifying agent only', async () => {
       const session = await verified();
-      const profile = await f.verification.profile(session.id, AGENT.id);
+      const profile = await f.verification.profile(session.id, AGENT);
       expect(profile.devices.map((d) => d.serial)).to.deep.equal(['DMPXK1ALEX01', 'C02ZK2ALEX02']);
-      await expectRejection(f.verification.profile(session.id, OTHER_AGENT.id), NotAuthorizedError);
+      await expectRejection(f.verification.profile(session.id, OTHER_AGENT), NotAuthorizedError);
     });
 
     it('ends after 15 minutes', async () => {
       const session = await verified();
       f.clock.advance(15 * MINUTE);
-      await expectRejection(f.verification.profile(session.id, AGENT.id), NotAuthorizedError);
+      await expectRejection(f.verification.profile(session.id, AGENT), NotAuthorizedError);
       expect(await f.verification.get(session.id)).to.include({ state: 'closed', reason: 'grant_expired' });
       expect(types(f)).to.include('grant_expired');
     });
 
     it('ends at once when the agent revokes it, and only the agent may', async () => {
       const session = await verified();
-      await expectRejection(
-        f.verification.revoke(session.id, { kind: 'agent', id: OTHER_AGENT.id }),
-        NotAuthorizedError,
-      );
+      await expectRejection(f.verification.revoke(session.id, { kind: 'agent', who: OTHER_AGENT }), NotAuthorizedError);
       expect((await f.verification.revoke(session.id, agent)).state).to.equal('closed');
-      await expectRejection(f.verification.profile(session.id, AGENT.id), NotAuthorizedError);
+      await expectRejection(f.verification.profile(session.id, AGENT), NotAuthorizedError);
     });
 
     it('ends when the support conversation closes', async () => {
@@ -400,10 +401,7 @@ describe('verification flow', () => {
 
     it('lets only the agent who started it cancel it', async () => {
       const session = await startFor(f);
-      await expectRejection(
-        f.verification.cancel(session.id, { kind: 'agent', id: OTHER_AGENT.id }),
-        NotAuthorizedError,
-      );
+      await expectRejection(f.verification.cancel(session.id, { kind: 'agent', who: OTHER_AGENT }), NotAuthorizedError);
       expect((await f.verification.cancel(session.id, agent)).state).to.equal('cancelled');
     });
   });
@@ -482,7 +480,7 @@ describe('verification flow', () => {
         at: f.clock.now(),
         outcome: 'failure',
         channel: 'slack',
-        agent: { id: 'U_STRANGER', workspaceId: 'T_ELSE' },
+        agent: { channel: 'slack', workspaceId: 'T_ELSE', id: 'U_STRANGER' },
       },
     ]);
   });
@@ -514,17 +512,4 @@ describe('verification flow', () => {
 
 function types(f: FlowFixture): string[] {
   return f.audit.events.map((e) => e.type);
-}
-
-async function expectRejection<E extends Error>(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => E,
-): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(type);
-    return error as E;
-  }
-  expect.fail(`expected a ${type.name}`);
 }

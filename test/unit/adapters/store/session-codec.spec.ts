@@ -28,6 +28,8 @@ const EVERYTHING: Required<Session> = {
   grant: { agentId: 'U0AGENT01', expiresAt: CREATED + 965_000 },
   reason: 'device_confirmed',
   notice: 'device_unreachable',
+  customer: { id: 'U0CUSTOMER', channel: 'slack', workspaceId: 'T0SUPPORT', displayName: 'Alex de Vries' },
+  conversation: 'slack:T0SUPPORT:C0SHARED1',
   refs: { 'slack-customer-channel': 'C0SHARED1', webchat: 'conv-1' },
 };
 
@@ -49,13 +51,24 @@ describe('session codec (Redis)', () => {
     expect(decodeSession(ID, encodeSession(minimal))).to.deep.equal(minimal);
   });
 
+  it('keeps a customer whose channel or workspace differs from the agent’s, or who has none', () => {
+    for (const customer of [
+      { id: 'conv-1', channel: 'webchat' as const },
+      { id: 'U0CUSTOMER', channel: 'slack' as const, workspaceId: 'T0OTHER' },
+      { id: 'c3c3c3c3-0000-4000-8000-00000000cust', channel: 'teams' as const, workspaceId: 'tenant-1' },
+    ]) {
+      const session = { ...EVERYTHING, customer };
+      expect(decodeSession(ID, encodeSession(session)).customer).to.deep.equal(customer);
+    }
+  });
+
   it('keeps a prompt id that does not start with the session id as it is', () => {
     const session = { ...EVERYTHING, prompt: { id: 'legacy-prompt-1', expiresAt: CREATED + 1000 } };
     expect(decodeSession(ID, encodeSession(session)).prompt).to.deep.equal(session.prompt);
   });
 
   it('writes less than half of what JSON.stringify writes for a waiting session', () => {
-    const { grant: _g, reason: _r, notice: _n, refs: _f, pinTriesLeft: _t, ...waiting } = EVERYTHING;
+    const { grant: _g, reason: _r, notice: _n, refs: _f, conversation: _h, pinTriesLeft: _t, ...waiting } = EVERYTHING;
     const compact = encodeSession({ ...waiting, state: 'awaiting_device' });
     expect(compact.length).to.be.below(JSON.stringify(waiting).length / 2 + 20);
     expect(compact, 'no id: the key holds it').to.not.contain(ID);
