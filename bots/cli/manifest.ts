@@ -20,6 +20,13 @@ const OUT_DIR = new URL('../../dist/manifest/', import.meta.url).pathname;
 const publicUrl = process.env.PUBLIC_URL?.replace(/\/$/u, '');
 const appId = process.env.MicrosoftAppId;
 const socketMode = Boolean(process.env.SLACK_APP_TOKEN);
+const args = process.argv.slice(2);
+const org = args.includes('--org');
+const unknown = args.filter((arg) => arg !== '--org');
+if (unknown.length > 0) {
+  process.stderr.write(`manifest: unknown option ${unknown[0]}; the one option is --org (Enterprise Grid, org-wide)\n`);
+  process.exit(2);
+}
 let failed = false;
 
 if (publicUrl !== undefined && !/^https?:\/\/[^\s/]+/u.test(publicUrl)) {
@@ -40,14 +47,15 @@ const report = (what: string, problems: string[]) => {
 };
 
 const slack = readSlackManifest();
-const slackDeployed = slackManifestFor(slack, { ...(publicUrl ? { publicUrl } : {}), socketMode });
+const slackDeployed = slackManifestFor(slack, { ...(publicUrl ? { publicUrl } : {}), socketMode, org });
 if (report(SLACK_MANIFEST_PATH, [...new Set([...checkSlackManifest(slack), ...checkSlackManifest(slackDeployed)])])) {
   const out = join(OUT_DIR, 'slack-manifest.yaml');
   writeFileSync(out, toYaml(slackDeployed));
   const how = socketMode
     ? 'Socket Mode (SLACK_APP_TOKEN is set)'
     : `requests to ${publicUrl ?? 'https://verify.example.com (set PUBLIC_URL)'}/slack/events`;
-  process.stdout.write(`✓ Slack manifest is valid; ${out} is ready to paste, with ${how}\n`);
+  const where = org ? ', to install once for the whole Enterprise Grid org' : '';
+  process.stdout.write(`✓ Slack manifest is valid; ${out} is ready to paste, with ${how}${where}\n`);
 }
 
 const teams = readTeamsManifest();

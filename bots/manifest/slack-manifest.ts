@@ -23,6 +23,7 @@ export interface SlackManifest {
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
     interactivity?: { is_enabled: boolean; request_url?: string };
     socket_mode_enabled?: boolean;
+    org_deploy_enabled?: boolean;
   };
   [key: string]: unknown;
 }
@@ -79,16 +80,17 @@ function checkWhatTheAppNeeds(manifest: SlackManifest): string[] {
 
 /**
  * The manifest for one deployment: request URLs on `publicUrl`, or Socket Mode (no request URLs) when the
- * app connects out with an app-level token.
+ * app connects out with an app-level token; with `org`, installable once for a whole Enterprise Grid org.
  */
 export function slackManifestFor(
   manifest: SlackManifest,
-  options: { publicUrl?: string; socketMode: boolean },
+  options: { publicUrl?: string; socketMode: boolean; org?: boolean },
 ): SlackManifest {
   const copy = structuredClone(manifest);
   const at = (url: string | undefined) =>
     url && options.publicUrl ? url.replace(PLACEHOLDER_URL, options.publicUrl.replace(/\/$/u, '')) : url;
   const settings = copy.settings ?? {};
+  if (options.org) settings.org_deploy_enabled = true;
   if (options.socketMode) {
     settings.socket_mode_enabled = true;
     for (const command of copy.features?.slash_commands ?? []) delete command.url;

@@ -11,6 +11,7 @@ export const TEAMS_SCHEMA_PATH = new URL('manifest/schemas/teams-manifest-v1.24.
 export const PLACEHOLDER_APP_ID = '00000000-0000-0000-0000-000000000000';
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/u;
 const ICON_SIZES = { color: 192, outline: 32 } as const;
+const RSC_PERMISSIONS = ['ChatMessage.Read.Chat', 'ChannelMessage.Read.Group'];
 
 /** The parts of a Teams app manifest this app relies on; the schema checks the rest. */
 export interface TeamsManifest {
@@ -19,6 +20,9 @@ export interface TeamsManifest {
   bots?: Array<{ botId: string; scopes: string[] }>;
   composeExtensions?: Array<{ botId?: string; commands?: Array<{ id: string; type?: string; context?: string[] }> }>;
   validDomains?: string[];
+  supportedChannelTypes?: string[];
+  webApplicationInfo?: { id?: string; resource?: string };
+  authorization?: { permissions?: { resourceSpecific?: Array<{ name: string; type: string }> } };
   [key: string]: unknown;
 }
 
@@ -45,6 +49,19 @@ export function checkTeamsManifest(manifest: TeamsManifest, dir = TEAMS_DIR): st
   const action = manifest.composeExtensions?.[0]?.commands?.find((c) => c.id === MESSAGE_ACTION);
   if (!action?.context?.includes('message') || action.type !== 'action')
     problems.push(`composeExtensions must declare the message action ${MESSAGE_ACTION}`);
+  // Reading chat and channel messages without an @mention takes RSC, which Teams grants only to the Entra app
+  // named by webApplicationInfo (Microsoft's "Test resource-specific consent permissions in Teams").
+  const rsc = (manifest.authorization?.permissions?.resourceSpecific ?? []).map((p) => p.name);
+  for (const permission of RSC_PERMISSIONS)
+    if (!rsc.includes(permission))
+      problems.push(`authorization.permissions.resourceSpecific must include ${permission} (Application)`);
+  if (manifest.webApplicationInfo?.id !== manifest.id)
+    problems.push('webApplicationInfo.id must be the app id (RSC is granted to that Entra app)');
+  if (!manifest.webApplicationInfo?.resource)
+    problems.push('webApplicationInfo.resource must be set (RSC ignores it, but Teams refuses the app without it)');
+  for (const type of ['sharedChannels', 'privateChannels'])
+    if (!manifest.supportedChannelTypes?.includes(type))
+      problems.push(`supportedChannelTypes must include ${type} (customers are met in shared channels)`);
   for (const [which, size] of Object.entries(ICON_SIZES) as Array<[keyof typeof ICON_SIZES, number]>) {
     const file = `${dir}${manifest.icons[which]}`;
     const found = pngSize(file);
@@ -75,6 +92,10 @@ export function teamsManifestFor(
   copy.id = options.appId;
   for (const bot of copy.bots ?? []) bot.botId = options.appId;
   for (const extension of copy.composeExtensions ?? []) extension.botId = options.appId;
+  if (copy.webApplicationInfo) {
+    copy.webApplicationInfo.id = options.appId;
+    copy.webApplicationInfo.resource = `api://botid-${options.appId}`;
+  }
   if (options.publicUrl) copy.validDomains = [new URL(options.publicUrl).host];
   return copy;
 }

@@ -70,12 +70,34 @@ describe('Slack manifest', () => {
     expect(JSON.stringify(socket)).not.to.contain('request_url').and.not.to.contain(PLACEHOLDER_URL);
   });
 
+  it('offers org-wide deployment on Enterprise Grid as an option, off by default', () => {
+    expect(committed().settings?.org_deploy_enabled).to.equal(false);
+    expect(slackManifestFor(committed(), { socketMode: false }).settings?.org_deploy_enabled).to.equal(false);
+    const org = slackManifestFor(committed(), { publicUrl: 'https://verify.acme.io', socketMode: false, org: true });
+    expect(org.settings?.org_deploy_enabled).to.equal(true);
+    expect(checkSlackManifest(org), 'valid against Slack’s schema').to.deep.equal([]);
+  });
+
+  it('`npm run manifest -- --org` writes the org-wide manifest, and refuses an option it does not know', async () => {
+    const env = { PATH: process.env.PATH ?? '', PUBLIC_URL: 'https://verify.acme.io' };
+    const { stdout } = await run('npm', ['run', '-s', 'manifest', '--', '--org'], { cwd: ROOT, env });
+    expect(stdout).to.contain('for the whole Enterprise Grid org');
+    const written = parse(readFileSync(`${ROOT}dist/manifest/slack-manifest.yaml`, 'utf8')) as SlackManifest;
+    expect(written.settings?.org_deploy_enabled).to.equal(true);
+    const refused = await run('npm', ['run', '-s', 'manifest', '--', '--orgs'], { cwd: ROOT, env }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused).to.include({ code: 2 });
+    expect((refused as { stderr: string }).stderr).to.contain('unknown option --orgs');
+  });
+
   it('`npm run manifest` writes the manifest to paste, and refuses a bad PUBLIC_URL', async () => {
     const env = { PATH: process.env.PATH ?? '', PUBLIC_URL: 'https://verify.acme.io/' };
     const { stdout } = await run('npm', ['run', '-s', 'manifest'], { cwd: ROOT, env });
     expect(stdout).to.contain('Slack manifest is valid');
     const written = parse(readFileSync(`${ROOT}dist/manifest/slack-manifest.yaml`, 'utf8')) as SlackManifest;
     expect(written.settings?.event_subscriptions?.request_url).to.equal('https://verify.acme.io/slack/events');
+    expect(written.settings?.org_deploy_enabled).to.equal(false);
 
     const refused = await run('npm', ['run', '-s', 'manifest'], {
       cwd: ROOT,

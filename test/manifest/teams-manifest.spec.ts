@@ -45,11 +45,39 @@ describe('Teams manifest', () => {
     }
   });
 
+  it('can read chat and channel messages without an @mention, and runs in shared and private channels', () => {
+    const manifest = readTeamsManifest();
+    expect(manifest.authorization?.permissions?.resourceSpecific).to.deep.include.members([
+      { name: 'ChatMessage.Read.Chat', type: 'Application' },
+      { name: 'ChannelMessage.Read.Group', type: 'Application' },
+    ]);
+    expect(manifest.webApplicationInfo?.id).to.equal(manifest.id);
+    expect(manifest.supportedChannelTypes).to.have.members(['sharedChannels', 'privateChannels']);
+
+    const noApp = readTeamsManifest();
+    delete noApp.webApplicationInfo;
+    noApp.supportedChannelTypes = ['privateChannels'];
+    if (noApp.authorization?.permissions) noApp.authorization.permissions.resourceSpecific = [];
+    expect(checkTeamsManifest(noApp)).to.include.members([
+      'webApplicationInfo.id must be the app id (RSC is granted to that Entra app)',
+      'webApplicationInfo.resource must be set (RSC ignores it, but Teams refuses the app without it)',
+      'supportedChannelTypes must include sharedChannels (customers are met in shared channels)',
+      'authorization.permissions.resourceSpecific must include ChatMessage.Read.Chat (Application)',
+      'authorization.permissions.resourceSpecific must include ChannelMessage.Read.Group (Application)',
+    ]);
+    const otherApp = readTeamsManifest();
+    otherApp.webApplicationInfo = { id: APP_ID, resource: 'api://x' };
+    expect(checkTeamsManifest(otherApp)).to.include(
+      'webApplicationInfo.id must be the app id (RSC is granted to that Entra app)',
+    );
+  });
+
   it('fills in the app id everywhere the app is named, and the public host as the valid domain', () => {
     const deployed = teamsManifestFor(readTeamsManifest(), { appId: APP_ID, publicUrl: 'https://verify.acme.io' });
     expect(checkTeamsManifest(deployed)).to.deep.equal([]);
     expect(JSON.stringify(deployed)).not.to.contain(PLACEHOLDER_APP_ID);
     expect(deployed.bots?.[0]?.botId).to.equal(APP_ID);
+    expect(deployed.webApplicationInfo).to.deep.equal({ id: APP_ID, resource: `api://botid-${APP_ID}` });
     expect(deployed.validDomains).to.deep.equal(['verify.acme.io']);
     expect(() => teamsManifestFor(readTeamsManifest(), { appId: 'not-a-guid' })).to.throw('a GUID');
   });
