@@ -11,6 +11,7 @@ import { freePort, RedisServer } from '../test/support/redis-server.ts';
 import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
 import { BenchDoubles } from './doubles.ts';
 import { type GuardFigures, measureGuard } from './guard.ts';
+import { measureStreams, type StreamFigures } from './streams.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -373,6 +374,20 @@ async function main(): Promise<void> {
     say(`Redis memory per pending session: ${bytesPerPendingSession} bytes (over ${sessions} sessions)`);
     if (!options.json) say(`  where it goes: ${await memoryByKind(redis, sessions)}`);
 
+    const slackAck = async () => {
+      const n = ++accountSequence;
+      const body = slashCommand(`bench-${n}@example.com`, { user_id: agentFor(n), channel_id: 'C0BENCH01' });
+      return (await ours.slack(body, 'application/x-www-form-urlencoded')).ms;
+    };
+    const streams: StreamFigures = await measureStreams(ours.url, slackAck);
+    say(
+      `web chat streams: ${streams.streamsOpen} open on one replica, ${round(streams.bytesPerStream / 1024)} KiB RSS per stream (${round(streams.heapBytesPerStream / 1024)} KiB heap)`,
+    );
+    say(
+      `  ${streams.stormStreams} connecting at once: all in ${streams.stormConnectMs} ms; meanwhile /healthz p99 ${streams.healthzP99Ms} ms, Slack ack p99 ${streams.slackAckP99Ms} ms (${streams.slackAcks} acks); ${streams.streamErrors} refused`,
+    );
+    await waitQuiet(redis);
+
     let soak: Record<string, number> | undefined;
     if (options.soak) soak = await runSoak(ours, doubles, redis, Number(options['soak-minutes']));
 
@@ -390,6 +405,7 @@ async function main(): Promise<void> {
       errors,
       redisCallsPerFlowInclScripts: round(executed / counted),
       ...guardJson(guard),
+      streams,
       ...(soak ? { soak } : {}),
     };
     if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -402,6 +418,11 @@ async function main(): Promise<void> {
       say(`bytes per pending session ${bytesPerPendingSession} (≤ 2048): ${budget(bytesPerPendingSession <= 2048)}`);
       say(`errors ${errors} (0): ${budget(errors === 0)}`);
       for (const line of guardBudgets(guard).lines) say(line);
+      say(`RSS per open stream ${streams.bytesPerStream} B (≤ 20480): ${budget(streams.bytesPerStream <= 20_480)}`);
+      say(
+        `Slack ack p99 during the storm ${streams.slackAckP99Ms} ms (≤ 100): ${budget(streams.slackAckP99Ms <= 100)}`,
+      );
+      say(`streams refused ${streams.streamErrors} (0): ${budget(streams.streamErrors === 0)}`);
     }
   } finally {
     // A clean stop lets node write the CPU profile.

@@ -35,7 +35,7 @@ import { playgroundRoutes } from './playground/playground-routes.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
 import { createTeamsFrontDoor, type TeamsFrontDoor } from './teams/teams-front-door.ts';
 import { chatAssetRoute, chatPageRoute } from './webchat/chat-page.ts';
-import { chatRoutes } from './webchat/chat-routes.ts';
+import { type ChatStreams, chatRoutes } from './webchat/chat-routes.ts';
 import { WebChatCustomerChannel } from './webchat/webchat-channel.ts';
 
 const PLAYGROUND_CHANNEL = '19:playground-support@thread.tacv2';
@@ -73,6 +73,8 @@ export interface App {
   dispatcher: UpdateDispatcher;
   /** The customers' support chat (web chat). */
   chat: SupportChat;
+  /** The web chat event streams this replica holds. */
+  chatStreams: ChatStreams;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
@@ -221,7 +223,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...frontDoorDeps,
         })
       : undefined;
-  const chatApi = chatRoutes({ chat, verification, bus });
+  const chatApi = chatRoutes({ chat, verification, bus }, config.webchatStreams);
   await chatApi.hub.start();
   const webchatChannel = new WebChatCustomerChannel({
     chat,
@@ -345,6 +347,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(teams ? { teams } : {}),
     dispatcher,
     chat,
+    chatStreams: chatApi.hub,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         // Restify re-emits the HTTP server's errors on itself; without this listener EADDRINUSE would crash.

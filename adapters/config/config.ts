@@ -19,6 +19,15 @@ export interface WebChatRelayConfig {
   teamsChannel?: { serviceUrl: string; channelId: string; tenantId: string };
 }
 
+/** How many web chat event streams a replica keeps open, and when it closes one (see ChatStreams). */
+export interface WebChatStreamsConfig {
+  perConversation: number;
+  perClient: number;
+  perReplica: number;
+  heartbeatMs: number;
+  idleMs: number;
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
@@ -49,6 +58,7 @@ export interface Config {
   policies: Readonly<Policies>;
   agents: AgentDirectoryConfig;
   webchat: WebChatRelayConfig;
+  webchatStreams: WebChatStreamsConfig;
   playground: boolean;
   /** Variables that fell back to a built-in development value; the start banner lists them. */
   defaulted: string[];
@@ -152,7 +162,14 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
       slack: { teamIds: [], userGroupIds: [], userIds: [], ...file.agents?.slack },
       teams: { tenantIds: [], groupIds: [], userIds: [], ...file.agents?.teams },
     },
-    webchat: { ...file.webchat },
+    webchat: relayOf(file.webchat),
+    webchatStreams: {
+      perConversation: file.webchat?.streams?.perConversation ?? 3,
+      perClient: file.webchat?.streams?.perClient ?? 20,
+      perReplica: file.webchat?.streams?.perReplica ?? 5000,
+      heartbeatMs: 25_000,
+      idleMs: 30 * 60_000,
+    },
     playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
     defaulted,
   };
@@ -163,7 +180,14 @@ interface ConfigFile {
   mailFrom?: string;
   policies?: Partial<Policies>;
   agents?: { slack?: Partial<AgentDirectoryConfig['slack']>; teams?: Partial<AgentDirectoryConfig['teams']> };
-  webchat?: WebChatRelayConfig;
+  webchat?: WebChatRelayConfig & {
+    streams?: Partial<Pick<WebChatStreamsConfig, 'perConversation' | 'perClient' | 'perReplica'>>;
+  };
+}
+
+function relayOf(webchat: ConfigFile['webchat']): WebChatRelayConfig {
+  const { streams: _streams, ...relay } = webchat ?? {};
+  return relay;
 }
 
 function readConfigFile(path: string, readFile: (path: string) => string, ajv: Ajv, problems: string[]): ConfigFile {

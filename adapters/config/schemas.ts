@@ -176,6 +176,15 @@ export const configFileSchema = {
       additionalProperties: false,
       properties: {
         slackChannel: { type: 'string', pattern: '^[CG][A-Z0-9]{2,30}$' },
+        streams: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            perConversation: { type: 'integer', minimum: 1, maximum: 20 },
+            perClient: { type: 'integer', minimum: 1, maximum: 1000 },
+            perReplica: { type: 'integer', minimum: 10, maximum: 100_000 },
+          },
+        },
         teamsChannel: {
           type: 'object',
           additionalProperties: false,

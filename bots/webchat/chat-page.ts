@@ -38,6 +38,8 @@ export function renderChatPage(locale: Locale, company: string): string {
     bot: t('label.chat.bot'),
     tries: t('label.tries_left', { tries: '{tries}' }),
     reconnecting: t('label.chat.reconnecting'),
+    replaced: t('label.chat.replaced'),
+    idle: t('label.chat.idle'),
     failed: t('label.chat.failed'),
     'pin-invalid': t('agent.pin_invalid'),
     expires: t('label.chat.expires', { time: '{time}' }),
@@ -73,6 +75,7 @@ export function renderChatPage(locale: Locale, company: string): string {
     <p class="status" id="pin-status" role="status"></p>
   </form>
 </section>
+<p id="paused" hidden><span id="paused-why"></span> <button id="resume" type="button">${t('label.chat.resume')}</button></p>
 <form id="say">
   <div class="field">
     <label for="text">${t('label.chat.message')}</label>

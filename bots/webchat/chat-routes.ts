@@ -39,6 +39,13 @@ export interface ChatRouteDeps {
   bus: Bus;
 }
 
+/** What the event streams read: a conversation, its transcript and its verification, and the chat events. */
+export interface ChatStreamDeps {
+  chat: Pick<SupportChat, 'get' | 'transcript'>;
+  verification: Pick<Verification, 'get'>;
+  bus: Pick<Bus, 'subscribeChat'>;
+}
+
 /** What the customer's page shows about the verification running in their conversation. */
 export interface ChatVerificationView {
   state: string;
@@ -49,8 +56,9 @@ export interface ChatVerificationView {
 }
 
 /** The support chat's HTTP API: open, read (and resume), stream, say, and give a PIN. */
-export function chatRoutes(deps: ChatRouteDeps) {
-  const hub = new ChatStreams(deps);
+export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = {}) {
+  const hub = new ChatStreams(deps, limits);
+  const handshakes = new Gate(16);
 
   async function authorized(req: Request): Promise<ChatConversation> {
     const id = String(req.params?.conversationId ?? '');
@@ -107,11 +115,19 @@ export function chatRoutes(deps: ChatRouteDeps) {
       sendJson(res, 200, { result, ...(await view(conversation)) });
     },
     stream: async (req: Request, res: Response) => {
-      const conversation = await authorized(req);
       const resumeFrom = Number(
         req.headers['last-event-id'] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('after') ?? 0,
       );
-      await hub.attach(conversation, res, Number.isFinite(resumeFrom) ? resumeFrom : 0);
+      // Waiting handshakes count against the replica's streams too, or a storm could queue without bound.
+      if (handshakes.queued + hub.size >= (limits.perReplica ?? DEFAULT_STREAM_LIMITS.perReplica))
+        throw new HttpError(503, 'busy', 'too many open chat connections here; try again shortly', {
+          'retry-after': '5',
+        });
+      await handshakes.run(async () => {
+        if (req.socket?.destroyed) return;
+        const conversation = await authorized(req);
+        await hub.attach(conversation, res, Number.isFinite(resumeFrom) ? resumeFrom : 0, clientKey(req));
+      });
     },
   };
 }
@@ -122,7 +138,7 @@ function clientKey(req: Request): string {
 }
 
 export async function verificationView(
-  verification: Verification,
+  verification: Pick<Verification, 'get'>,
   conversation: ChatConversation,
 ): Promise<ChatVerificationView | undefined> {
   if (!conversation.sessionId) return undefined;
@@ -141,57 +157,154 @@ export async function verificationView(
   };
 }
 
+/** How many event streams a replica keeps open, and when it closes one. */
+export interface StreamLimits {
+  /** Open streams per conversation; a new one closes the oldest (a final `closed` event says why). */
+  perConversation: number;
+  /** Open streams per client address on this replica; past it, 429. */
+  perClient: number;
+  /** Open streams on this replica; past it, 503 with Retry-After. */
+  perReplica: number;
+  /** A comment line this often, so proxies keep the connection and dead ones are found. */
+  heartbeatMs: number;
+  /** A stream with nothing to say for this long is closed; the page reconnects when it is looked at. */
+  idleMs: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: Readonly<StreamLimits> = {
+  perConversation: 3,
+  perClient: 20,
+  perReplica: 5000,
+  heartbeatMs: HEARTBEAT_MS,
+  idleMs: 30 * 60_000,
+};
+
+// A client that has not read this much of what was written is not reading: its stream is dead.
+const MAX_UNREAD_BYTES = 64 * 1024;
+
 /**
  * The live connections (Server-Sent Events) this replica holds, by conversation. A chat event from any
  * replica makes each connection read what it has not sent yet from the store, so nothing is lost or doubled.
+ * Every connection is bounded: per conversation, per client address and per replica, and closed when idle or
+ * when its client stops reading.
  */
 export class ChatStreams {
   private readonly open = new Map<string, Set<Stream>>();
+  private readonly perClient = new Map<string, number>();
+  private total = 0;
   private unsubscribe: (() => Promise<void>) | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private readonly limits: StreamLimits;
 
-  constructor(private readonly deps: ChatRouteDeps) {}
+  constructor(
+    private readonly deps: ChatStreamDeps,
+    limits: Partial<StreamLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_STREAM_LIMITS, ...limits };
+  }
+
+  /** Open streams on this replica. */
+  get size(): number {
+    return this.total;
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribeChat((event) => this.deliver(event));
+    // One timer for every stream: a timer each would cost memory per stream and wake the loop N times.
+    this.heartbeat = setInterval(() => this.beat(), this.limits.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
     await this.unsubscribe?.();
     for (const streams of this.open.values()) for (const stream of streams) stream.res.end();
     this.open.clear();
   }
 
-  /** Tells every open stream of a conversation that its verification changed. */
+  /** Tells every open stream of a conversation that its verification changed: one read, one write each. */
   async verificationChanged(conversationId: string): Promise<void> {
     const streams = this.open.get(conversationId);
     if (!streams) return;
-    const conversation = await this.deps.chat.get(conversationId).catch(() => undefined);
-    if (!conversation) return;
-    const view = await verificationView(this.deps.verification, conversation);
-    for (const stream of streams) stream.res.write(`event: verification\ndata: ${JSON.stringify(view ?? null)}\n\n`);
+    const frame = await this.verificationFrame(conversationId);
+    if (frame === undefined) return;
+    for (const stream of streams) this.write(stream, frame);
   }
 
-  async attach(conversation: ChatConversation, res: Response, after: number): Promise<void> {
+  /**
+   * Opens a stream for `client` on a conversation it holds the token of. Refuses with 503 when the replica is
+   * full and 429 when the client has its share open; throws before anything is written, so the refusal is
+   * an ordinary JSON error.
+   */
+  async attach(conversation: ChatConversation, res: Response, after: number, client: string): Promise<void> {
+    if (this.total >= this.limits.perReplica)
+      throw new HttpError(503, 'busy', 'too many open chat connections here; try again shortly', {
+        'retry-after': '5',
+      });
+    if ((this.perClient.get(client) ?? 0) >= this.limits.perClient)
+      throw new HttpError(429, 'rate_limited', 'too many chat connections open from here; close one first', {
+        'retry-after': '30',
+      });
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const stream: Stream = { res, sent: after, sending: Promise.resolve() };
+    const stream: Stream = { res, client, sent: after, sending: Promise.resolve(), lastSaid: Date.now() };
     const streams = this.open.get(conversation.id) ?? new Set<Stream>();
+    // A Set keeps insertion order: the first is the oldest.
+    while (streams.size >= this.limits.perConversation) {
+      const [oldest] = streams;
+      if (!oldest) break;
+      this.forget(conversation.id, streams, oldest);
+      close(oldest, 'replaced');
+    }
     streams.add(stream);
     this.open.set(conversation.id, streams);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      streams.delete(stream);
-      if (streams.size === 0) this.open.delete(conversation.id);
-    });
+    this.total += 1;
+    this.perClient.set(client, (this.perClient.get(client) ?? 0) + 1);
+    res.on('close', () => this.forget(conversation.id, streams, stream));
     res.write('retry: 2000\n\n');
     await this.catchUp(conversation.id, stream);
-    await this.verificationChanged(conversation.id);
+    // To this stream only: telling the others too made N attaches cost N² writes. The conversation was just
+    // read to authorize the stream; reading it again would double the store's work in a storm of attaches.
+    this.write(stream, frameOf(await verificationView(this.deps.verification, conversation)));
+  }
+
+  private forget(conversationId: string, streams: Set<Stream>, stream: Stream): void {
+    if (!streams.delete(stream)) return;
+    this.total -= 1;
+    const left = (this.perClient.get(stream.client) ?? 1) - 1;
+    if (left > 0) this.perClient.set(stream.client, left);
+    else this.perClient.delete(stream.client);
+    if (streams.size === 0 && this.open.get(conversationId) === streams) this.open.delete(conversationId);
+  }
+
+  private beat(): void {
+    const now = Date.now();
+    for (const [conversationId, streams] of this.open) {
+      for (const stream of streams) {
+        if (stream.res.writableLength > MAX_UNREAD_BYTES || stream.res.destroyed) {
+          this.forget(conversationId, streams, stream);
+          stream.res.destroy();
+        } else if (now - stream.lastSaid >= this.limits.idleMs) {
+          this.forget(conversationId, streams, stream);
+          close(stream, 'idle');
+        } else stream.res.write(': keep-alive\n\n');
+      }
+    }
+  }
+
+  private write(stream: Stream, frame: string): void {
+    stream.lastSaid = Date.now();
+    stream.res.write(frame);
+  }
+
+  private async verificationFrame(conversationId: string): Promise<string | undefined> {
+    const conversation = await this.deps.chat.get(conversationId).catch(() => undefined);
+    if (!conversation) return undefined;
+    return frameOf(await verificationView(this.deps.verification, conversation));
   }
 
   private async deliver(event: ChatEvent): Promise<void> {
@@ -207,7 +320,7 @@ export class ChatStreams {
     stream.sending = stream.sending.then(async () => {
       const messages: ChatMessage[] = await this.deps.chat.transcript(conversationId, stream.sent).catch(() => []);
       for (const message of messages) {
-        stream.res.write(`id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+        this.write(stream, `id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
         stream.sent = message.seq;
       }
     });
@@ -215,8 +328,47 @@ export class ChatStreams {
   }
 }
 
+const frameOf = (view: ChatVerificationView | undefined) =>
+  `event: verification\ndata: ${JSON.stringify(view ?? null)}\n\n`;
+
+/**
+ * At most `size` at a time; the rest wait in order, holding nothing but their socket. A storm of stream
+ * handshakes then queues here instead of ahead of every other request's store commands.
+ */
+export class Gate {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Work waiting for a place. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
+/** Ends a stream with a last event saying why, so the page stops reconnecting on its own. */
+function close(stream: Stream, reason: 'replaced' | 'idle'): void {
+  stream.res.end(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+}
+
 interface Stream {
   res: Response;
+  client: string;
   sent: number;
   sending: Promise<void>;
+  /** When something other than a heartbeat was last written. */
+  lastSaid: number;
 }

@@ -238,6 +238,15 @@ export const MESSAGES = {
   },
   'label.chat.expires': { en: 'The prompt expires at {time}.', nl: 'De melding verloopt om {time}.' },
   'label.chat.reconnecting': { en: 'Reconnecting…', nl: 'Opnieuw verbinden…' },
+  'label.chat.replaced': {
+    en: 'This chat is open in another window or tab, so updates go there now.',
+    nl: 'Dit gesprek is open in een ander venster of tabblad, dus updates komen daar nu binnen.',
+  },
+  'label.chat.idle': {
+    en: 'Live updates paused while the chat was quiet.',
+    nl: 'Live updates gepauzeerd omdat het stil was in het gesprek.',
+  },
+  'label.chat.resume': { en: 'Continue here', nl: 'Hier verdergaan' },
   'label.chat.failed': { en: 'Something went wrong. Please try again.', nl: 'Er ging iets mis. Probeer het opnieuw.' },
   'label.chat.relay_new': {
     en: 'New web chat conversation (customer’s language: {locale}). Reply in this thread to answer the customer.',

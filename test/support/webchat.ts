@@ -66,6 +66,7 @@ export class ChatClient {
     return readEventStream(
       `${this.url('/events')}?token=${encodeURIComponent(this.token)}`,
       lastEventId ? { 'last-event-id': String(lastEventId) } : {},
+      this.localAddress,
     );
   }
 }

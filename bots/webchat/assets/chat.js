@@ -14,6 +14,9 @@
   const numberBox = document.getElementById('number-box');
   const number = document.getElementById('number');
   const numberExpiry = document.getElementById('number-expiry');
+  const paused = document.getElementById('paused');
+  const pausedWhy = document.getElementById('paused-why');
+  const resume = document.getElementById('resume');
   const STORE = 'support-verify-chat';
   let conversation;
   let stream;
@@ -86,6 +89,7 @@
 
   function listen() {
     stream?.close();
+    paused.hidden = true;
     stream = new EventSource(
       `/v1/chat/conversations/${conversation.id}/events?token=${encodeURIComponent(conversation.token)}`,
     );
@@ -95,9 +99,34 @@
       status.textContent = '';
     });
     stream.addEventListener('error', () => {
-      status.textContent = page.reconnecting;
+      if (stream) status.textContent = page.reconnecting;
+    });
+    // The server ended this stream for good (another tab took over, or the chat was quiet): no reconnecting
+    // on our own, or two tabs would take it from each other forever.
+    stream.addEventListener('closed', (event) => {
+      stream.close();
+      stream = undefined;
+      const { reason } = JSON.parse(event.data);
+      pausedWhy.textContent = reason === 'replaced' ? page.replaced : page.idle;
+      paused.hidden = false;
     });
   }
+
+  resume.addEventListener('click', () => {
+    if (!conversation) return;
+    // Lines said meanwhile come with the transcript; the stream then resumes after the last one shown.
+    api(`/${conversation.id}`).then(async (answer) => {
+      if (!answer.ok) return;
+      const body = await answer.json();
+      body.messages.forEach(say);
+      showVerification(body.verification);
+      listen();
+    });
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && !stream && conversation && pausedWhy.textContent === page.idle)
+      resume.click();
+  });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

@@ -95,6 +95,30 @@ describe('Web chat in a real browser (Chromium)', function () {
     await context.close();
   });
 
+  it('open in four tabs: the oldest says so and stops reconnecting, until “Continue here” takes the updates back', async () => {
+    const context = await browser().newContext({ locale: 'en-GB' });
+    const pages: Page[] = [];
+    for (let i = 0; i < 4; i++) {
+      const page = await context.newPage();
+      await page.goto(`${t.url}/chat`);
+      await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+      pages.push(page);
+    }
+    const [first, second] = pages as [Page, Page];
+    await first.getByText('This chat is open in another window or tab').waitFor();
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(t.app.chatStreams.size, 'the paused tab does not reconnect on its own').to.equal(3);
+
+    const conversationId = await conversationIdOf(first);
+    await t.app.chat.agentSays(conversationId, 'Said while the first tab was paused.', 'Robin Agent');
+    await first.getByRole('button', { name: 'Continue here' }).click();
+    await first.getByRole('log').getByText('Said while the first tab was paused.').waitFor();
+    expect(await first.getByText('This chat is open in another window or tab').isVisible()).to.equal(false);
+    await second.getByText('This chat is open in another window or tab').waitFor();
+    expect(t.app.chatStreams.size).to.equal(3);
+    await context.close();
+  });
+
   it('speaks Dutch to a Dutch browser', async () => {
     const context = await browser().newContext({ locale: 'nl-NL' });
     const page = await context.newPage();

@@ -188,6 +188,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('bounds the web chat streams: 3 per conversation, 20 per client, 5,000 per replica unless CONFIG_FILE says', () => {
+    expect(loadConfig({}).webchatStreams).to.deep.include({ perConversation: 3, perClient: 20, perReplica: 5000 });
+    const file = JSON.stringify({ webchat: { slackChannel: 'C0SUPPORT', streams: { perClient: 50 } } });
+    const config = loadConfig({ CONFIG_FILE: 'c.json' }, () => file);
+    expect(config.webchatStreams).to.deep.include({ perConversation: 3, perClient: 50, perReplica: 5000 });
+    expect(config.webchat).to.deep.equal({ slackChannel: 'C0SUPPORT' });
+    const wild = JSON.stringify({ webchat: { streams: { perConversation: 0, perClient: 1001, perReplica: 9 } } });
+    expect(problems({ CONFIG_FILE: 'c.json' }, { 'c.json': wild })).to.have.members([
+      'CONFIG_FILE c.json: webchat.streams.perConversation must be >= 1',
+      'CONFIG_FILE c.json: webchat.streams.perClient must be <= 1000',
+      'CONFIG_FILE c.json: webchat.streams.perReplica must be >= 10',
+    ]);
+  });
+
   it('says when CONFIG_FILE is missing or not JSON', () => {
     expect(problems({ CONFIG_FILE: 'missing.json' })[0]).to.match(/^CONFIG_FILE cannot be read: ENOENT/u);
     expect(problems({ CONFIG_FILE: 'bad.json' }, { 'bad.json': '{"policies": ' })[0]).to.match(
