@@ -52,7 +52,10 @@ export class SlackWebChatRelay {
       await this.deps.client.chat.postMessage({
         channel: this.deps.channel,
         thread_ts: await this.thread(event.conversationId),
-        text: truncate(`*${renderMessage('label.chat.relay_customer', 'en')}:* ${escapeMrkdwn(line.text)}`, 3000),
+        // The notification's text, unformatted (`mrkdwn: false`); the message shows the blocks.
+        text: truncate(`${renderMessage('label.chat.relay_customer', 'en')}: ${escapeMrkdwn(line.text)}`, 3000),
+        mrkdwn: false,
+        blocks: customerLineBlocks(line.text),
         unfurl_links: false,
         unfurl_media: false,
       });
@@ -80,6 +83,30 @@ export class SlackWebChatRelay {
     await this.deps.chat.setRelay(conversationId, 'slack', ts);
     return ts;
   }
+}
+
+// Block Kit's limit for a section's text.
+const SECTION_TEXT_MAX = 3000;
+
+/**
+ * A customer's web chat line as agents see it in the thread: the bot's own label, then the words exactly as
+ * typed, in `plain_text` with emoji shortcodes left alone, so no newline, `*bold*`, `:white_check_mark:` or
+ * quote can make it read like the bot's verdict; outcomes appear only on the bot's own card.
+ */
+export function customerLineBlocks(text: string): types.KnownBlock[] {
+  const parts: string[] = [];
+  for (let at = 0; at < text.length; at += SECTION_TEXT_MAX) parts.push(text.slice(at, at + SECTION_TEXT_MAX));
+  return [
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `:speech_balloon: ${renderMessage('label.chat.relay_customer_wrote', 'en')}` },
+      ],
+    },
+    ...parts.map(
+      (part): types.KnownBlock => ({ type: 'section', text: { type: 'plain_text', text: part, emoji: false } }),
+    ),
+  ];
 }
 
 function relayRootBlocks(text: string, conversationId: string): types.KnownBlock[] {

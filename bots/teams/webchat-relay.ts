@@ -1,4 +1,4 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
 import { forwardCustomerLines } from '../../core/chat-relay.ts';
@@ -56,8 +56,8 @@ export class TeamsWebChatRelay {
       await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
         await context.sendActivity({
           type: 'message',
-          textFormat: 'plain',
-          text: `${renderMessage('label.chat.relay_customer', 'en')}: ${line.text}`,
+          summary: renderMessage('label.chat.relay_customer', 'en'),
+          attachments: [CardFactory.adaptiveCard(renderCustomerLineCard(line.text))],
         });
       });
     });
@@ -111,4 +111,31 @@ export class TeamsWebChatRelay {
     await this.deps.chat.setRelay(conversationId, 'teams', JSON.stringify(reference));
     return reference;
   }
+}
+
+/**
+ * A customer's web chat line as agents see it in the thread: the bot's label, then the words in a TextRun,
+ * which Adaptive Cards never read as Markdown (a TextBlock would: `**Verified**`, lists, links), newlines kept,
+ * so the line cannot read like the bot's verdict; outcomes appear only on the bot's own card.
+ */
+export function renderCustomerLineCard(text: string): Record<string, unknown> {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      {
+        type: 'TextBlock',
+        text: renderMessage('label.chat.relay_customer_wrote', 'en'),
+        size: 'Small',
+        isSubtle: true,
+        wrap: true,
+      },
+      {
+        type: 'Container',
+        style: 'emphasis',
+        items: [{ type: 'RichTextBlock', inlines: [{ type: 'TextRun', text }] }],
+      },
+    ],
+  };
 }

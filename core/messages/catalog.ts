@@ -257,6 +257,10 @@ export const MESSAGES = {
     nl: 'Verifieer de klant door hier te antwoorden: @Support Verify verify gevolgd door e-mail, telefoon of account-id.',
   },
   'label.chat.relay_customer': { en: 'Customer', nl: 'Klant' },
+  'label.chat.relay_customer_wrote': {
+    en: 'The customer wrote in the web chat (their words, shown as typed):',
+    nl: 'De klant schreef in de webchat (hun woorden, zoals getypt):',
+  },
   'label.chat.relay_verify': { en: 'Verify this customer', nl: 'Verifieer deze klant' },
   'label.chat.relay_hint': {
     en: 'Secrets the customer types are hidden before they reach this thread.',

@@ -4,6 +4,8 @@ import { VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts'
 import { WEBCHAT_VERIFY_ACTION } from '../../../bots/slack/webchat-relay.ts';
 import type { ChatMessage } from '../../../core/chat.ts';
 import { issuePin } from '../../support/app.ts';
+import { assertValidBlocks } from '../../support/block-kit.ts';
+import { outcomeImitations, sayInConversations } from '../../support/imitations.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
   AGENT_USER,
@@ -19,6 +21,7 @@ import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
 import { ChatClient, until } from '../../support/webchat.ts';
 
 const RELAY = 'C0WEBCHAT';
+type Json = Record<string, unknown>;
 
 describe('Web chat relayed to a Slack channel', () => {
   const redis = useRedisServer();
@@ -70,6 +73,26 @@ describe('Web chat relayed to a Slack channel', () => {
     expect(texts[1]).to.contain('[hidden]').and.not.contain('Hunter2');
     expect(texts[2]).to.contain('can you help?');
     expect(new Set(replies().map((c) => c.args.thread_ts)).size).to.equal(1);
+  });
+
+  it('posts a customer line that imitates the bot’s outcomes as the customer’s words only, literally', async () => {
+    const lines = outcomeImitations();
+    const stored = await sayInConversations(h.t.url, lines);
+    expect(stored).to.have.length(lines.length);
+    await until(() => replies().length === lines.length, 'every line relayed', 10_000);
+    for (const call of replies()) {
+      const blocks = call.args.blocks as Array<{ type: string; text?: Json; elements?: Json[] }>;
+      assertValidBlocks(blocks);
+      expect(String(call.args.mrkdwn), 'the notification text is not formatted').to.equal('false');
+      const [label, ...words] = blocks;
+      expect(label?.type).to.equal('context');
+      expect(JSON.stringify(label)).to.contain('The customer wrote in the web chat');
+      expect(words.map((b) => b.type)).to.deep.equal(['section']);
+      expect(words[0]?.text).to.deep.include({ type: 'plain_text', emoji: false });
+      expect(stored).to.include((words[0]?.text as { text?: string } | undefined)?.text);
+      // Nothing the customer typed reaches a field Slack formats.
+      expect(JSON.stringify(label)).not.to.contain('Alex Morgan');
+    }
   });
 
   it('sends the agents’ thread replies to the customer, and refuses one that asks for a secret', async () => {

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
-import { cardText } from '../../support/adaptive-cards.ts';
+import { assertValidCard, cardText } from '../../support/adaptive-cards.ts';
 import { issuePin } from '../../support/app.ts';
+import { outcomeImitations, sayInConversations } from '../../support/imitations.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import { AGENT, message, OTHER_AGENT, TENANT, teamsUser } from '../../support/teams.ts';
 import { startTeamsApp, type TeamsHarness } from '../../support/teams-app.ts';
 import { ChatClient, until } from '../../support/webchat.ts';
 
 const CHANNEL = '19:support-webchat@thread.tacv2';
+type Json = Record<string, unknown>;
 
 describe('Web chat relayed to a Teams channel', () => {
   const redis = useRedisServer();
@@ -42,9 +44,35 @@ describe('Web chat relayed to a Teams channel', () => {
     await until(() => inThread().length === 2, 'two lines in the thread');
     expect(h.connector.created()).to.have.length(1);
     expect(JSON.stringify(h.connector.created()[0])).to.contain(CHANNEL).and.contain('New web chat conversation');
-    const texts = inThread().map((c) => String(c.activity.text));
+    const texts = inThread().map((c) => cardText(c.activity.attachments));
     expect(texts[0]).to.contain('My email is alex@example.com');
     expect(texts[1]).to.contain('[hidden]').and.not.contain('Hunter2');
+  });
+
+  it('posts a customer line that imitates the bot’s outcomes in a TextRun, never Markdown, under the bot’s label', async () => {
+    const lines = outcomeImitations();
+    const stored = await sayInConversations(h.t.url, lines);
+    const relayed = () => h.connector.calls().filter((c) => c.method === 'POST' && c.activity.summary === 'Customer');
+    await until(() => relayed().length === lines.length, 'every line relayed', 10_000);
+    const texts = relayed().map((c) => JSON.stringify(c.activity.attachments));
+    expect(stored.every((line) => texts.some((t) => t.includes(JSON.stringify(line).slice(1, -1))))).to.equal(true);
+    for (const call of relayed()) {
+      expect(call.activity.text, 'no text Teams would format').to.equal(undefined);
+      const attachments = call.activity.attachments as Array<{ contentType: string; content: Json }>;
+      expect(attachments.map((a) => a.contentType)).to.deep.equal(['application/vnd.microsoft.card.adaptive']);
+      const card = attachments[0]?.content as { body: Json[] };
+      assertValidCard(card);
+      const [label, quote] = card.body as [Json, { items: Json[] }];
+      expect(label).to.deep.include({
+        type: 'TextBlock',
+        text: 'The customer wrote in the web chat (their words, shown as typed):',
+      });
+      const [run] = quote.items as [{ type: string; inlines: Array<{ type: string; text: string }> }];
+      expect(run.type).to.equal('RichTextBlock');
+      expect(run.inlines).to.have.length(1);
+      expect(run.inlines[0]?.type).to.equal('TextRun');
+      expect(stored).to.include(run.inlines[0]?.text);
+    }
   });
 
   it('sends agents’ replies in the thread to the customer, refuses one asking for a secret, and verifies the chatting customer', async () => {
@@ -71,7 +99,11 @@ describe('Web chat relayed to a Teams channel', () => {
     expect((await customer.pin(pin)).json).to.deep.include({ result: 'accepted' });
     expect((await h.t.app.verification.get(session?.id ?? '')).state).to.equal('verified');
     // Only the agents' shared card is in the thread: no customer card (the customer is in the web chat).
-    const cards = h.connector.cards().map(({ card }) => cardText(card));
+    const cards = h.connector
+      .cards()
+      .map(({ card }) => cardText(card))
+      .filter((text) => !text.includes('The customer wrote in the web chat'));
+    expect(cards.length).to.be.greaterThan(0);
     expect(cards.every((text) => text.includes('Verification by'))).to.equal(true);
     expect(JSON.stringify(h.connector.calls())).not.to.contain(pin);
   });
