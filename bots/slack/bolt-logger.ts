@@ -1,10 +1,30 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 
-/** Bolt's logger interface on the service's pino logger, so Slack lines share the JSON format and redaction. */
+// "what: detail", where the detail is one word (an error name, a status, a method): safe to keep.
+const LABELLED = /^([^:]{1,120}):\s*([\w./-]{1,80})?$/su;
+
+/**
+ * Bolt's and the Web API client's lines without what they carry: at debug they dump request and response
+ * bodies ("http request body: {…}") with customers' words, e-mail addresses and serial numbers, which no
+ * level may log. A line keeps its label, and its detail only when that is a single word.
+ */
+export function withoutPayload(text: string): string {
+  const colon = text.indexOf(':');
+  if (colon < 0) return text.length <= 120 ? text : `${text.slice(0, 120)} [withheld]`;
+  const labelled = LABELLED.exec(text);
+  if (labelled) return text;
+  return `${text.slice(0, Math.min(colon, 120))}: [withheld]`;
+}
+
+/**
+ * Bolt's logger interface on the service's pino logger, so Slack lines share the JSON format and redaction,
+ * and never carry a payload (see {@link withoutPayload}).
+ */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'slack' });
-  const line = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.name : String(p))).join(' ');
+  const line = (parts: unknown[]) =>
+    withoutPayload(parts.map((p) => (p instanceof Error ? p.name : String(p))).join(' '));
   return {
     debug: (...parts) => child.debug(line(parts)),
     info: (...parts) => child.info(line(parts)),
