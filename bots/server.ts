@@ -10,6 +10,7 @@ import { RedisBus } from '../adapters/bus/redis-bus.ts';
 import { type Config, DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
 import { SimulatedDevice } from '../adapters/devices/simulated-device.ts';
 import { WebhookDevicePrompts } from '../adapters/devices/webhook-device-prompts.ts';
+import { ClientAddresses } from '../adapters/http/client-address.ts';
 import { createLogger, type Logger } from '../adapters/log/logger.ts';
 import { OutboxMailer } from '../adapters/mailer/outbox-mailer.ts';
 import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
@@ -223,7 +224,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...frontDoorDeps,
         })
       : undefined;
-  const chatApi = chatRoutes({ chat, verification, bus }, config.webchatStreams);
+  const chatApi = chatRoutes(
+    { chat, verification, bus, clients: new ClientAddresses(config.trustedProxies) },
+    config.webchatStreams,
+  );
   await chatApi.hub.start();
   const webchatChannel = new WebChatCustomerChannel({
     chat,

@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ConfigInvalidError } from '../../core/errors.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
+import { invalidProxyEntry } from '../http/client-address.ts';
 import type { RedisNode, RedisTopology } from '../redis/connect.ts';
 import { configFileSchema, ENV_HINTS, envSchema } from './schemas.ts';
 
@@ -42,6 +43,8 @@ export interface Config {
   slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
   teams: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
   portalApiKeys: string[];
+  /** Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDR blocks); none by default. */
+  trustedProxies: string[];
   device: { webhookUrl?: string; secret: string };
   pinPepper: string;
   auditKey: string;
@@ -95,6 +98,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
       problems.push(`${name} has a port outside 1–65535`);
     }
   }
+  if (known.TRUSTED_PROXIES && invalidProxyEntry(known.TRUSTED_PROXIES.split(',')) !== undefined)
+    problems.push(`TRUSTED_PROXIES ${ENV_HINTS.TRUSTED_PROXIES}`);
   if (redisChoices.length > 1)
     problems.push(`set only one of ${redisChoices.join(', ')}: they are three ways to reach Redis`);
 
@@ -140,6 +145,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
       appType: 'MicrosoftAppType',
       tenantId: 'MicrosoftAppTenantId',
     }),
+    trustedProxies: known.TRUSTED_PROXIES ? known.TRUSTED_PROXIES.split(',') : [],
     portalApiKeys: known.PORTAL_API_KEYS ? known.PORTAL_API_KEYS.split(',') : [DEMO_PORTAL_KEY],
     device: {
       ...(known.DEVICE_WEBHOOK_URL ? { webhookUrl: known.DEVICE_WEBHOOK_URL } : {}),

@@ -1,5 +1,6 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
+import type { ClientAddresses } from '../../adapters/http/client-address.ts';
 import type { ChatConversation, ChatMessage, SupportChat } from '../../core/chat.ts';
 import { NotAuthorizedError, SessionNotFoundError } from '../../core/errors.ts';
 import { type Locale, resolveLocale } from '../../core/messages/catalog.ts';
@@ -37,6 +38,8 @@ export interface ChatRouteDeps {
   chat: SupportChat;
   verification: Verification;
   bus: Bus;
+  /** Who a request counts against for the per-client limits (the proxy-aware address). */
+  clients: ClientAddresses;
 }
 
 /** What the event streams read: a conversation, its transcript and its verification, and the chat events. */
@@ -89,7 +92,7 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
       const raw = await readBody(req, 1024, { json: Number(req.headers['content-length'] ?? 0) > 0 });
       const body = validateOpen(raw.trim() === '' ? {} : parseJson(raw));
       const locale = body.locale ?? resolveLocale(req.headers['accept-language']);
-      const { conversation, token } = await deps.chat.open(clientKey(req), locale);
+      const { conversation, token } = await deps.chat.open(deps.clients.of(req), locale);
       sendJson(res, 201, {
         ...(await view(conversation)),
         token,
@@ -126,15 +129,10 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
       await handshakes.run(async () => {
         if (req.socket?.destroyed) return;
         const conversation = await authorized(req);
-        await hub.attach(conversation, res, Number.isFinite(resumeFrom) ? resumeFrom : 0, clientKey(req));
+        await hub.attach(conversation, res, Number.isFinite(resumeFrom) ? resumeFrom : 0, deps.clients.of(req));
       });
     },
   };
-}
-
-/** The client a new conversation counts against; the socket's address (a proxy in front is one client). */
-function clientKey(req: Request): string {
-  return req.socket?.remoteAddress ?? 'unknown';
 }
 
 export async function verificationView(

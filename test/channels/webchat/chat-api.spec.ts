@@ -198,6 +198,25 @@ describe('Web chat API', () => {
     it('opens 10 conversations an hour per client, then answers 429', async () => {
       for (let i = 0; i < 10; i++) expect((await new ChatClient(t.url).open()).status).to.equal(201);
       expect((await new ChatClient(t.url).open()).status).to.equal(429);
+      // Without trusted proxies a forwarded-for header is the sender's own word, and changes nothing.
+      const claimed = new ChatClient(t.url, { 'x-forwarded-for': '198.51.100.23' });
+      expect((await claimed.open()).status).to.equal(429);
+    });
+
+    it('behind TRUSTED_PROXIES counts each forwarded client on its own, IPv6 per /64', async () => {
+      await t.close();
+      t = await startTestApp({ redisUrl: redis().url, clock, env: { TRUSTED_PROXIES: '127.0.0.1/32,::1' } });
+      const via = (forwardedFor: string) => new ChatClient(t.url, { 'x-forwarded-for': forwardedFor });
+      for (let i = 0; i < 10; i++) expect((await via('198.51.100.23').open()).status).to.equal(201);
+      expect((await via('198.51.100.23').open()).status).to.equal(429);
+      // A client that prepends an address of its choosing is still counted as what the proxy saw.
+      expect((await via('203.0.113.1, 198.51.100.23').open()).status).to.equal(429);
+      expect((await via('198.51.100.24').open()).status).to.equal(201);
+      for (let i = 0; i < 10; i++) expect((await via(`2001:db8:7:8::${i + 1}`).open()).status).to.equal(201);
+      expect((await via('2001:db8:7:8:ffff::1').open()).status, 'the same /64').to.equal(429);
+      expect((await via('2001:db8:7:9::1').open()).status, 'another /64').to.equal(201);
+      const proxied = new ChatClient(t.url, { forwarded: 'for="[2001:db8:7:9::2]:4711"' });
+      expect((await proxied.open()).status).to.equal(201);
     });
   });
 

@@ -202,6 +202,16 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads TRUSTED_PROXIES as CIDR blocks and refuses an entry that is not one', () => {
+    expect(loadConfig({}).trustedProxies).to.deep.equal([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8,fd00::/8' }).trustedProxies).to.deep.equal([
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '10.0.0.0/8,,'])
+      expect(problems({ TRUSTED_PROXIES: bad })[0], bad).to.match(/^TRUSTED_PROXIES must be comma-separated/u);
+  });
+
   it('says when CONFIG_FILE is missing or not JSON', () => {
     expect(problems({ CONFIG_FILE: 'missing.json' })[0]).to.match(/^CONFIG_FILE cannot be read: ENOENT/u);
     expect(problems({ CONFIG_FILE: 'bad.json' }, { 'bad.json': '{"policies": ' })[0]).to.match(
