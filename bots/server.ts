@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import restify, { type Request, type Response, type Server } from 'restify';
 import { DemoAccounts } from '../adapters/accounts/demo-accounts.ts';
@@ -30,6 +31,7 @@ import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
+import { HttpError, sendError } from './http/responses.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
 import { PLAYGROUND_FILES, playgroundFileRoute } from './playground/playground-page.ts';
 import { playgroundRoutes } from './playground/playground-routes.ts';
@@ -76,6 +78,8 @@ export interface App {
   chat: SupportChat;
   /** The web chat event streams this replica holds. */
   chatStreams: ChatStreams;
+  /** Where `/metrics` is served when it has a loopback port of its own (`METRICS_PORT`), once listening. */
+  metricsUrl?: string;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
   /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
@@ -182,7 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bus,
     clock,
     verification,
-    tokenKey: config.auditKey,
+    tokenKey: config.chatTokenKey,
     onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
   });
   const frontDoorDeps: FrontDoorDeps = {
@@ -279,13 +283,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       readinessRoute(() => store.ping()),
     ),
   );
-  server.get(
-    '/metrics',
-    jsonRoute(
-      logger,
-      metricsRoute(() => metrics.text(), metrics.registry.contentType),
-    ),
-  );
+  const serveMetrics = metricsRoute(() => metrics.text(), metrics.registry.contentType, config.metrics.token);
+  // With a metrics port the security counters are not on the public port at all.
+  if (config.metrics.port === undefined) server.get('/metrics', jsonRoute(logger, serveMetrics));
+  let metricsUrl: string | undefined;
+  const metricsServer =
+    config.metrics.port === undefined
+      ? undefined
+      : createServer((req, res) => {
+          if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/metrics')
+            void serveMetrics(req as Request, res as unknown as Response).catch((error: unknown) => {
+              if (error instanceof HttpError) sendError(res as unknown as Response, error);
+              else res.destroy();
+            });
+          else {
+            res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+            res.end(JSON.stringify({ error: { code: 'not_found', message: 'only /metrics is served here' } }));
+          }
+        });
   server.post(
     '/v1/accounts/:accountId/support-pins',
     jsonRoute(
@@ -321,7 +336,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.get('/playground/mailbox', jsonRoute(logger, playground.mailbox));
     for (const path of PLAYGROUND_FILES) server.get(path, playgroundFileRoute(path));
   }
-  server.get('/chat', chatPageRoute(config.company));
+  server.get('/chat', chatPageRoute(config.company, config.webchatOrigins));
   for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));
   server.post('/v1/chat/conversations', jsonRoute(logger, chatApi.open));
   server.get('/v1/chat/conversations/:conversationId', jsonRoute(logger, chatApi.read));
@@ -352,6 +367,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     dispatcher,
     chat,
     chatStreams: chatApi.hub,
+    get metricsUrl() {
+      return metricsUrl;
+    },
     async listen() {
       await new Promise<void>((resolve, reject) => {
         // Restify re-emits the HTTP server's errors on itself; without this listener EADDRINUSE would crash.
@@ -361,6 +379,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           resolve();
         });
       });
+      if (metricsServer) {
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(config.metrics.port, '127.0.0.1', () => resolve());
+        });
+        const { port: metricsPort } = metricsServer.address() as AddressInfo;
+        metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+      }
       const { port } = server.address() as AddressInfo;
       const local = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       device?.attach(local);
@@ -377,6 +403,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         server.close(() => resolve());
         server.server.closeIdleConnections();
       });
+      await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
       await slack?.receiver?.stop();
       await slack?.stop();
       await teams?.stop();

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -48,6 +49,15 @@ export interface Config {
   device: { webhookUrl?: string; secret: string };
   pinPepper: string;
   auditKey: string;
+  /** Keys the web chat's conversation tokens: CHAT_TOKEN_KEY, or derived from AUDIT_KEY for that use only. */
+  chatTokenKey: string;
+  /**
+   * Who may read `/metrics`: with `port`, only a listener on loopback at that port (the default in production,
+   * 9464); with `token`, a bearer token on the main port; otherwise anyone on the main port (development).
+   */
+  metrics: { port?: number; token?: string };
+  /** Origins allowed to embed `/chat` in a frame; empty means any (the embed loader runs on your own site). */
+  webchatOrigins: string[];
   /** Audit entries older than this many days are trimmed (400 unless AUDIT_RETENTION_DAYS says). */
   auditRetentionDays: number;
   smtpUrl?: string;
@@ -153,6 +163,16 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     },
     pinPepper: known.PIN_PEPPER ?? DEV_SECRETS.PIN_PEPPER,
     auditKey: known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY,
+    chatTokenKey: known.CHAT_TOKEN_KEY ?? derivedKey(known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY, 'chat-token'),
+    metrics: {
+      ...(known.METRICS_TOKEN ? { token: known.METRICS_TOKEN } : {}),
+      ...(known.METRICS_PORT
+        ? { port: Number(known.METRICS_PORT) }
+        : known.NODE_ENV === 'production' && !known.METRICS_TOKEN
+          ? { port: 9464 }
+          : {}),
+    },
+    webchatOrigins: known.WEBCHAT_ORIGINS ? known.WEBCHAT_ORIGINS.split(',') : [],
     auditRetentionDays: Number(known.AUDIT_RETENTION_DAYS ?? 400),
     ...(known.SMTP_URL ? { smtpUrl: known.SMTP_URL } : {}),
     ...(known.SECURITY_WEBHOOK_URL && known.SECURITY_WEBHOOK_SECRET
@@ -179,6 +199,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
     defaulted,
   };
+}
+
+/** A key for one use, derived from a secret with HKDF, so that use never shares the secret's own key. */
+function derivedKey(secret: string, use: string): string {
+  return Buffer.from(hkdfSync('sha256', secret, '', `support-verify ${use} v1`, 32)).toString('base64url');
 }
 
 interface ConfigFile {

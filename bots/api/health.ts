@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
-import { sendJson } from '../http/responses.ts';
+import { bearerToken } from '../http/handler.ts';
+import { HttpError, sendJson } from '../http/responses.ts';
 
 export function healthRoute(startedAt: number, now: () => number) {
   return async (_req: Request, res: Response): Promise<void> => {
@@ -27,8 +29,19 @@ export function readinessRoute(ping: () => Promise<void>, timeoutMs = 1000) {
   };
 }
 
-export function metricsRoute(render: () => Promise<string>, contentType: string) {
-  return async (_req: Request, res: Response): Promise<void> => {
+/** `GET /metrics`; with a token, only for `Authorization: Bearer <token>` (compared in constant time). */
+export function metricsRoute(render: () => Promise<string>, contentType: string, token?: string) {
+  const expected = token === undefined ? undefined : createHash('sha256').update(token).digest();
+  return async (req: Request, res: Response): Promise<void> => {
+    if (expected) {
+      const given = createHash('sha256')
+        .update(bearerToken(req) ?? '')
+        .digest();
+      if (!timingSafeEqual(given, expected))
+        throw new HttpError(401, 'unauthorized', 'metrics need the METRICS_TOKEN as a bearer token', {
+          'www-authenticate': 'Bearer',
+        });
+    }
     const body = await render();
     res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-store' });
     res.end(body);

@@ -16,13 +16,20 @@ const ASSETS = {
 } as const;
 
 // Only our own scripts, styles and API; the page may be framed by any site that embeds the chat.
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors *",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
+/**
+ * The chat page's one framing policy: `frame-ancestors` with the origins allowed to embed it (any, unless
+ * WEBCHAT_ORIGINS names them). No X-Frame-Options beside it: `DENY` would contradict the embed, and browsers
+ * that know CSP ignore it anyway.
+ */
+export function chatPageHeaders(origins: string[]): Record<string, string> {
+  const ancestors = origins.length === 0 ? '*' : `'self' ${origins.join(' ')}`;
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  };
+}
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -89,10 +96,12 @@ export function renderChatPage(locale: Locale, company: string): string {
 `;
 }
 
-export function chatPageRoute(company: string) {
+export function chatPageRoute(company: string, origins: string[] = []) {
+  const headers = chatPageHeaders(origins);
   return async (req: Request, res: Response): Promise<void> => {
     const html = renderChatPage(resolveLocale(req.headers['accept-language']), company);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', vary: 'accept-language', ...PAGE_HEADERS });
+    res.removeHeader('x-frame-options');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', vary: 'accept-language', ...headers });
     res.end(html);
   };
 }

@@ -62,6 +62,38 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(oddPath.status).to.be.within(400, 499);
   });
 
+  it('with METRICS_TOKEN, shows /metrics only to a bearer of it', async () => {
+    const token = 'metrics-token-0123456789abcdef0123456789';
+    const guarded = await startTestApp({ env: { METRICS_TOKEN: token } });
+    try {
+      for (const authorization of [undefined, 'Bearer nope', `Bearer ${token}x`, token]) {
+        const answer = await request(`${guarded.url}/metrics`, authorization ? { headers: { authorization } } : {});
+        expect(answer.status, String(authorization)).to.equal(401);
+        expect(answer.text).not.to.contain('support_verify_');
+      }
+      const shown = await request(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(shown.status).to.equal(200);
+      expect(shown.text).to.contain('support_verify_audit_events_total');
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('with METRICS_PORT, serves /metrics on loopback there and not on the public port', async () => {
+    const apart = await startTestApp({ mutate: (config) => Object.assign(config.metrics, { port: 0 }) });
+    try {
+      expect((await request(`${apart.url}/metrics`)).status).to.equal(404);
+      const url = apart.app.metricsUrl ?? '';
+      expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/u);
+      const shown = await request(url);
+      expect(shown.status).to.equal(200);
+      expect(shown.text).to.contain('support_verify_audit_events_total');
+      expect((await request(url.replace('/metrics', '/healthz'))).status).to.equal(404);
+    } finally {
+      await apart.close();
+    }
+  });
+
   it('sends security headers on every answer', async () => {
     for (const path of ['/healthz', '/nope']) {
       const answer = await request(`${t.url}${path}`);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { type ChatMessage, webChatStart } from '../../../core/chat.ts';
 import { REASSURANCE } from '../../../core/messages/catalog.ts';
@@ -42,6 +43,12 @@ describe('Web chat API', () => {
       expect((await customer.read(0, nl.token)).status).to.equal(401);
       expect((await customer.read(0, 'x')).status).to.equal(401);
       expect((await request(`${t.url}/v1/chat/conversations/not-an-id`)).status).to.equal(404);
+      // Keyed with a key of its own: the audit key (which seals the audit trail) does not mint chat tokens.
+      const withAuditKey = createHmac('sha256', t.app.config.auditKey)
+        .update(`chat:${customer.conversationId}`)
+        .digest('base64url');
+      expect(customer.token).to.not.equal(withAuditKey);
+      expect((await customer.read(0, withAuditKey)).status).to.equal(401);
     });
 
     it('refuses malformed requests with a clear 4xx and changes nothing', async () => {

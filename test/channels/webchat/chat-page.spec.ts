@@ -29,7 +29,22 @@ describe('Web chat page and embed', () => {
     expect(csp).to.contain("script-src 'self'").and.contain("default-src 'none'").and.contain('frame-ancestors *');
     expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
     expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+    expect(page.headers.get('x-frame-options'), 'one framing policy, not two that disagree').to.equal(null);
     expect(page.text).not.to.match(/<script>(?!<\/script>)/u);
+  });
+
+  it('lets only the WEBCHAT_ORIGINS embed the page when they are set', async () => {
+    const only = await startTestApp({ env: { WEBCHAT_ORIGINS: 'https://www.example.com,https://help.example.nl' } });
+    try {
+      const page = await request(`${only.url}/chat`);
+      expect(page.headers.get('content-security-policy')).to.contain(
+        "frame-ancestors 'self' https://www.example.com https://help.example.nl",
+      );
+      expect(page.headers.get('x-frame-options')).to.equal(null);
+      expect((await request(`${only.url}/healthz`)).headers.get('x-frame-options')).to.equal('DENY');
+    } finally {
+      await only.close();
+    }
   });
 
   it('serves its script, its styles and the one-tag embed loader', async () => {

@@ -212,6 +212,35 @@ describe('configuration', () => {
       expect(problems({ TRUSTED_PROXIES: bad })[0], bad).to.match(/^TRUSTED_PROXIES must be comma-separated/u);
   });
 
+  it('keeps /metrics off the public port in production unless METRICS_TOKEN guards it', () => {
+    expect(loadConfig({}).metrics).to.deep.equal({});
+    expect(loadConfig({ METRICS_PORT: '9100' }).metrics).to.deep.equal({ port: 9100 });
+    const production = loadConfig(PRODUCTION);
+    expect(production.metrics).to.deep.equal({ port: 9464 });
+    const token = 'm'.repeat(32);
+    expect(loadConfig({ ...PRODUCTION, METRICS_TOKEN: token }).metrics).to.deep.equal({ token });
+    expect(problems({ METRICS_TOKEN: 'short' })[0]).to.match(/^METRICS_TOKEN must be at least 32/u);
+    expect(problems({ METRICS_PORT: '0' })[0]).to.match(/^METRICS_PORT must be a port number/u);
+  });
+
+  it('keys chat tokens with their own key: CHAT_TOKEN_KEY, or one derived from AUDIT_KEY for that use', () => {
+    const audit = 'a'.repeat(40);
+    const derived = loadConfig({ AUDIT_KEY: audit }).chatTokenKey;
+    expect(derived).to.not.equal(audit);
+    expect(derived).to.have.length(43);
+    expect(loadConfig({ AUDIT_KEY: audit }).chatTokenKey, 'the same on every replica').to.equal(derived);
+    expect(loadConfig({ AUDIT_KEY: 'b'.repeat(40) }).chatTokenKey).to.not.equal(derived);
+    expect(loadConfig({ AUDIT_KEY: audit, CHAT_TOKEN_KEY: 'c'.repeat(32) }).chatTokenKey).to.equal('c'.repeat(32));
+  });
+
+  it('reads WEBCHAT_ORIGINS as the origins that may embed the chat', () => {
+    expect(loadConfig({ WEBCHAT_ORIGINS: 'https://www.example.com' }).webchatOrigins).to.deep.equal([
+      'https://www.example.com',
+    ]);
+    for (const bad of ['www.example.com', 'https://www.example.com/help', "https://x.com 'unsafe-inline'"])
+      expect(problems({ WEBCHAT_ORIGINS: bad })[0], bad).to.match(/^WEBCHAT_ORIGINS must be/u);
+  });
+
   it('says when CONFIG_FILE is missing or not JSON', () => {
     expect(problems({ CONFIG_FILE: 'missing.json' })[0]).to.match(/^CONFIG_FILE cannot be read: ENOENT/u);
     expect(problems({ CONFIG_FILE: 'bad.json' }, { 'bad.json': '{"policies": ' })[0]).to.match(
