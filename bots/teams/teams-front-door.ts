@@ -156,6 +156,15 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
           );
           throw new HttpError(400, 'invalid_activity', problems.map((p) => p.message).join('; '));
         }
+        // Without authentication anyone can post here: the bot would then call whatever serviceUrl it names.
+        if (!appId && !isDevelopmentServiceUrl((body as { serviceUrl: string }).serviceUrl)) {
+          options.logger.info({ reason: 'service_url' }, 'teams: activity refused');
+          throw new HttpError(
+            400,
+            'service_url_not_allowed',
+            'without MicrosoftAppId only a loopback or Bot Framework serviceUrl is answered',
+          );
+        }
         // Checked here as well as inside the adapter, which answers some bad tokens (a wrong issuer) with 500.
         if (appId) {
           await auth
@@ -177,4 +186,24 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
       }
     },
   };
+}
+
+// The Bot Framework's own service hosts (Teams posts from smba.trafficmanager.net; the public and government
+// clouds from *.botframework.com / .us / .azure.us).
+const BOT_FRAMEWORK_HOSTS =
+  /(?:^|\.)(?:botframework\.com|botframework\.us|botframework\.azure\.us|trafficmanager\.net)$/u;
+
+/**
+ * Where an unauthenticated `/api/messages` (development, the Emulator, the playground) may send replies: this
+ * machine, or the Bot Framework's own hosts; never a host the sender picks.
+ */
+export function isDevelopmentServiceUrl(serviceUrl: string): boolean {
+  let host: string;
+  try {
+    host = new URL(serviceUrl).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/u.test(host)) return true;
+  return BOT_FRAMEWORK_HOSTS.test(host) && new URL(serviceUrl).protocol === 'https:';
 }

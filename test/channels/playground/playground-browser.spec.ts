@@ -126,7 +126,8 @@ describe('Playground in a real browser (Chromium)', function () {
     await chat.getByLabel('Your message').fill('Hi, I am locked out. My email is alex@example.com');
     await chat.getByRole('button', { name: 'Send' }).click();
     await page.locator('#agent-conversation').selectOption({ index: 1 });
-    await agent().getByText('Customer: Hi, I am locked out.').waitFor();
+    await agent().getByText('The customer wrote in the web chat').first().waitFor();
+    await agent().getByText('Hi, I am locked out. My email is alex@example.com').waitFor();
 
     await page.locator('#agent-text').fill('Hi Alex, I am Robin. Let me check it is you.');
     await agent().getByRole('button', { name: 'Send' }).click();

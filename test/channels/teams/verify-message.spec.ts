@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { isDevelopmentServiceUrl } from '../../../bots/teams/teams-front-door.ts';
 import { assertValidCard, cardText } from '../../support/adaptive-cards.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
@@ -111,6 +112,28 @@ describe('Teams: verify from a chat', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(h.connector.calls()).to.deep.equal([]);
     expect(await h.t.app.verification.recent(teamsUser(AGENT), 5)).to.deep.equal([]);
+  });
+
+  it('unauthenticated (development), answers only a loopback or Bot Framework serviceUrl', async () => {
+    for (const serviceUrl of [
+      'https://attacker.example/',
+      'http://169.254.169.254/',
+      'https://smba.trafficmanager.net.evil.io/',
+    ]) {
+      const answer = await h.send(JSON.stringify(message(serviceUrl, 'verify alex@example.com')));
+      expect(answer.status, serviceUrl).to.equal(400);
+      expect(answer.json.error?.code).to.equal('service_url_not_allowed');
+    }
+    expect(await h.t.app.verification.recent(teamsUser(AGENT), 5)).to.deep.equal([]);
+    expect(isDevelopmentServiceUrl('https://smba.trafficmanager.net/emea/')).to.equal(true);
+    expect(isDevelopmentServiceUrl('https://europe.webchat.botframework.com/')).to.equal(true);
+    expect(isDevelopmentServiceUrl('http://smba.trafficmanager.net/emea/'), 'not over plain http').to.equal(false);
+    expect(isDevelopmentServiceUrl('http://localhost:3978/')).to.equal(true);
+    expect(isDevelopmentServiceUrl('http://[::1]:3978/')).to.equal(true);
+    expect(isDevelopmentServiceUrl('http://localhost.evil.io/')).to.equal(false);
+    expect(isDevelopmentServiceUrl('not a url')).to.equal(false);
+    // The Bot Connector double of these tests is on loopback, so the usual flow works.
+    expect((await h.send(message(h.serviceUrl, 'verify alex@example.com'))).status).to.equal(200);
   });
 
   it('says in the log at info why an activity was refused: where its schema failed first, never a value', async () => {
