@@ -343,6 +343,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.get('/v1/chat/conversations/:conversationId/events', jsonRoute(logger, chatApi.stream));
   server.post('/v1/chat/conversations/:conversationId/messages', jsonRoute(logger, chatApi.say));
   server.post('/v1/chat/conversations/:conversationId/pin', jsonRoute(logger, chatApi.pin));
+  server.post('/v1/chat/conversations/:conversationId/end', jsonRoute(logger, chatApi.end));
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),

@@ -220,6 +220,20 @@ export class SupportChat {
     return this.get(conversationId);
   }
 
+  /**
+   * The customer ends the conversation: a verification running in it stops and a grant from it ends (the
+   * agent's card says so), the customer is told, and its token opens nothing any more.
+   */
+  async end(conversation: ChatConversation): Promise<ChatMessage> {
+    await this.deps.verification.closeConversation(webChatStart(conversation.id).conversation);
+    const goodbye = await this.append(conversation, {
+      from: 'bot',
+      text: renderMessage('customer.chat.ended', conversation.locale),
+    });
+    await this.deps.store.clearFlag(scope(conversation.id), 'meta');
+    return goodbye;
+  }
+
   async setRelay(conversationId: string, relay: (typeof RELAYS)[number], ref: string): Promise<void> {
     await this.deps.store.setFlag(scope(conversationId), `relay:${relay}`, ref, LINK_TTL_MS);
   }

@@ -102,6 +102,8 @@ const flags = {
   pinLock: 'pin-lock',
   running: 'running',
 } as const;
+// A conversation rarely sees more than one verification in a grant's time; these are what its end closes.
+const SESSIONS_PER_CONVERSATION = 5;
 const RECENT_PER_AGENT = 20;
 const RECENT_DAYS = 7;
 // Bounds how long a crashed replica's PIN check can hold a session; a live check takes milliseconds.
@@ -167,6 +169,15 @@ export class Verification {
       throw error;
     }
     await store.remember(agentScope(input.agent), 'recent', session.id, RECENT_PER_AGENT, RECENT_DAYS * 24 * HOUR);
+    // The conversation's recent sessions, open or verified: what ends when the conversation does.
+    if (input.conversation)
+      await store.remember(
+        conversationScope(input.conversation),
+        'sessions',
+        session.id,
+        SESSIONS_PER_CONVERSATION,
+        (policies.sessionMinutes + policies.grantMinutes) * MINUTE + RETENTION_MS,
+      );
     await this.audit('verification_started', session, 'info');
     await this.publish(session);
     return session;
@@ -405,6 +416,26 @@ export class Verification {
   /** The support conversation closed: an open check is cancelled, a grant ends. */
   async conversationClosed(sessionId: string): Promise<Session> {
     return this.apply(await this.load(sessionId), { type: 'conversation_closed' });
+  }
+
+  /**
+   * A conversation ended (a web chat closed, a shared channel archived or left, a chat that removed the bot):
+   * its verifications, open or verified, end with it. With `leaving`, only when that person is the session's
+   * customer or agent (anyone else leaving changes nothing). Resolves with the sessions it ended.
+   */
+  async closeConversation(conversation: string, leaving?: Identity): Promise<Session[]> {
+    const ids = await this.deps.store.recall(conversationScope(conversation), 'sessions');
+    const ended: Session[] = [];
+    for (const id of ids) {
+      const session = await this.load(id).catch(() => undefined);
+      if (!session || !(isOpen(session) || session.state === 'verified')) continue;
+      const party =
+        !leaving ||
+        sameIdentity(leaving, session.agent) ||
+        (session.customer && sameIdentity(leaving, session.customer));
+      if (party) ended.push(await this.apply(session, { type: 'conversation_closed' }));
+    }
+    return ended;
   }
 
   /** What a grant unlocks, for the verifying agent only and only while the grant lasts. */

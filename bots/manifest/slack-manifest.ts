@@ -45,7 +45,16 @@ export function checkSlackManifest(manifest: SlackManifest, schemaPath = SLACK_S
 }
 
 // What the code listens for; a manifest without these installs cleanly and then silently does nothing.
-const REQUIRED_BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups'];
+const REQUIRED_BOT_EVENTS = [
+  'app_home_opened',
+  'message.channels',
+  'message.groups',
+  'channel_archive',
+  'group_archive',
+  'channel_left',
+  'group_left',
+  'member_left_channel',
+];
 const REQUIRED_SCOPES = ['commands', 'chat:write', 'users:read', 'channels:read', 'channels:history'];
 
 function checkWhatTheAppNeeds(manifest: SlackManifest): string[] {

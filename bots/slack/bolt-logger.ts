@@ -1,8 +1,8 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 
-// "what: detail", where the detail is one word (an error name, a status, a method): safe to keep.
-const LABELLED = /^([^:]{1,120}):\s*([\w./-]{1,80})?$/su;
+// A detail of one word (an error name, a status, a method) is safe to keep.
+const ONE_WORD = /^[\w./-]{1,80}$/u;
 
 /**
  * Bolt's and the Web API client's lines without what they carry: at debug they dump request and response
@@ -12,8 +12,8 @@ const LABELLED = /^([^:]{1,120}):\s*([\w./-]{1,80})?$/su;
 export function withoutPayload(text: string): string {
   const colon = text.indexOf(':');
   if (colon < 0) return text.length <= 120 ? text : `${text.slice(0, 120)} [withheld]`;
-  const labelled = LABELLED.exec(text);
-  if (labelled) return text;
+  const detail = text.slice(colon + 1).trim();
+  if (colon <= 120 && (detail === '' || ONE_WORD.test(detail))) return text;
   return `${text.slice(0, Math.min(colon, 120))}: [withheld]`;
 }
 

@@ -273,6 +273,20 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
 
+  // Access ends with the conversation: a shared channel archived, or left by the app, the customer or the agent.
+  const channelEnded = async (context: Installation, channel: unknown, leaving?: string) => {
+    if (typeof channel !== 'string' || channel === '') return;
+    await deps.verification.closeConversation(
+      slackConversation(context, channel),
+      leaving === undefined ? undefined : slackIdentity(context, leaving),
+    );
+  };
+  for (const type of ['channel_archive', 'group_archive', 'channel_left', 'group_left'] as const)
+    app.event(type, async ({ event, context }) => channelEnded(context, (event as { channel?: unknown }).channel));
+  app.event('member_left_channel', async ({ event, context }) => {
+    if (typeof event.user === 'string') await channelEnded(context, event.channel, event.user);
+  });
+
   app.event('app_home_opened', async ({ event, context }) => {
     if (event.tab !== 'home') return;
     const agent = await deps.directory.user(event.user);

@@ -41,6 +41,7 @@ const activitySchema = {
     entities: { type: 'array', maxItems: 50, items: { type: 'object', required: ['type'] } },
     value: { type: ['object', 'string', 'array', 'number', 'boolean', 'null'] },
     membersAdded: { type: 'array', maxItems: 500, items: account },
+    membersRemoved: { type: 'array', maxItems: 500, items: account },
   },
 };
 

@@ -89,6 +89,15 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       if (await this.firstDelivery(context)) await this.message(context);
       await next();
     });
+    // Access ends with the conversation: the bot removed from the chat, or the customer or agent leaving it.
+    this.onMembersRemoved(async (context, next) => {
+      await this.membersRemoved(context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.deps.verification.closeConversation(teamsConversation(context.activity));
+      await next();
+    });
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient.id;
       if (context.activity.membersAdded?.some((m) => m.id === botId)) {
@@ -96,6 +105,22 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       }
       await next();
     });
+  }
+
+  private async membersRemoved(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const conversation = teamsConversation(activity);
+    const removed = activity.membersRemoved ?? [];
+    if (removed.some((m) => m.id === activity.recipient.id)) {
+      await this.deps.verification.closeConversation(conversation);
+      return;
+    }
+    for (const member of removed) {
+      // Teams' documented membersRemoved names a member by the 29: id alone; whether that was the customer
+      // cannot be told then, and ending access is the safe side of not knowing.
+      const who = member.aadObjectId ? teamsMember(activity, member) : undefined;
+      await this.deps.verification.closeConversation(conversation, who);
+    }
   }
 
   private async message(context: TurnContext): Promise<void> {

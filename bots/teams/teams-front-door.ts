@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   type Activity,
   CallerIdConstants,
@@ -204,6 +205,6 @@ export function isDevelopmentServiceUrl(serviceUrl: string): boolean {
   } catch {
     return false;
   }
-  if (host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/u.test(host)) return true;
+  if (host === 'localhost' || host === '[::1]' || (isIP(host) === 4 && host.startsWith('127.'))) return true;
   return BOT_FRAMEWORK_HOSTS.test(host) && new URL(serviceUrl).protocol === 'https:';
 }

@@ -83,12 +83,14 @@ export function renderChatPage(locale: Locale, company: string): string {
   </form>
 </section>
 <p id="paused" hidden><span id="paused-why"></span> <button id="resume" type="button">${t('label.chat.resume')}</button></p>
+<p id="ended" hidden><button id="new-chat" type="button">${t('label.chat.new')}</button></p>
 <form id="say">
   <div class="field">
     <label for="text">${t('label.chat.message')}</label>
     <textarea id="text" name="text" rows="2" maxlength="2000" required aria-describedby="status"></textarea>
   </div>
   <button id="send" type="submit">${t('label.chat.send')}</button>
+  <button id="end" type="button" class="secondary">${t('label.chat.end')}</button>
 </form>
 <p class="status sr-only" id="status" role="status"></p>
 </body>

@@ -27,6 +27,11 @@ const validateMessage = bodyValidator<{ text: string }>({
   required: ['text'],
   properties: { text: { type: 'string', minLength: 1, maxLength: 4000 } },
 });
+const validateEnd = bodyValidator<Record<string, never>>({
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+} as JSONSchemaType<Record<string, never>>);
 const validatePin = bodyValidator<{ pin: string }>({
   type: 'object',
   additionalProperties: false,
@@ -116,6 +121,14 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
       const { pin } = validatePin(parseJson(await readBody(req, 1024)));
       const result = await deps.chat.customerPin(conversation, pin.trim());
       sendJson(res, 200, { result, ...(await view(conversation)) });
+    },
+    end: async (req: Request, res: Response) => {
+      const conversation = await authorized(req);
+      const raw = await readBody(req, 64, { json: Number(req.headers['content-length'] ?? 0) > 0 });
+      validateEnd(raw.trim() === '' ? {} : parseJson(raw));
+      const message = await deps.chat.end(conversation);
+      hub.ended(conversation.id);
+      sendJson(res, 200, { ended: true, message });
     },
     stream: async (req: Request, res: Response) => {
       const resumeFrom = Number(
@@ -218,6 +231,18 @@ export class ChatStreams {
     await this.unsubscribe?.();
     for (const streams of this.open.values()) for (const stream of streams) stream.res.end();
     this.open.clear();
+  }
+
+  /** Closes a conversation's streams once it has ended, after what was said last has been sent. */
+  ended(conversationId: string): void {
+    const streams = this.open.get(conversationId);
+    if (!streams) return;
+    for (const stream of [...streams])
+      void stream.sending.then(async () => {
+        await this.catchUp(conversationId, stream);
+        this.forget(conversationId, streams, stream);
+        close(stream, 'ended');
+      });
   }
 
   /** Tells every open stream of a conversation that its verification changed: one read, one write each. */
@@ -358,7 +383,7 @@ export class Gate {
 }
 
 /** Ends a stream with a last event saying why, so the page stops reconnecting on its own. */
-function close(stream: Stream, reason: 'replaced' | 'idle'): void {
+function close(stream: Stream, reason: 'replaced' | 'idle' | 'ended'): void {
   stream.res.end(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
 }
 

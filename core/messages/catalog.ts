@@ -247,6 +247,8 @@ export const MESSAGES = {
     nl: 'Live updates gepauzeerd omdat het stil was in het gesprek.',
   },
   'label.chat.resume': { en: 'Continue here', nl: 'Hier verdergaan' },
+  'label.chat.end': { en: 'End chat', nl: 'Gesprek beëindigen' },
+  'label.chat.new': { en: 'Start a new chat', nl: 'Nieuw gesprek starten' },
   'label.chat.failed': { en: 'Something went wrong. Please try again.', nl: 'Er ging iets mis. Probeer het opnieuw.' },
   'label.chat.relay_new': {
     en: 'New web chat conversation (customer’s language: {locale}). Reply in this thread to answer the customer.',
@@ -349,6 +351,10 @@ export const MESSAGES = {
   'customer.chat.welcome': customer(
     'Hi! Tell us what you need help with, and a support agent will be with you shortly.',
     'Hallo! Vertel ons waarmee we je kunnen helpen; een supportmedewerker is zo bij je.',
+  ),
+  'customer.chat.ended': customer(
+    'You ended this chat. Any check of your account that was running has stopped, and the agent no longer sees your details.',
+    'Je hebt dit gesprek beëindigd. Een lopende controle van je account is gestopt en de medewerker ziet je gegevens niet meer.',
   ),
   'customer.chat.pin': customer(
     'To confirm it is you, open your account portal, choose “Generate support PIN”, and type the 4 digits in the PIN field below — they stay private. The PIN works once and expires after {minutes} minutes.',

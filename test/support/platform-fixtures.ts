@@ -25,8 +25,9 @@ export function slackEvent(
   const body = platformFixture(name);
   const event = body.event as Json;
   body.event_id = fresh('Ev');
-  event.ts = `${(Date.now() / 1000).toFixed(6)}`;
-  event.event_ts = event.ts;
+  const now = `${(Date.now() / 1000).toFixed(6)}`;
+  if ('ts' in event) event.ts = now;
+  if ('event_ts' in event) event.event_ts = now;
   if (change.text !== undefined) {
     event.text = change.text;
     event.blocks = [

@@ -174,6 +174,14 @@ const ROUTES: Record<string, (rng: Rng) => FuzzCase> = {
     headers: headersFor(rng),
     body: malformedBody(rng),
   }),
+  'POST /v1/chat/conversations/:id/end': (rng) => {
+    const body = malformedBody(rng);
+    return {
+      path: `/v1/chat/conversations/${oddId(rng)}/end`,
+      headers: headersFor(rng),
+      body: String(body) === '' ? '{"now":true}' : body,
+    };
+  },
   'GET /v1/chat/conversations/:id': (rng) => ({
     path: `/v1/chat/conversations/${oddId(rng)}${rng.pick(['', '/events'])}`,
     method: 'GET',

@@ -17,6 +17,9 @@
   const paused = document.getElementById('paused');
   const pausedWhy = document.getElementById('paused-why');
   const resume = document.getElementById('resume');
+  const ended = document.getElementById('ended');
+  const endButton = document.getElementById('end');
+  const newChat = document.getElementById('new-chat');
   const STORE = 'support-verify-chat';
   let conversation;
   let stream;
@@ -107,10 +110,38 @@
       stream.close();
       stream = undefined;
       const { reason } = JSON.parse(event.data);
+      if (reason === 'ended') return showEnded();
       pausedWhy.textContent = reason === 'replaced' ? page.replaced : page.idle;
       paused.hidden = false;
     });
   }
+
+  function showEnded() {
+    stream?.close();
+    stream = undefined;
+    conversation = undefined;
+    localStorage.removeItem(STORE);
+    form.hidden = true;
+    verify.hidden = true;
+    paused.hidden = true;
+    ended.hidden = false;
+    newChat.focus();
+  }
+
+  endButton.addEventListener('click', async () => {
+    if (!conversation) return;
+    const answer = await api(`/${conversation.id}/end`, { method: 'POST' });
+    if (answer.ok) say((await answer.json()).message);
+    if (answer.ok || answer.status === 404) showEnded();
+  });
+
+  newChat.addEventListener('click', () => {
+    ended.hidden = true;
+    form.hidden = false;
+    log.replaceChildren();
+    shown.clear();
+    start();
+  });
 
   resume.addEventListener('click', () => {
     if (!conversation) return;

@@ -62,8 +62,10 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
 
   /** `/verify` in the shared channel, the customer named (or not) in the modal, as the staff member. */
   async function start(named: string | null = CUSTOMER): Promise<Session> {
+    const opened = h.slack.calls('views.open').length;
+    const posted = h.slack.calls('chat.postMessage').length;
     await h.send(command('alex@example.com'));
-    const [open] = await h.slack.waitFor('views.open');
+    const open = (await h.slack.waitFor('views.open', opened + 1)).at(-1);
     assertValidView(open?.args.view);
     const view = open?.args.view as { private_metadata: string };
     const answer = await h.send(
@@ -79,7 +81,7 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
       ),
     );
     expect(answer.text).to.equal('');
-    await h.slack.waitFor('chat.postMessage');
+    await h.slack.waitFor('chat.postMessage', posted + 1);
     const [session] = await h.t.app.verification.recent({ channel: 'slack', workspaceId: VENDOR, id: STAFF }, 1);
     if (!session) throw new Error('no session');
     await h.send(buttonClick(ACTIONS.choosePin, session.id, { user: STAFF, ...staffTeams }));
@@ -135,6 +137,44 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     );
     await typed('slack/connect-message-from-external-member', CUSTOMER, pin);
     await until(async () => (await h.t.app.verification.get(session.id)).state === 'verified', 'the customer verified');
+  });
+
+  it('ends the verification, and a grant, when the customer leaves, not when a colleague does', async () => {
+    const pin = await issuePin(h.t.url);
+    const session = await start();
+    await typed('slack/connect-message-from-external-member', CUSTOMER, pin);
+    await until(async () => (await h.t.app.verification.get(session.id)).state === 'verified', 'verified');
+    const left = (user: string) =>
+      h.send(
+        slackEvent('slack/connect-member-left-channel', {
+          envelope: (b) => Object.assign(b.event as Json, { user }),
+        }),
+        { json: true },
+      );
+    expect((await left(CUSTOMER_COLLEAGUE)).status).to.equal(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await h.t.app.verification.get(session.id)).state, 'a colleague leaving changes nothing').to.equal(
+      'verified',
+    );
+    await left(CUSTOMER);
+    await until(async () => (await h.t.app.verification.get(session.id)).state === 'closed', 'the grant ended');
+    expect(await h.t.app.verification.get(session.id)).to.include({ reason: 'conversation_closed' });
+    const agentCard = () =>
+      h.slack
+        .calls('chat.update')
+        .filter((c) => String(c.args.channel).startsWith('D'))
+        .at(-1);
+    await until(() => shownText(agentCard() ?? { method: '', args: {} }).includes('Access ended'), 'the card ended');
+    expect(shownText(agentCard() ?? { method: '', args: {} }), 'no serials any more').not.to.contain('DMPXK1ALEX01');
+  });
+
+  it('ends the verification when the shared channel is archived, or the app is removed from it', async () => {
+    for (const fixture of ['slack/connect-channel-archive', 'slack/channel-left']) {
+      const session = await start();
+      expect((await h.send(slackEvent(fixture), { json: true })).status).to.equal(200);
+      await until(async () => (await h.t.app.verification.get(session.id)).state === 'cancelled', fixture);
+      expect(await h.t.app.verification.get(session.id)).to.include({ reason: 'conversation_closed' });
+    }
   });
 
   it('opens the PIN modal for the customer only, and counts a modal PIN from the customer only', async () => {

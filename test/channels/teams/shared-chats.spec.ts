@@ -106,6 +106,35 @@ describe('Teams shared chats: the customer’s side, as Teams sends it', () => {
     await until(async () => (await h.t.app.verification.get(session.id)).state === 'verified', 'verified');
   });
 
+  it('ends the verification when a member who may be the customer leaves, not when a known bystander does', async () => {
+    const removed = platformFixture('teams/members-removed-from-group-chat');
+    expect(removed.membersRemoved, 'the documented shape: the 29: id alone').to.deep.equal([{ id: CUSTOMER.id }]);
+    const session = await waitingForPin();
+    // A variant naming the member by object id too (the SDK's ChannelAccount allows it): a bystander, so nothing ends.
+    const bystanderLeft = await send('teams/members-removed-from-group-chat', (a) => {
+      a.membersRemoved = [{ id: BYSTANDER.id, aadObjectId: BYSTANDER.aadObjectId }];
+    });
+    expect(bystanderLeft.status).to.equal(200);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await h.t.app.verification.get(session.id)).state).to.equal('awaiting_pin');
+    // As documented: who left cannot be told from a 29: id, so the verification ends.
+    await send('teams/members-removed-from-group-chat');
+    await until(async () => (await h.t.app.verification.get(session.id)).state === 'cancelled', 'ended');
+    expect(await h.t.app.verification.get(session.id)).to.include({ reason: 'conversation_closed' });
+  });
+
+  it('ends a grant when the bot is removed from the chat', async () => {
+    const pin = await issuePin(h.t.url);
+    const session = await waitingForPin();
+    await typed(CUSTOMER, pin);
+    await until(async () => (await h.t.app.verification.get(session.id)).state === 'verified', 'verified');
+    await send('teams/members-removed-from-group-chat', (a) => {
+      a.membersRemoved = [{ ...(a.recipient as Json) }];
+    });
+    await until(async () => (await h.t.app.verification.get(session.id)).state === 'closed', 'the grant ended');
+    expect(await h.t.app.verification.get(session.id)).to.include({ reason: 'conversation_closed' });
+  });
+
   it('lets the customer, and only the customer, open and submit the PIN dialog', async () => {
     const pin = await issuePin(h.t.url);
     const session = await waitingForPin();

@@ -239,6 +239,39 @@ describe('Web chat API', () => {
       return session;
     }
 
+    it('ends the conversation when the customer ends the chat: the grant ends, the stream closes, the token opens nothing', async () => {
+      const pin = await issuePin(t.url);
+      const session = await linkedSession();
+      await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
+      expect((await customer.pin(pin)).json).to.deep.include({ result: 'accepted' });
+      expect((await t.app.verification.get(session.id)).state).to.equal('verified');
+      const live = await customer.stream();
+      await until(() => live.events.some((e) => e.event === 'verification'), 'the stream open');
+
+      const refused = await request(`${t.url}/v1/chat/conversations/${customer.conversationId}/end`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customer.token}`, 'content-type': 'application/json' },
+        body: '{"force":true}',
+      });
+      expect(refused.status).to.equal(400);
+      expect((await t.app.verification.get(session.id)).state, 'a bad request changes nothing').to.equal('verified');
+
+      const ended = await request(`${t.url}/v1/chat/conversations/${customer.conversationId}/end`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${customer.token}` },
+      });
+      expect(ended.status).to.equal(200);
+      expect((ended.json.message as ChatMessage).text).to.contain('You ended this chat');
+      expect(await t.app.verification.get(session.id)).to.include({ state: 'closed', reason: 'conversation_closed' });
+      await until(() => live.ended(), 'the stream closed');
+      expect(live.events.at(-1)).to.deep.equal({ event: 'closed', data: { reason: 'ended' } });
+      expect(
+        live.events.some((e) => e.event === 'message' && String((e.data as ChatMessage).text).includes('You ended')),
+      ).to.equal(true);
+      expect((await customer.read()).status).to.equal(404);
+      expect((await customer.say('still there?')).status).to.equal(404);
+    });
+
     it('shows the PIN field with the tries left, takes only 4 digits, and verifies with the right PIN', async () => {
       const pin = await issuePin(t.url);
       const session = await linkedSession();

@@ -119,6 +119,26 @@ describe('Web chat in a real browser (Chromium)', function () {
     await context.close();
   });
 
+  it('ends the chat on “End chat”, says so, and starts a fresh one on “Start a new chat”', async () => {
+    const context = await browser().newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${t.url}/chat`);
+    await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+    const first = await conversationIdOf(page);
+    await page.getByRole('button', { name: 'End chat' }).click();
+    await page.getByRole('log').getByText('You ended this chat').waitFor();
+    expect(await page.getByLabel('Your message').isVisible()).to.equal(false);
+    await page.getByRole('button', { name: 'Start a new chat' }).click();
+    await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+    expect(await page.getByRole('log').textContent()).not.to.contain('You ended this chat');
+    const second = await conversationIdOf(page);
+    expect(second).to.not.equal(first);
+    await page.reload();
+    await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
+    expect(await conversationIdOf(page)).to.equal(second);
+    await context.close();
+  });
+
   it('speaks Dutch to a Dutch browser', async () => {
     const context = await browser().newContext({ locale: 'nl-NL' });
     const page = await context.newPage();

@@ -67,4 +67,39 @@ describe('one running verification per conversation', () => {
     await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
     expect(await f.verification.recent(AGENT)).to.have.length(3);
   });
+
+  describe('when the conversation ends', () => {
+    const CUSTOMER = { channel: 'slack', workspaceId: 'T_WORK', id: 'U_CUSTOMER' } as const;
+    const SHARED = 'slack:T_WORK:C0SHARED';
+    const startShared = (agent = AGENT) =>
+      f.verification.start({ agent, query: 'alex@example.com', conversation: SHARED, customer: CUSTOMER });
+
+    it('cancels an open verification and ends a grant, and audits why', async () => {
+      const verified = await startShared();
+      const { pin } = await f.verification.issuePin('demo-alex');
+      await f.verification.choosePin(verified.id, as(AGENT));
+      await f.verification.submitPin(verified.id, pin, as(AGENT));
+      const open = await startShared(OTHER_AGENT);
+      const ended = await f.verification.closeConversation(SHARED);
+      expect(ended.map((s) => [s.id, s.state, s.reason])).to.have.deep.members([
+        [verified.id, 'closed', 'conversation_closed'],
+        [open.id, 'cancelled', 'conversation_closed'],
+      ]);
+      expect(await f.verification.runningIn(SHARED)).to.equal(undefined);
+      expect(await f.verification.closeConversation(SHARED), 'nothing left to end').to.deep.equal([]);
+    });
+
+    it('ends it when its customer or agent leaves, not when a bystander does', async () => {
+      const session = await startShared();
+      const bystander = { ...CUSTOMER, id: 'U_SOMEONE' };
+      expect(await f.verification.closeConversation(SHARED, bystander)).to.deep.equal([]);
+      expect(await f.verification.closeConversation(SHARED, { ...CUSTOMER, workspaceId: 'T_OTHER' })).to.deep.equal([]);
+      expect((await f.verification.get(session.id)).state).to.equal('started');
+      const [ended] = await f.verification.closeConversation(SHARED, CUSTOMER);
+      expect(ended).to.include({ id: session.id, state: 'cancelled', reason: 'conversation_closed' });
+      const second = await startShared();
+      expect((await f.verification.closeConversation(SHARED, AGENT))[0]?.id).to.equal(second.id);
+      expect(await f.verification.closeConversation('webchat:never-used')).to.deep.equal([]);
+    });
+  });
 });
