@@ -23,6 +23,7 @@ import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import { SupportChat } from '../core/chat.ts';
 import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
 import { systemClock } from '../core/ports/index.ts';
+import { RefusalTally } from '../core/refusal-tally.ts';
 import { keyedAccountHash } from '../core/signing.ts';
 import { UpdateDispatcher } from '../core/update-dispatcher.ts';
 import { Verification } from '../core/verification.ts';
@@ -78,6 +79,8 @@ export interface App {
   chat: SupportChat;
   /** The web chat event streams this replica holds. */
   chatStreams: ChatStreams;
+  /** Unauthenticated refusals this replica counts, audited per source once a minute. */
+  refusals: RefusalTally;
   /** Where `/metrics` is served when it has a loopback port of its own (`METRICS_PORT`), once listening. */
   metricsUrl?: string;
   /** Starts listening and resolves with the base URL. */
@@ -228,10 +231,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...frontDoorDeps,
         })
       : undefined;
-  const chatApi = chatRoutes(
-    { chat, verification, bus, clients: new ClientAddresses(config.trustedProxies) },
-    config.webchatStreams,
-  );
+  const clients = new ClientAddresses(config.trustedProxies);
+  const refusals = new RefusalTally({
+    audit,
+    clock,
+    onRefused: (kind) => metrics.unauthenticatedRefused.inc({ kind }),
+  });
+  refusals.start();
+  const chatApi = chatRoutes({ chat, verification, bus, clients }, config.webchatStreams);
   await chatApi.hub.start();
   const webchatChannel = new WebChatCustomerChannel({
     chat,
@@ -311,6 +318,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clock,
         store,
         portalApiKeys: config.portalApiKeys,
+        refusals,
+        clients,
         pinsPerMinute: config.policies.portalPinsPerMinute,
       }),
     ),
@@ -346,7 +355,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.post('/v1/chat/conversations/:conversationId/end', jsonRoute(logger, chatApi.end));
   server.post(
     '/v1/device-prompts/:promptId/response',
-    jsonRoute(logger, deviceResponsesRoute({ verification, audit, clock, secret: config.device.secret })),
+    jsonRoute(logger, deviceResponsesRoute({ verification, clock, secret: config.device.secret, refusals, clients })),
   );
 
   const { host } = config;
@@ -368,6 +377,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     dispatcher,
     chat,
     chatStreams: chatApi.hub,
+    refusals,
     get metricsUrl() {
       return metricsUrl;
     },
@@ -399,6 +409,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       // Live streams never end by themselves; ending them lets the server close.
       await chatApi.hub.stop();
+      await refusals.stop().catch(() => undefined);
       loopback?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

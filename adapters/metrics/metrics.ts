@@ -29,6 +29,12 @@ export class Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly unauthenticatedRefused = new Counter({
+    name: 'support_verify_unauthenticated_refusals_total',
+    help: 'Requests refused because they proved nothing about their sender (wrong portal key, unsigned device answer); audited per source per minute, counted here one by one.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   readonly backgroundFailures = new Counter({
     name: 'support_verify_background_failures_total',
     help: 'Work after the answer that failed, such as outcome emails.',

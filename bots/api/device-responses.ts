@@ -1,6 +1,8 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
-import type { AuditLog, Clock } from '../../core/ports/index.ts';
+import type { ClientAddresses } from '../../adapters/http/client-address.ts';
+import type { Clock } from '../../core/ports/index.ts';
+import type { RefusalTally } from '../../core/refusal-tally.ts';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signing.ts';
 import type { DeviceDecision, Verification } from '../../core/verification.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
@@ -29,9 +31,11 @@ export const PROMPT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 export interface DeviceResponsesDeps {
   verification: Verification;
-  audit: AuditLog;
   clock: Clock;
   secret: string;
+  /** Where refusals of unsigned or stale answers are counted, per source. */
+  refusals: RefusalTally;
+  clients: ClientAddresses;
 }
 
 /**
@@ -50,13 +54,8 @@ export function deviceResponsesRoute(deps: DeviceResponsesDeps) {
       deps.clock.now(),
     );
     if (check !== 'valid') {
-      await deps.audit.append({
-        type: 'device_response_rejected',
-        at: deps.clock.now(),
-        outcome: 'failure',
-        channel: 'api',
-        detail: { reason: check },
-      });
+      // Counted, not audited one by one: an unsigned answer proved nothing, and could flood the trail.
+      deps.refusals.refused('device_response_rejected', deps.clients.of(req), check);
       const message =
         check === 'stale'
           ? 'the request timestamp is more than 5 minutes away'

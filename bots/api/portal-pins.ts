@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
+import type { ClientAddresses } from '../../adapters/http/client-address.ts';
 import { type Locale, renderMessage, resolveLocale } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { AuditLog, Clock, SessionStore } from '../../core/ports/index.ts';
+import type { RefusalTally } from '../../core/refusal-tally.ts';
 import type { Verification } from '../../core/verification.ts';
 import { bearerToken } from '../http/handler.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
@@ -25,6 +27,9 @@ export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/u;
 export interface PortalPinsDeps {
   verification: Verification;
   audit: AuditLog;
+  /** Where refusals of a missing or wrong key are counted, per source. */
+  refusals: RefusalTally;
+  clients: ClientAddresses;
   clock: Clock;
   store: SessionStore;
   portalApiKeys: readonly string[];
@@ -41,12 +46,8 @@ export function portalPinsRoute(deps: PortalPinsDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const token = bearerToken(req);
     if (!token || !matchesAnyKey(digest(token), keyDigests)) {
-      await deps.audit.append({
-        type: 'portal_key_rejected',
-        at: deps.clock.now(),
-        outcome: 'failure',
-        channel: 'api',
-      });
+      // Counted, not audited one by one: whoever sends a bad key proved nothing, and could flood the trail.
+      deps.refusals.refused('portal_key_rejected', deps.clients.of(req));
       throw new HttpError(401, 'unauthorized', 'a valid portal API key is required', {
         'www-authenticate': 'Bearer realm="support-verify"',
       });

@@ -102,6 +102,7 @@ describe('no secret at rest or in logs', function () {
     expect(audit).to.not.match(/demo-alex|demo-jan/u);
 
     // The record of what happened is all there, by kind.
+    await t.app.refusals.flush();
     const types = (await t.app.auditRecord.read()).map((e) => e.type);
     expect(types).to.include.members([
       'secret_redacted',

@@ -106,8 +106,13 @@ describe('POST /v1/device-prompts/:promptId/response', () => {
       expect(result.json.error?.code).to.equal('invalid_signature');
     }
     await unchanged();
+    await t.app.refusals.flush();
     const rejected = (await t.app.auditRecord.read()).filter((e) => e.type === 'device_response_rejected');
-    expect(rejected).to.have.length(5);
+    // An unsigned answer proved nothing: one entry per source, kind and minute, with the count.
+    expect(rejected.map((e) => [e.detail?.source, e.detail?.reason, e.detail?.count])).to.have.deep.members([
+      ['127.0.0.1', 'missing', 1],
+      ['127.0.0.1', 'invalid', 4],
+    ]);
   });
 
   it('refuses a signed answer replayed against another prompt', async () => {

@@ -85,8 +85,38 @@ describe('POST /v1/accounts/:accountId/support-pins', () => {
       expect(answer.headers.get('www-authenticate')).to.equal('Bearer realm="support-verify"');
     }
     expect(await redis().dump()).to.not.contain('support-pin');
+    await t.app.refusals.flush();
     const audit = await t.app.auditRecord.read();
-    expect(audit.filter((e) => e.type === 'portal_key_rejected')).to.have.length(5);
+    // Whoever sends a bad key proved nothing: one entry for the source and the minute, with the count.
+    const rejected = audit.filter((e) => e.type === 'portal_key_rejected');
+    expect(rejected.map((e) => [e.detail?.source, e.detail?.count])).to.deep.equal([['127.0.0.1', 5]]);
+  });
+
+  it('audits a flood of bad keys as one entry per source per minute, and counts every one in the metric', async () => {
+    const bad = { key: null, headers: { authorization: 'Bearer wrong-key-0123456789abcdef' } };
+    const from = async (localAddress: string, n: number) => {
+      for (let i = 0; i < n; i++) {
+        const answer = await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
+          method: 'POST',
+          headers: bad.headers,
+          body: '',
+          localAddress,
+        });
+        expect(answer.status).to.equal(401);
+      }
+    };
+    await Promise.all([from('127.0.0.1', 300), from('127.0.0.2', 200)]);
+    await t.app.refusals.flush();
+    await from('127.0.0.2', 7);
+    await t.app.refusals.flush();
+    const entries = (await t.app.auditRecord.read()).filter((e) => e.type === 'portal_key_rejected');
+    expect(entries.map((e) => [e.detail?.source, e.detail?.count])).to.have.deep.members([
+      ['127.0.0.1', 300],
+      ['127.0.0.2', 200],
+      ['127.0.0.2', 7],
+    ]);
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).to.match(/support_verify_unauthenticated_refusals_total\{kind="portal_key_rejected"\} 507/u);
   });
 
   it('answers 404 for an unknown account and issues nothing', async () => {
