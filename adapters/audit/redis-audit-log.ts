@@ -3,7 +3,7 @@ import type { Finding } from '../../core/guard/inbound.ts';
 import type { AuditLog } from '../../core/ports/index.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from '../store/keys.ts';
-import { AuditChain, type ChainReport, ChainVerifier } from './audit-chain.ts';
+import { AuditChain, type ChainLink, type ChainReport, ChainVerifier } from './audit-chain.ts';
 
 // Every entry carries the same fields in the same order (empty when absent): a stream then stores the names
 // once per block instead of once per entry, which is most of what an audit entry would otherwise cost.
@@ -44,17 +44,45 @@ export class RedisAuditLog implements AuditLog {
    */
   async append(event: AuditEvent): Promise<void> {
     const payload = toFields(event);
-    const { r, n, h } = this.chain.seal(payload.filter((_, i) => i % 2 === 1));
+    if (this.chain.needsAnchor()) this.chain.anchorTo(await this.newest());
+    const { r, n, h, l } = this.chain.seal(payload.filter((_, i) => i % 2 === 1));
     const minId = String(Math.max(0, this.now() - this.retentionMs()));
     try {
-      await guarded('audit append', () =>
-        this.redis.xadd(storeKeys.auditStream, 'MINID', '~', minId, '*', ...payload, 'r', r, 'n', n, 'h', h),
+      const id = await guarded('audit append', () =>
+        this.redis.xadd(
+          storeKeys.auditStream,
+          'MINID',
+          '~',
+          minId,
+          '*',
+          ...payload,
+          'r',
+          r,
+          'n',
+          n,
+          'h',
+          h,
+          ...(l ? ['l', l] : []),
+        ),
       );
+      this.chain.confirmed(Number(String(id ?? '').split('-')[0]) || this.now());
     } catch (error) {
       // It may or may not have landed: a new segment keeps either case from looking like a deletion.
       this.chain.restart();
       throw error;
     }
+  }
+
+  /** The stream's newest sealed entry, which a replica just started links its first segment to. */
+  private async newest(): Promise<ChainLink | undefined> {
+    const [entry] = await guarded('audit read', () =>
+      this.redis.xrevrange(storeKeys.auditStream, '+', '-', 'COUNT', 1),
+    );
+    if (!entry) return undefined;
+    const [id, fields] = entry;
+    const seal = sealOf(fields);
+    if (!seal.r || !/^\d+$/u.test(seal.n)) return undefined;
+    return { r: seal.r, n: Number(seal.n), h: seal.h, at: Number(id.split('-')[0]) };
   }
 
   private retentionMs(): number {
@@ -97,6 +125,7 @@ interface Seal {
   r: string;
   n: string;
   h: string;
+  l?: string;
 }
 
 function sealOf(fields: string[]): Seal {
@@ -105,7 +134,7 @@ function sealOf(fields: string[]): Seal {
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const name = fields[i] as string;
     const value = fields[i + 1] ?? '';
-    if (name === 'r' || name === 'n' || name === 'h') seal[name] = value;
+    if (name === 'r' || name === 'n' || name === 'h' || name === 'l') seal[name] = value;
     else payload.push(value);
   }
   return seal;

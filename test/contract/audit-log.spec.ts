@@ -154,6 +154,22 @@ describe('RedisAuditLog', () => {
       ]);
     });
 
+    it('detects a whole segment removed: the next replica to start names the newest entry it found', async () => {
+      const [other] = (await readyClients(redis().url, 1)) as [Redis];
+      const later = new RedisAuditLog(other, { key: AUDIT_TEST_KEY });
+      await later.append(events[0] as AuditEvent);
+      expect((await log.verify()).problems).to.deep.equal([]);
+      const entries = await client.xrange(stream, '-', '+');
+      const firstSegment = entries[0]?.[1][29];
+      for (const [id, fields] of entries) if (fields[29] === firstSegment) await client.xdel(stream, id);
+      const [problem, ...more] = (await log.verify()).problems;
+      expect(more).to.deep.equal([]);
+      expect(problem).to.match(
+        new RegExp(`: segment ${firstSegment} is missing \\(it had reached entry \\d+ at `, 'u'),
+      );
+      await other.quit();
+    });
+
     it('detects reordered entries, and entries sealed with another key', async () => {
       await rewrite((entries) => {
         const swapped = [...entries];
