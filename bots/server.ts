@@ -18,10 +18,21 @@ import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
 import { CountingAuditLog, Metrics } from '../adapters/metrics/metrics.ts';
 import { BuiltinPins } from '../adapters/pins/builtin-pins.ts';
 import { connectRedis, whenReady } from '../adapters/redis/connect.ts';
+import { MemoryDeadlines } from '../adapters/store/memory-deadlines.ts';
 import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
+import { RedisDeadlines } from '../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import { SupportChat } from '../core/chat.ts';
-import type { Accounts, AuditLog, Bus, Clock, DevicePrompts, Mailer, SessionStore } from '../core/ports/index.ts';
+import type {
+  Accounts,
+  AuditLog,
+  Bus,
+  Clock,
+  Deadlines,
+  DevicePrompts,
+  Mailer,
+  SessionStore,
+} from '../core/ports/index.ts';
 import { systemClock } from '../core/ports/index.ts';
 import { RefusalTally } from '../core/refusal-tally.ts';
 import { keyedAccountHash } from '../core/signing.ts';
@@ -97,6 +108,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger.error({ err: { name: (error as Error).name } }, 'bus handler failed');
 
   let store: SessionStore;
+  let deadlines: Deadlines;
+  let chatIdleEnds: Deadlines;
   let bus: Bus;
   let auditRecord: RedisAuditLog | MemoryAuditLog;
   if (config.redis) {
@@ -106,10 +119,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger.warn('Redis is not reachable yet; /readyz answers 503 until it is'),
     );
     store = new RedisSessionStore(redis, { replicasToAck: config.redisWaitReplicas });
+    deadlines = new RedisDeadlines(redis);
+    chatIdleEnds = new RedisDeadlines(redis, 'chat');
     bus = new RedisBus(redis, onHandlerError);
     auditRecord = new RedisAuditLog(redis, { key: config.auditKey, retentionDays: config.auditRetentionDays });
   } else {
     store = new MemorySessionStore(clock);
+    deadlines = new MemoryDeadlines();
+    chatIdleEnds = new MemoryDeadlines();
     bus = new InProcessBus(onHandlerError);
     auditRecord = new MemoryAuditLog();
   }
@@ -168,6 +185,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const verification = new Verification({
     store,
+    deadlines,
     bus,
     accounts,
     devicePrompts,
@@ -190,6 +208,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     verification,
     tokenKey: config.chatTokenKey,
+    idleEnds: chatIdleEnds,
     onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
   });
   const frontDoorDeps: FrontDoorDeps = {
@@ -240,6 +259,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   refusals.start();
   const chatApi = chatRoutes({ chat, verification, bus, clients }, config.webchatStreams);
   await chatApi.hub.start();
+  chat.start();
   const webchatChannel = new WebChatCustomerChannel({
     chat,
     accounts,
@@ -409,6 +429,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       // Live streams never end by themselves; ending them lets the server close.
       await chatApi.hub.stop();
+      await chat.stop();
       await refusals.stop().catch(() => undefined);
       loopback?.close();
       await new Promise<void>((resolve) => {

@@ -4,7 +4,7 @@ import { NotAuthorizedError, RateLimitedError, RequestInvalidError, SessionNotFo
 import type { Finding } from './guard/index.ts';
 import { assertSafeOutbound } from './guard/outbound.ts';
 import { type Locale, renderMessage } from './messages/catalog.ts';
-import type { Bus, Clock, SessionStore } from './ports/index.ts';
+import type { Bus, Clock, Deadlines, SessionStore } from './ports/index.ts';
 import type { Identity } from './session.ts';
 import type { PinResult, StartInput, Verification } from './verification.ts';
 
@@ -73,6 +73,10 @@ export interface SupportChatDeps {
   verification: Verification;
   /** Keys the conversation tokens; a secret of at least 32 characters. */
   tokenKey: string;
+  /** When each conversation ends for quiet, where any replica can end its verification then. */
+  idleEnds: Deadlines;
+  /** How often this replica ends the conversations gone quiet. */
+  sweepMs?: number;
   limits?: Partial<ChatLimits>;
   onSecretRedacted?(input: { findings: Finding[]; sessionId?: string }): Promise<void>;
 }
@@ -91,6 +95,8 @@ const scope = (id: string) => `c:${id}`;
 export class SupportChat {
   readonly limits: Readonly<ChatLimits>;
   private readonly guard: ConversationGuard;
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly deps: SupportChatDeps) {
     this.limits = { ...DEFAULT_CHAT_LIMITS, ...deps.limits };
@@ -128,8 +134,11 @@ export class SupportChat {
     const relays = Object.fromEntries(
       RELAYS.map((relay, i) => [relay, relayRefs[i]]).filter(([, ref]) => ref !== undefined),
     ) as Record<string, string>;
+    const { id, locale, createdAt } = JSON.parse(raw) as ChatConversation;
     return {
-      ...(JSON.parse(raw) as ChatConversation),
+      id,
+      locale,
+      createdAt,
       ...(sessionId ? { sessionId } : {}),
       ...(Object.keys(relays).length > 0 ? { relays } : {}),
     };
@@ -231,6 +240,7 @@ export class SupportChat {
       text: renderMessage('customer.chat.ended', conversation.locale),
     });
     await this.deps.store.clearFlag(scope(conversation.id), 'meta');
+    await this.deps.idleEnds.clear(conversation.id);
     return goodbye;
   }
 
@@ -266,14 +276,52 @@ export class SupportChat {
 
   // Every save renews the inactivity clock: a conversation lives until it has been quiet for idleMinutes. Only
   // the fields fixed at opening are written here, so a save never undoes a link or a relay made meanwhile.
-  private save(conversation: ChatConversation): Promise<void> {
+  private async save(conversation: ChatConversation): Promise<void> {
     const { id, locale, createdAt } = conversation;
-    return this.deps.store.setFlag(
-      scope(id),
-      'meta',
-      JSON.stringify({ id, locale, createdAt }),
-      this.limits.idleMinutes * MINUTE,
-    );
+    const idleMs = this.limits.idleMinutes * MINUTE;
+    const at = this.deps.clock.now();
+    await this.deps.store.setFlag(scope(id), 'meta', JSON.stringify({ id, locale, createdAt, at }), idleMs);
+    await this.deps.idleEnds.set(id, at + idleMs);
+  }
+
+  /** Starts ending, on this replica too, the conversations that went quiet (and the access granted in them). */
+  start(): void {
+    this.sweeper = setInterval(() => {
+      this.sweeping ??= this.endIdle()
+        .then(() => undefined)
+        .catch(() => undefined)
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    }, this.deps.sweepMs ?? 5000);
+    this.sweeper.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.sweeping;
+  }
+
+  /**
+   * Ends what ran in the conversations that have been quiet for `idleMinutes`: their metadata has lapsed, so
+   * the chat is over, and a verification or grant from it ends with it. Resolves with how many it ended.
+   */
+  async endIdle(max = 100): Promise<number> {
+    let ended = 0;
+    for (const id of await this.deps.idleEnds.claimDue(this.deps.clock.now(), max, 60_000)) {
+      const meta = await this.deps.store.getFlag(scope(id), 'meta');
+      if (meta) {
+        // Written to since, or claimed a moment before its metadata lapsed: due again when it goes quiet.
+        const { at } = JSON.parse(meta) as { at?: number };
+        const idleAt = (at ?? this.deps.clock.now()) + this.limits.idleMinutes * MINUTE;
+        await this.deps.idleEnds.set(id, Math.max(idleAt, this.deps.clock.now() + 1000));
+        continue;
+      }
+      await this.deps.verification.closeConversation(webChatStart(id).conversation);
+      await this.deps.idleEnds.clear(id);
+      ended += 1;
+    }
+    return ended;
   }
 
   private token(conversationId: string): string {

@@ -22,20 +22,23 @@ export interface UpdateDispatcherDeps {
   customerChannels: CustomerChannel[];
   /** Shared with anything else that renders a session's messages, so renders never overlap. */
   turns?: RenderTurns;
+  /** How often this replica applies the deadlines that are due (an unanswered prompt must visibly expire). */
+  sweepMs?: number;
   onError?(error: unknown, what: string): void;
 }
 
-// Fire a little after the deadline so the transition is certainly due when the timer runs.
-const DEADLINE_GRACE_MS = 250;
+const SWEEP_MS = 1000;
 
 /**
- * Turns committed session changes into updated messages. Every replica hears every update and keeps a
- * timer for the session's next deadline (an unanswered prompt must visibly expire even if nobody acts);
- * one replica at a time renders the latest version ({@link RenderTurns}), so each state is shown once and
- * the messages always end on the latest state.
+ * Turns committed session changes into updated messages, and applies deadlines. Deadlines live in the store
+ * ({@link Verification.settleDue}): every replica sweeps the due ones, so each is applied once, by whichever
+ * replica is alive, within a sweep of its time, even when the one that set it has gone. One replica at a time
+ * renders the latest version ({@link RenderTurns}), so each state is shown once and the messages always end
+ * on the latest state.
  */
 export class UpdateDispatcher {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private sweeping: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private unsubscribe: (() => Promise<void>) | undefined;
   private readonly turns: RenderTurns;
@@ -61,13 +64,24 @@ export class UpdateDispatcher {
         if (this.queues.get(update.sessionId) === work) this.queues.delete(update.sessionId);
       });
     });
+    this.sweeper = setInterval(() => {
+      // One sweep at a time: a slow store must not pile sweeps up.
+      this.sweeping ??= this.deps.verification
+        .settleDue()
+        .then(() => undefined)
+        .catch((error: unknown) => this.deps.onError?.(error, 'deadline'))
+        .finally(() => {
+          this.sweeping = undefined;
+        });
+    }, this.deps.sweepMs ?? SWEEP_MS);
+    this.sweeper.unref();
   }
 
   async stop(): Promise<void> {
     await this.unsubscribe?.();
     this.turns.close();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    clearInterval(this.sweeper);
+    await this.sweeping;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
@@ -77,7 +91,6 @@ export class UpdateDispatcher {
   }
 
   private async handle(update: SessionUpdate): Promise<void> {
-    this.schedule(update);
     await this.turns.show(update.sessionId, update.version, (session, messages) => this.render(session, messages));
   }
 
@@ -88,20 +101,5 @@ export class UpdateDispatcher {
         channel?.render(session, messages).catch((error: unknown) => this.deps.onError?.(error, 'render')),
       ),
     );
-  }
-
-  private schedule(update: SessionUpdate): void {
-    const existing = this.timers.get(update.sessionId);
-    if (existing) clearTimeout(existing);
-    this.timers.delete(update.sessionId);
-    if (update.deadline === undefined) return;
-    const delay = Math.max(0, update.deadline - this.deps.clock.now()) + DEADLINE_GRACE_MS;
-    const timer = setTimeout(() => {
-      this.timers.delete(update.sessionId);
-      // Every replica fires; compare-and-set lets one of them make the transition, which publishes anew.
-      this.deps.verification.settle(update.sessionId).catch((error: unknown) => this.deps.onError?.(error, 'deadline'));
-    }, delay);
-    timer.unref();
-    this.timers.set(update.sessionId, timer);
   }
 }

@@ -23,6 +23,7 @@ import type {
   AuditLog,
   Bus,
   Clock,
+  Deadlines,
   DevicePrompts,
   LimitedProfile,
   Mailer,
@@ -48,6 +49,8 @@ import {
 
 export interface VerificationDeps {
   store: SessionStore;
+  /** Every session's next deadline, where any replica can apply it. */
+  deadlines: Deadlines;
   bus: Bus;
   accounts: Accounts;
   devicePrompts: DevicePrompts;
@@ -496,6 +499,29 @@ export class Verification {
     return this.load(sessionId);
   }
 
+  /**
+   * Applies the deadlines that are due, on whichever replica claims them: each is applied once (a transition
+   * is compare-and-set), and one claimed by a replica that died is due again once its lease runs out.
+   * Resolves with how many were claimed.
+   */
+  async settleDue(max = 100, leaseMs = 30_000): Promise<number> {
+    const ids = await this.deps.deadlines.claimDue(this.deps.clock.now(), max, leaseMs);
+    for (const id of ids) {
+      const session = await this.load(id).catch((error: unknown) => {
+        if (error instanceof SessionNotFoundError) return undefined;
+        throw error;
+      });
+      // A transition has set the next deadline already; otherwise the claim's lease must not stand for it.
+      await this.schedule(id, session ? nextDeadline(session) : undefined);
+    }
+    return ids.length;
+  }
+
+  private async schedule(sessionId: string, deadline: number | undefined): Promise<void> {
+    if (deadline === undefined) await this.deps.deadlines.clear(sessionId);
+    else await this.deps.deadlines.set(sessionId, deadline);
+  }
+
   /** Resolves when every email and other after-the-answer task has finished; for shutdown and tests. */
   async idle(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
@@ -677,6 +703,7 @@ export class Verification {
 
   private async publish(session: Session): Promise<void> {
     const deadline = nextDeadline(session);
+    await this.schedule(session.id, deadline);
     await this.deps.bus.publish({
       sessionId: session.id,
       version: session.version,

@@ -10,6 +10,7 @@ export const storeKeys = {
   // Claimed ids (Slack trigger ids, Teams activity ids) can be long; a digest keeps every claim key short.
   claim: (key: string) => `sv:{c:${createHash('sha256').update(key).digest('base64url').slice(0, 22)}}`,
   auditStream: 'sv:{audit}:stream',
+  deadlines: (kind: string, shard: number) => `sv:{deadlines:${kind}:${shard}}`,
   busChannel: 'sv:session-updated',
   chatChannel: 'sv:chat',
 } as const;

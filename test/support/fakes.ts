@@ -2,10 +2,12 @@ import { DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
 import { MemoryAuditLog } from '../../adapters/audit/log-audit-log.ts';
 import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
 import { BuiltinPins } from '../../adapters/pins/builtin-pins.ts';
+import { MemoryDeadlines } from '../../adapters/store/memory-deadlines.ts';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
 import type {
   Bus,
+  Deadlines,
   DevicePromptRequest,
   DevicePrompts,
   Mail,
@@ -72,10 +74,17 @@ export interface FlowFixture {
 
 /** The verification flow on real adapters (memory store unless one is given), with recording doubles at the edges. */
 export async function flowFixture(
-  options: { store?: SessionStore; clock?: FakeClock; policies?: Partial<Policies>; bus?: Bus } = {},
+  options: {
+    store?: SessionStore;
+    clock?: FakeClock;
+    policies?: Partial<Policies>;
+    bus?: Bus;
+    deadlines?: Deadlines;
+  } = {},
 ): Promise<FlowFixture> {
   const clock = options.clock ?? new FakeClock();
   const store = options.store ?? new MemorySessionStore(clock);
+  const deadlines = options.deadlines ?? new MemoryDeadlines();
   const policies = resolvePolicies(options.policies);
   const bus = options.bus ?? new InProcessBus();
   const updates: SessionUpdate[] = [];
@@ -89,6 +98,7 @@ export async function flowFixture(
   const backgroundErrors: FlowFixture['backgroundErrors'] = [];
   const verification = new Verification({
     store,
+    deadlines,
     bus,
     accounts: await DemoAccounts.load(),
     devicePrompts: device,

@@ -36,35 +36,42 @@ export class Replicas {
   readonly devices = new RecordingServer();
   list: Replica[] = [];
   private outbox = '';
+  private env: Record<string, string> = {};
 
   /** `redis` is a URL, or the variables that reach a Cluster or Sentinel (`REDIS_CLUSTER_NODES`, …). */
   async start(count: number, redis: string | Record<string, string>, env: Record<string, string> = {}): Promise<void> {
     const apiUrl = await this.slack.start();
     const deviceUrl = await this.devices.start();
     this.outbox = mkdtempSync(join(tmpdir(), 'sv-replicas-'));
-    this.list = await Promise.all(
-      Array.from({ length: count }, async () => {
-        const port = await freePort();
-        const process = startServerProcess({
-          PORT: String(port),
-          ...(typeof redis === 'string' ? { REDIS_URL: redis } : redis),
-          SLACK_SIGNING_SECRET,
-          SLACK_BOT_TOKEN,
-          SLACK_API_URL: apiUrl,
-          DEVICE_WEBHOOK_URL: `${deviceUrl}/push`,
-          DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET,
-          PORTAL_API_KEYS: TEST_PORTAL_KEY,
-          PIN_PEPPER: 'replicas-pin-pepper-0123456789abcdef',
-          AUDIT_KEY: 'replicas-audit-key-0123456789abcdef',
-          OUTBOX_DIR: this.outbox,
-          LOG_LEVEL: 'warn',
-          ...env,
-        });
-        await process.started();
-        if (process.child.exitCode !== null) throw new Error(`a replica did not start: ${process.stderr()}`);
-        return { process, url: `http://127.0.0.1:${port}` };
-      }),
-    );
+    this.env = {
+      ...(typeof redis === 'string' ? { REDIS_URL: redis } : redis),
+      SLACK_SIGNING_SECRET,
+      SLACK_BOT_TOKEN,
+      SLACK_API_URL: apiUrl,
+      DEVICE_WEBHOOK_URL: `${deviceUrl}/push`,
+      DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET,
+      PORTAL_API_KEYS: TEST_PORTAL_KEY,
+      PIN_PEPPER: 'replicas-pin-pepper-0123456789abcdef',
+      AUDIT_KEY: 'replicas-audit-key-0123456789abcdef',
+      OUTBOX_DIR: this.outbox,
+      LOG_LEVEL: 'warn',
+      ...env,
+    };
+    this.list = await Promise.all(Array.from({ length: count }, () => this.spawn()));
+  }
+
+  /** One more replica, as the others (a replacement after a crash); resolves with its index. */
+  async add(): Promise<number> {
+    this.list.push(await this.spawn());
+    return this.list.length - 1;
+  }
+
+  private async spawn(): Promise<Replica> {
+    const port = await freePort();
+    const process = startServerProcess({ PORT: String(port), ...this.env });
+    await process.started();
+    if (process.child.exitCode !== null) throw new Error(`a replica did not start: ${process.stderr()}`);
+    return { process, url: `http://127.0.0.1:${port}` };
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { type ChatMessage, webChatStart } from '../../../core/chat.ts';
 import { REASSURANCE } from '../../../core/messages/catalog.ts';
+import { resolvePolicies } from '../../../core/policies.ts';
 import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
@@ -101,6 +102,41 @@ describe('Web chat API', () => {
       expect(ended.status).to.equal(404);
       expect(ended.json.error?.message).to.contain('ended after a while without messages');
       expect((await quiet.say('hello?')).status).to.equal(404);
+    } finally {
+      await embedded.close();
+    }
+  });
+
+  it('ends a grant from the chat when the chat ends for quiet, though the grant would last longer', async () => {
+    const embedded = await startTestApp({
+      clock,
+      mutate: (config) => {
+        config.policies = resolvePolicies({ grantMinutes: 60, sessionMinutes: 120 });
+      },
+    });
+    try {
+      const quiet = new ChatClient(embedded.url);
+      await quiet.open();
+      const pin = await issuePin(embedded.url);
+      const session = await embedded.app.verification.start({
+        agent: AGENT,
+        query: 'alex@example.com',
+        ...webChatStart(quiet.conversationId),
+      });
+      await embedded.app.chat.link(quiet.conversationId, session.id);
+      await embedded.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
+      expect((await quiet.pin(pin)).json).to.deep.include({ result: 'accepted' });
+      expect(await embedded.app.chat.endIdle(), 'nothing has gone quiet yet').to.equal(0);
+      clock.offset = 29 * 60_000;
+      expect(await embedded.app.chat.endIdle()).to.equal(0);
+      expect((await embedded.app.verification.get(session.id)).state).to.equal('verified');
+      clock.offset = 31 * 60_000;
+      expect(await embedded.app.chat.endIdle()).to.equal(1);
+      expect(await embedded.app.verification.get(session.id)).to.include({
+        state: 'closed',
+        reason: 'conversation_closed',
+      });
+      expect(await embedded.app.chat.endIdle(), 'ended once').to.equal(0);
     } finally {
       await embedded.close();
     }

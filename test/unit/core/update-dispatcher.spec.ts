@@ -98,7 +98,7 @@ describe('UpdateDispatcher', () => {
   });
 
   it('makes an unanswered prompt visibly expire, and a grant visibly end, when nobody acts', async () => {
-    const timers = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const timers = sinon.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await dispatcher(f).start();
     const session = await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
     await f.verification.chooseDevice(session.id, agent);
@@ -117,6 +117,26 @@ describe('UpdateDispatcher', () => {
     await timers.tickAsync(15 * 60_000 + 500);
     await settled();
     expect(slack.rendered.at(-1)).to.deep.equal([second.id, 4, 'closed']);
+  });
+
+  it('applies a deadline once, on the replica still running, when the one that set it has stopped', async () => {
+    const timers = sinon.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const first = dispatcher(f);
+    const second = dispatcher(f);
+    await first.start();
+    await second.start();
+    const session = await f.verification.start({ agent: AGENT, query: 'alex@example.com' });
+    await f.verification.chooseDevice(session.id, agent);
+    await settled();
+    await first.stop();
+    f.clock.advance(120_000);
+    await timers.tickAsync(1000);
+    await settled();
+    expect((await f.verification.get(session.id)).state).to.equal('expired');
+    expect(slack.rendered.at(-1)).to.deep.equal([session.id, 3, 'expired']);
+    await timers.tickAsync(5000);
+    await settled();
+    expect(f.audit.events.filter((e) => e.type === 'session_expired')).to.have.length(1);
   });
 
   it('keeps rendering on other channels when one fails, and reports the failure', async () => {
