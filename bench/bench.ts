@@ -85,6 +85,13 @@ class Target {
 }
 
 let accountSequence = 0;
+
+/** One `/verify` acknowledged by `target`; resolves with how long the ack took. */
+async function slackAckOn(target: Target): Promise<number> {
+  const n = ++accountSequence;
+  const body = slashCommand(`bench-${n}@example.com`, { user_id: agentFor(n), channel_id: 'C0BENCH01' });
+  return (await target.slack(body, 'application/x-www-form-urlencoded')).ms;
+}
 // Agents take turns, as a support floor would, and no two flows in flight share one. 200 agents are all
 // warmed up (the directory cache) before anything is measured; each starts at most ~75 verifications in a
 // default run, within the per-agent limit the bench configures (200 an hour, the highest allowed). A soak
@@ -281,24 +288,25 @@ async function main(): Promise<void> {
   const port = await freePort();
   const barePort = await freePort();
   let server: ServerProcess | undefined;
+  let streamServer: ServerProcess | undefined;
   let bare: ChildProcess | undefined;
   try {
+    const serverEnv = {
+      REDIS_URL: redisServer.url,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-bench-0000',
+      SLACK_API_URL: `${doublesUrl}/api/`,
+      DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
+      DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
+      ACCOUNTS_URL: `${doublesUrl}/directory`,
+      PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
+      AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
+      OUTBOX_DIR: outbox,
+      CONFIG_FILE: configFile,
+      LOG_LEVEL: 'error',
+    };
     server = startServerProcess(
-      {
-        PORT: String(port),
-        REDIS_URL: redisServer.url,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_BOT_TOKEN: 'xoxb-bench-0000',
-        SLACK_API_URL: `${doublesUrl}/api/`,
-        DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
-        DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
-        ACCOUNTS_URL: `${doublesUrl}/directory`,
-        PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
-        AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
-        OUTBOX_DIR: outbox,
-        CONFIG_FILE: configFile,
-        LOG_LEVEL: 'error',
-      },
+      { ...serverEnv, PORT: String(port) },
       options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${options['cpu-prof']}`] : undefined,
     );
     await server.started();
@@ -374,12 +382,15 @@ async function main(): Promise<void> {
     say(`Redis memory per pending session: ${bytesPerPendingSession} bytes (over ${sessions} sessions)`);
     if (!options.json) say(`  where it goes: ${await memoryByKind(redis, sessions)}`);
 
-    const slackAck = async () => {
-      const n = ++accountSequence;
-      const body = slashCommand(`bench-${n}@example.com`, { user_id: agentFor(n), channel_id: 'C0BENCH01' });
-      return (await ours.slack(body, 'application/x-www-form-urlencoded')).ms;
-    };
-    const streams: StreamFigures = await measureStreams(ours.url, slackAck);
+    // A replica of its own, fresh, so what the streams cost is not lost in what the flows above left behind.
+    const streamsPort = await freePort();
+    streamServer = startServerProcess({ ...serverEnv, PORT: String(streamsPort) });
+    await streamServer.started();
+    const fresh = new Target(`http://127.0.0.1:${streamsPort}`);
+    for (let i = 0; i < 50; i++) await slackAckOn(fresh);
+    const streams: StreamFigures = await measureStreams(fresh.url, () => slackAckOn(fresh));
+    ours.errors += fresh.errors;
+    ours.errorSamples.push(...fresh.errorSamples);
     say(
       `web chat streams: ${streams.streamsOpen} open on one replica, ${round(streams.bytesPerStream / 1024)} KiB RSS per stream (${round(streams.heapBytesPerStream / 1024)} KiB heap)`,
     );
@@ -428,6 +439,8 @@ async function main(): Promise<void> {
     // A clean stop lets node write the CPU profile.
     if (server) signalServer(server.child, options['cpu-prof'] ? 'SIGTERM' : 'SIGKILL');
     await server?.exited;
+    if (streamServer) signalServer(streamServer.child, 'SIGKILL');
+    await streamServer?.exited;
     if (bare) signalServer(bare, 'SIGKILL');
     redis.disconnect();
     await doubles.stop();

@@ -9,8 +9,9 @@ export interface Deadlines {
   /** Forgets a session's deadline: it has none left. */
   clear(sessionId: string): Promise<void>;
   /**
-   * Claims up to `max` sessions whose deadline is at or before `now`, each for `leaseMs`; concurrent callers
-   * never get the same session within one lease.
+   * Claims sessions whose deadline is at or before `now`, each for `leaseMs`; concurrent callers never get the
+   * same session within one lease. `max` bounds a claim per part of the schedule (an implementation kept in
+   * several parts may hand out up to `max` from each), so a backlog is worked off over several sweeps.
    */
   claimDue(now: number, max: number, leaseMs: number): Promise<string[]>;
 }

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
-import type { RedisTopology } from '../../adapters/redis/connect.ts';
+import type { RedisClient, RedisTopology } from '../../adapters/redis/connect.ts';
+import { RedisDeadlines } from '../../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import type { AuditEvent } from '../../core/audit.ts';
 import { readyClients, replicaStores, sleep } from '../support/redis-fixture.ts';
 import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
 import { busContract, redisBusHarness } from './bus.contract.ts';
+import { deadlinesContract } from './deadlines.contract.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 const AUDIT_TEST_KEY = 'test-audit-key-0123456789abcdef0123456789';
@@ -27,6 +30,19 @@ function portContractsOn(topology: () => RedisTopology, options: { replicasToAck
   });
 
   busContract('redis', () => redisBusHarness(topology()));
+
+  deadlinesContract('redis', async () => {
+    const [a, b] = (await readyClients(topology(), 2)) as [RedisClient, RedisClient];
+    // A schedule of its own per test: nothing another test left due can show up in this one's claims.
+    const kind = `contract-${randomUUID().slice(0, 8)}`;
+    return {
+      replicas: [new RedisDeadlines(a, kind), new RedisDeadlines(b, kind)],
+      close: async () => {
+        a.disconnect();
+        b.disconnect();
+      },
+    };
+  });
 
   it('appends audit events to the stream and reads them back in order', async () => {
     const [client] = await readyClients(topology(), 1);
