@@ -2,6 +2,15 @@ import type { ChatMessage } from '../../core/chat.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { type EventStream, readEventStream } from './sse.ts';
 
+/** The agent who verifies web chat customers in these tests (from Slack, where the relay thread is). */
+export const WEBCHAT_AGENT = {
+  id: 'U0AGENT01',
+  displayName: 'Robin Agent',
+  channel: 'slack' as const,
+  workspaceId: 'T0SUPPORT',
+  locale: 'en' as const,
+};
+
 /** A customer's side of the chat API, as the page uses it. */
 export class ChatClient {
   conversationId = '';

@@ -6,15 +6,7 @@ import { resolvePolicies } from '../../../core/policies.ts';
 import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { ChatClient, until } from '../../support/webchat.ts';
-
-const AGENT = {
-  id: 'U0AGENT01',
-  displayName: 'Robin Agent',
-  channel: 'slack' as const,
-  workspaceId: 'T0SUPPORT',
-  locale: 'en' as const,
-};
+import { WEBCHAT_AGENT as AGENT, ChatClient, until } from '../../support/webchat.ts';
 
 describe('Web chat API', () => {
   const redis = useRedisServer();

@@ -4,15 +4,7 @@ import { webChatStart } from '../../../core/chat.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import type { EventStream } from '../../support/sse.ts';
-import { ChatClient, until } from '../../support/webchat.ts';
-
-const AGENT = {
-  id: 'U0AGENT01',
-  displayName: 'Robin Agent',
-  channel: 'slack' as const,
-  workspaceId: 'T0SUPPORT',
-  locale: 'en' as const,
-};
+import { WEBCHAT_AGENT as AGENT, ChatClient, until } from '../../support/webchat.ts';
 
 const of = (stream: EventStream, event: string) => stream.events.filter((e) => e.event === event);
 
