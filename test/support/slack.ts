@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../bots/slack/verify-modal.ts';
 import { type RecordedRequest, RecordingServer, type Reply } from './recording-server.ts';
 
 export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret-0123456789';
@@ -136,6 +137,21 @@ export function selectState(value: string | null, label = 'option'): Record<stri
 }
 
 /** A modal submission (`view_submission`) with one text input's value (and any other inputs' states). */
+/** The verify modal as an agent submits it: the query, and the customer picked from the channel (null: nobody). */
+export function verifyModalSubmission(
+  privateMetadata: string,
+  query: string,
+  named: string | null,
+  options: { user?: string } & InteractionTeams = {},
+): string {
+  return viewSubmission(
+    VERIFY_MODAL,
+    privateMetadata,
+    { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: query },
+    { ...options, more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(named) } } },
+  );
+}
+
 export function viewSubmission(
   callbackId: string,
   privateMetadata: string,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, SHORTCUT, VIEWS } from '../../../bots/slack/blocks.ts';
 import { customerConversation } from '../../../bots/slack/message-refs.ts';
-import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
+import { VERIFY_CUSTOMER } from '../../../bots/slack/verify-modal.ts';
 import type { Session } from '../../../core/session.ts';
 import { issuePin } from '../../support/app.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
@@ -16,10 +16,10 @@ import {
   messageShortcut,
   SHARED_CHANNEL,
   type SlackCall,
-  selectState,
   shownText,
   slashCommand,
   TEAM,
+  verifyModalSubmission,
   viewSubmission,
 } from '../../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
@@ -38,14 +38,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
     await h.send(slashCommand('alex@example.com', { channel_id: SHARED_CHANNEL }, h.slack.responseUrl()));
     const [open] = await h.slack.waitFor('views.open');
     const view = open?.args.view as { private_metadata: string };
-    const answer = await h.send(
-      viewSubmission(
-        VERIFY_MODAL,
-        view.private_metadata,
-        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
-        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(named) } } },
-      ),
-    );
+    const answer = await h.send(verifyModalSubmission(view.private_metadata, 'alex@example.com', named));
     expect(answer.text).to.equal('');
     await h.slack.waitFor('chat.postMessage');
     const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
@@ -250,14 +243,7 @@ describe('Slack: the customer in Slack Connect, App Home and the shortcut', () =
       'only the channel’s members from outside the organisation',
     ).to.deep.equal([CUSTOMER_USER, CUSTOMER_COLLEAGUE]);
 
-    const answer = await h.send(
-      viewSubmission(
-        VERIFY_MODAL,
-        view.private_metadata,
-        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'jan@example.nl' },
-        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(CUSTOMER_USER) } } },
-      ),
-    );
+    const answer = await h.send(verifyModalSubmission(view.private_metadata, 'jan@example.nl', CUSTOMER_USER));
     expect(answer.text).to.equal('');
     const [card] = await h.slack.waitFor('chat.postMessage');
     expect(shownText(card as SlackCall)).to.contain('Verify Jan de Vries');

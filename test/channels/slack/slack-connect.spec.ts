@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { ACTIONS, PIN_INPUT, VIEWS } from '../../../bots/slack/blocks.ts';
-import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
+import { VERIFY_CUSTOMER } from '../../../bots/slack/verify-modal.ts';
 import type { Session } from '../../../core/session.ts';
 import { issuePin } from '../../support/app.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
 import { platformFixture, slackEvent, slackInteraction } from '../../support/platform-fixtures.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
-import { buttonClick, selectState, shownText, slashCommand, viewSubmission } from '../../support/slack.ts';
+import { buttonClick, shownText, slashCommand, verifyModalSubmission, viewSubmission } from '../../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
 import { until } from '../../support/webchat.ts';
 
@@ -69,16 +69,7 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     assertValidView(open?.args.view);
     const view = open?.args.view as { private_metadata: string };
     const answer = await h.send(
-      viewSubmission(
-        VERIFY_MODAL,
-        view.private_metadata,
-        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
-        {
-          user: STAFF,
-          ...staffTeams,
-          more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(named) } },
-        },
-      ),
+      verifyModalSubmission(view.private_metadata, 'alex@example.com', named, { user: STAFF, ...staffTeams }),
     );
     expect(answer.text).to.equal('');
     await h.slack.waitFor('chat.postMessage', posted + 1);
@@ -265,18 +256,7 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     expect(((picker?.options ?? []) as Json[]).map((o) => o.value)).to.deep.equal([CUSTOMER, CUSTOMER_COLLEAGUE]);
 
     const submit = (named: string) =>
-      h.send(
-        viewSubmission(
-          VERIFY_MODAL,
-          view.private_metadata,
-          { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
-          {
-            user: STAFF,
-            ...staffTeams,
-            more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(named) } },
-          },
-        ),
-      );
+      h.send(verifyModalSubmission(view.private_metadata, 'alex@example.com', named, { user: STAFF, ...staffTeams }));
     const inside = await submit(STAFF_COLLEAGUE);
     expect(JSON.stringify(inside.json), 'a colleague is refused in the modal').to.contain('in your own organisation');
     expect(await h.t.app.verification.recent({ channel: 'slack', workspaceId: VENDOR, id: STAFF })).to.deep.equal([]);
@@ -366,17 +346,11 @@ describe('Enterprise Grid: an org-wide install', () => {
     ).to.deep.equal([OUTSIDER]);
     const submission = JSON.parse(
       new URLSearchParams(
-        viewSubmission(
-          VERIFY_MODAL,
-          view.private_metadata,
-          { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
-          {
-            user: AGENT,
-            team: WORKSPACE,
-            userTeam: ORG,
-            more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(OUTSIDER) } },
-          },
-        ),
+        verifyModalSubmission(view.private_metadata, 'alex@example.com', OUTSIDER, {
+          user: AGENT,
+          team: WORKSPACE,
+          userTeam: ORG,
+        }),
       ).get('payload') ?? '{}',
     ) as Json;
     // On an org-wide install, interactions name the org and the install (Slack's payload reference).

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { customerConversation } from '../../../bots/slack/message-refs.ts';
-import { VERIFY_CUSTOMER, VERIFY_MODAL, VERIFY_QUERY } from '../../../bots/slack/verify-modal.ts';
 import { assertValidBlocks, assertValidView } from '../../support/block-kit.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
 import {
@@ -9,11 +8,10 @@ import {
   INTERNAL_CHANNEL,
   SHARED_CHANNEL,
   type SlackCall,
-  selectState,
   shownText,
   slashCommand,
   TEAM,
-  viewSubmission,
+  verifyModalSubmission,
 } from '../../support/slack.ts';
 import { type SlackHarness, startSlackApp } from '../../support/slack-app.ts';
 
@@ -106,14 +104,7 @@ describe('Slack: /verify', () => {
       .to.contain('Customer in this conversation')
       .and.contain('Alex Morgan');
     expect(h.slack.calls('chat.postMessage'), 'nothing started before the agent submits').to.deep.equal([]);
-    await h.send(
-      viewSubmission(
-        VERIFY_MODAL,
-        view.private_metadata,
-        { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' },
-        { more: { [VERIFY_CUSTOMER.block]: { [VERIFY_CUSTOMER.action]: selectState(CUSTOMER_USER) } } },
-      ),
-    );
+    await h.send(verifyModalSubmission(view.private_metadata, 'alex@example.com', CUSTOMER_USER));
     await h.slack.waitFor('chat.postMessage');
     const [started] = await h.slack.waitFor('response_url');
     expect(String(started?.args.text), 'answered through the command’s response URL').to.contain(
