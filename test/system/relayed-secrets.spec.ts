@@ -160,16 +160,22 @@ describe(`no secret of the corpus is relayed, stored or logged (${CASES.length} 
         // The agent is known where a verification runs: their lines arm the customer's answer.
         h.slack.sharedChannels.add(channel(i));
         await h.send(slashCommand('alex@example.com', { channel_id: channel(i) }, h.slack.responseUrl()));
-        // In a Slack Connect channel /verify opens the modal first; the agent starts it from there.
+        // In a Slack Connect channel /verify opens the modal first; the agent starts it from there. Eight channels
+        // at once each ask Slack who is in them before their modal opens: a loaded machine gets 20 s for it.
         let metadata = '';
-        await until(() => {
-          const open = h.slack
-            .calls('views.open')
-            .map((call) => String((call.args.view as { private_metadata?: string }).private_metadata ?? ''))
-            .find((m) => m.includes(`"${channel(i)}"`));
-          metadata = open ?? '';
-          return open !== undefined;
-        }, 'the verify modal');
+        await until(
+          () => {
+            const open = h.slack
+              .calls('views.open')
+              .map((call) => String((call.args.view as { private_metadata?: string }).private_metadata ?? ''))
+              .find((m) => m.includes(`"${channel(i)}"`));
+            metadata = open ?? '';
+            return open !== undefined;
+            // Eight channels at once, each asking Slack who is in it before the modal opens: give a loaded machine time.
+          },
+          'the verify modal',
+          20_000,
+        );
         const query = { block: VERIFY_QUERY.block, action: VERIFY_QUERY.action, value: 'alex@example.com' };
         await h.send(viewSubmission(VERIFY_MODAL, metadata, query));
         await h.t.app.slack?.receiver?.idle();
