@@ -19,6 +19,8 @@ const CACHE_MS = 5 * 60_000;
 const MEMBERS_READ = 200;
 const MEMBERS_SHOWN = 100;
 const LOOKUPS_AT_ONCE = 8;
+// Leaves the rest of Slack's 3 s trigger window for the conversation lookups before and views.open after.
+const MEMBERS_BUDGET_MS = 1500;
 
 /** What support-verify asks Slack about people and channels, cached for five minutes. */
 export class SlackDirectory {
@@ -77,20 +79,34 @@ export class SlackDirectory {
 
   /**
    * The channel's members from outside the installing organisation (Slack Connect guests of another org),
-   * for the agent to name the customer: the first {@link MEMBERS_READ} members, looked up a few at a time.
-   * Empty when the app cannot list them; the customer then identifies themselves.
+   * for the agent to name the customer: the first {@link MEMBERS_READ} members, looked up a few at a time,
+   * for at most `budgetMs`: the modal they go in must open within Slack's 3 s trigger window, so a slow Web
+   * API or a big channel gives the members found by then. Empty when the app cannot list them; the customer
+   * then identifies themselves.
    */
-  async externalMembers(channelId: string, isExternal: (user: SlackUser) => boolean): Promise<SlackUser[]> {
-    let ids: string[] = [];
-    try {
-      const { members } = await this.client.conversations.members({ channel: channelId, limit: MEMBERS_READ });
-      ids = (members ?? []).slice(0, MEMBERS_READ);
-    } catch {
-      return [];
-    }
+  async externalMembers(
+    channelId: string,
+    isExternal: (user: SlackUser) => boolean,
+    budgetMs = MEMBERS_BUDGET_MS,
+  ): Promise<SlackUser[]> {
+    const deadline = this.clock.now() + budgetMs;
+    const inTime = <T>(work: Promise<T>): Promise<T | undefined> => {
+      const left = deadline - this.clock.now();
+      if (left <= 0) return Promise.resolve(undefined);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), left);
+      });
+      return Promise.race([work, late]).finally(() => clearTimeout(timer));
+    };
+    const listed = await inTime(
+      this.client.conversations.members({ channel: channelId, limit: MEMBERS_READ }).catch(() => undefined),
+    );
+    const ids = (listed?.members ?? []).slice(0, MEMBERS_READ);
     const found: SlackUser[] = [];
     for (let i = 0; i < ids.length && found.length < MEMBERS_SHOWN; i += LOOKUPS_AT_ONCE) {
-      const batch = await Promise.all(ids.slice(i, i + LOOKUPS_AT_ONCE).map((id) => this.user(id)));
+      const batch = await inTime(Promise.all(ids.slice(i, i + LOOKUPS_AT_ONCE).map((id) => this.user(id))));
+      if (!batch) break;
       found.push(...batch.filter((u) => !u.inactive && isExternal(u)));
     }
     return found.slice(0, MEMBERS_SHOWN);

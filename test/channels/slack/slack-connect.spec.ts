@@ -168,6 +168,22 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     }
   });
 
+  it('opens the verify modal within Slack’s 3 s trigger window however slow the member lookups are', async () => {
+    const answer = h.slack.server.reply;
+    h.slack.server.reply = async (request) => {
+      // Every member looked up takes 3.5 s, as a struggling Web API might (the agent, looked up first, does not).
+      if (request.url.includes('users.info') && !JSON.stringify(request.body).includes(STAFF))
+        await new Promise((r) => setTimeout(r, 3500));
+      return answer(request);
+    };
+    const opened = h.slack.calls('views.open').length;
+    const sent = Date.now();
+    await h.send(command('alex@example.com'));
+    await h.slack.waitFor('views.open', opened + 1);
+    expect(Date.now() - sent, 'views.open inside the trigger window').to.be.below(2900);
+    h.slack.server.reply = answer;
+  });
+
   it('opens the PIN modal for the customer only, and counts a modal PIN from the customer only', async () => {
     const pin = await issuePin(h.t.url);
     const session = await start();
