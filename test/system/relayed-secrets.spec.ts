@@ -194,7 +194,7 @@ describe(`no secret of the corpus is relayed, stored or logged (${CASES.length} 
           .filter((call) => String(call.args.channel).startsWith('C0CASE'))
           .map((call) => String(call.args.channel)),
       );
-    await until(() => warned().size >= CASES.length, 'a private warning in every channel', 60_000).catch(
+    await until(() => warned().size >= CASES.length, 'a private warning in every channel', 150_000).catch(
       () => undefined,
     );
     const missing = CASES.map((c, i) => (warned().has(channel(i)) ? undefined : c.id)).filter(Boolean);
