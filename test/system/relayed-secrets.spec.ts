@@ -155,7 +155,8 @@ describe(`no secret of the corpus is relayed, stored or logged (${CASES.length} 
         }),
         { json: true },
       );
-    await inBatches(CASES, 8, async (c, i) => {
+    // Four channels at a time: eight starved this process of CPU in a full CI run, and Redis calls timed out.
+    await inBatches(CASES, 4, async (c, i) => {
       if (hasAgentLine(c)) {
         // The agent is known where a verification runs: their lines arm the customer's answer.
         h.slack.sharedChannels.add(channel(i));
@@ -194,7 +195,7 @@ describe(`no secret of the corpus is relayed, stored or logged (${CASES.length} 
           .filter((call) => String(call.args.channel).startsWith('C0CASE'))
           .map((call) => String(call.args.channel)),
       );
-    await until(() => warned().size >= CASES.length, 'a private warning in every channel', 150_000).catch(
+    await until(() => warned().size >= CASES.length, 'a private warning in every channel', 60_000).catch(
       () => undefined,
     );
     const missing = CASES.map((c, i) => (warned().has(channel(i)) ? undefined : c.id)).filter(Boolean);
