@@ -136,10 +136,7 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
         req.headers['last-event-id'] ?? new URL(req.url ?? '/', 'http://x').searchParams.get('after') ?? 0,
       );
       // Waiting handshakes count against the replica's streams too, or a storm could queue without bound.
-      if (handshakes.queued + hub.size >= (limits.perReplica ?? DEFAULT_STREAM_LIMITS.perReplica))
-        throw new HttpError(503, 'busy', 'too many open chat connections here; try again shortly', {
-          'retry-after': '5',
-        });
+      if (handshakes.queued + hub.size >= (limits.perReplica ?? DEFAULT_STREAM_LIMITS.perReplica)) throw replicaFull();
       await handshakes.run(async () => {
         if (req.socket?.destroyed) return;
         const conversation = await authorized(req);
@@ -261,10 +258,7 @@ export class ChatStreams {
    * an ordinary JSON error.
    */
   async attach(conversation: ChatConversation, res: Response, after: number, client: string): Promise<void> {
-    if (this.total >= this.limits.perReplica)
-      throw new HttpError(503, 'busy', 'too many open chat connections here; try again shortly', {
-        'retry-after': '5',
-      });
+    if (this.total >= this.limits.perReplica) throw replicaFull();
     if ((this.perClient.get(client) ?? 0) >= this.limits.perClient)
       throw new HttpError(429, 'rate_limited', 'too many chat connections open from here; close one first', {
         'retry-after': '30',
@@ -351,6 +345,10 @@ export class ChatStreams {
     return stream.sending;
   }
 }
+
+/** The answer when a replica holds all the streams it may: one policy for open streams and waiting handshakes. */
+const replicaFull = () =>
+  new HttpError(503, 'busy', 'too many open chat connections here; try again shortly', { 'retry-after': '5' });
 
 const frameOf = (view: ChatVerificationView | undefined) =>
   `event: verification\ndata: ${JSON.stringify(view ?? null)}\n\n`;

@@ -82,6 +82,14 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
   const typed = (fixture: string, user: string, text: string) =>
     h.send(slackEvent(fixture, { user, text }), { json: true });
   const ephemeralsTo = (user: string) => h.slack.calls('chat.postEphemeral').filter((c) => c.args.user === user);
+  /** The customer PIN modal submitted by `user`, a member of the customer's organisation, in the shared channel. */
+  const customerPinModal = (sessionId: string, pin: string, user: string) =>
+    viewSubmission(
+      VIEWS.customerPin,
+      sessionId,
+      { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin },
+      { user, team: VENDOR, userTeam: CUSTOMER_TEAM },
+    );
   /** The customer's button press, shaped as the blind block_actions fixture (team: the installer; user: theirs). */
   function customerPress(actionId: string, sessionId: string, user = CUSTOMER, userTeam = CUSTOMER_TEAM): string {
     const body = platformFixture('slack/connect-block-actions');
@@ -193,36 +201,14 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     expect(String(refusal?.text)).to.contain('for someone else');
     expect(h.slack.calls('views.open'), 'no modal for a bystander').to.have.length(1);
 
-    const stolen = await h.send(
-      viewSubmission(
-        VIEWS.customerPin,
-        session.id,
-        { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin },
-        {
-          user: CUSTOMER_COLLEAGUE,
-          team: VENDOR,
-          userTeam: CUSTOMER_TEAM,
-        },
-      ),
-    );
+    const stolen = await h.send(customerPinModal(session.id, pin, CUSTOMER_COLLEAGUE));
     expect(JSON.stringify(stolen.json)).to.contain('for someone else');
     expect(await h.t.app.verification.get(session.id)).to.include({ state: 'awaiting_pin', pinTriesLeft: 3 });
 
     await h.send(customerPress(ACTIONS.customerEnterPin, session.id));
     const modal = (await h.slack.waitFor('views.open', 2)).at(-1);
     assertValidView(modal?.args.view);
-    const done = await h.send(
-      viewSubmission(
-        VIEWS.customerPin,
-        session.id,
-        { block: PIN_INPUT.block, action: PIN_INPUT.action, value: pin },
-        {
-          user: CUSTOMER,
-          team: VENDOR,
-          userTeam: CUSTOMER_TEAM,
-        },
-      ),
-    );
+    const done = await h.send(customerPinModal(session.id, pin, CUSTOMER));
     expect(done.text).to.equal('');
     expect((await h.t.app.verification.get(session.id)).state).to.equal('verified');
   });
