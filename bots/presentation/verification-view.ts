@@ -11,6 +11,8 @@ export interface RenderContext {
   company: string;
   pinMinutes: number;
   now: number;
+  /** The language the customer reads in, where it is not the account's (a web chat in the browser's language). */
+  customerLocale?: Locale;
 }
 
 export interface AgentCard extends RenderContext {
@@ -34,7 +36,7 @@ export function customerScript(
   ctx: RenderContext,
   escapeText: (text: string) => string = (text) => text,
 ): string {
-  const locale = session.customerLocale;
+  const locale = ctx.customerLocale ?? session.customerLocale;
   if (session.state === 'awaiting_device') {
     const params = {
       agent: escapeText(session.agent.displayName),

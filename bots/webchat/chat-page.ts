@@ -49,7 +49,8 @@ export function renderChatPage(locale: Locale, company: string): string {
     idle: t('label.chat.idle'),
     failed: t('label.chat.failed'),
     'pin-invalid': t('agent.pin_invalid'),
-    expires: t('label.chat.expires', { time: '{time}' }),
+    'expires-in': t('label.chat.expires_in', { seconds: '{seconds}', time: '{time}' }),
+    expired: t('label.chat.expired'),
   };
   const attributes = Object.entries(data)
     .map(([key, value]) => `data-${key}="${value}"`)

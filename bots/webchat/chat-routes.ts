@@ -56,6 +56,8 @@ export interface ChatStreamDeps {
 
 /** What the customer's page shows about the verification running in their conversation. */
 export interface ChatVerificationView {
+  /** Orders views: a later session, or a later version of the same one, replaces what the page shows. */
+  order: [createdAt: number, version: number];
   state: string;
   method?: 'device' | 'pin';
   triesLeft?: number;
@@ -154,6 +156,7 @@ export async function verificationView(
   const session = await verification.get(conversation.sessionId).catch(() => undefined);
   if (!session) return undefined;
   return {
+    order: [session.createdAt, session.version],
     state: session.state,
     ...(session.state === 'awaiting_device' ? { method: 'device' as const } : {}),
     ...(session.state === 'awaiting_pin' ? { method: 'pin' as const, triesLeft: session.pinTriesLeft ?? 0 } : {}),

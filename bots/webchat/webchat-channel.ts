@@ -1,5 +1,5 @@
 import { type SupportChat, WEBCHAT_REF } from '../../core/chat.ts';
-import { type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
+import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { Accounts, Clock, CustomerChannel } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
@@ -32,14 +32,16 @@ export class WebChatCustomerChannel implements CustomerChannel {
   async render(session: Session): Promise<void> {
     const conversationId = session.refs?.[WEBCHAT_REF];
     if (!conversationId) return;
-    const text = await this.line(session);
+    // The language the customer chose (or their browser's), not the account's: they read it in this chat.
+    const conversation = await this.deps.chat.get(conversationId).catch(() => undefined);
+    const text = await this.line(session, conversation?.locale ?? session.customerLocale);
     if (text) await this.deps.chat.botSays(conversationId, text);
   }
 
-  private async line(session: Session): Promise<string | undefined> {
-    const locale = session.customerLocale;
+  private async line(session: Session, locale: Locale): Promise<string | undefined> {
     const context = {
       locale,
+      customerLocale: locale,
       company: this.deps.company,
       pinMinutes: this.deps.pinMinutes,
       now: this.deps.clock.now(),

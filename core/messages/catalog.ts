@@ -236,7 +236,14 @@ export const MESSAGES = {
     en: 'Pick this number on your device, then tap Confirm:',
     nl: 'Kies dit nummer op je apparaat en tik dan op Bevestigen:',
   },
-  'label.chat.expires': { en: 'The prompt expires at {time}.', nl: 'De melding verloopt om {time}.' },
+  'label.chat.expires_in': {
+    en: 'The prompt expires in {seconds} s (at {time}).',
+    nl: 'De melding verloopt over {seconds} s (om {time}).',
+  },
+  'label.chat.expired': {
+    en: 'This prompt has expired. Your agent can send a new one.',
+    nl: 'Deze melding is verlopen. Je medewerker kan een nieuwe sturen.',
+  },
   'label.chat.reconnecting': { en: 'Reconnecting…', nl: 'Opnieuw verbinden…' },
   'label.chat.replaced': {
     en: 'This chat is open in another window or tab, so updates go there now.',

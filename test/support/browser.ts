@@ -27,3 +27,57 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** The two screens every browser test looks at: a laptop and a phone. */
+export const VIEWPORTS = [
+  { name: 'laptop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+// Runs in the page (the tests have no DOM types, so it is a string): every visible button, field, select and
+// link must lie inside the boxes that clip it, show all of its own text, and not overlap another one.
+const LAYOUT_PROBLEMS = `(() => {
+  const problems = [];
+  const name = (e) => (e.getAttribute('aria-label') || e.textContent || e.id || e.tagName).trim().slice(0, 40);
+  const visible = (e) => {
+    const r = e.getBoundingClientRect();
+    const style = getComputedStyle(e);
+    return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && !e.closest('[hidden]');
+  };
+  const controls = [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, a[href]')].filter(visible);
+  for (const e of controls) {
+    const r = e.getBoundingClientRect();
+    if (r.left < -1 || r.right > innerWidth + 1) problems.push('off screen: ' + name(e));
+    if (e.tagName === 'BUTTON' && e.scrollWidth > e.clientWidth + 1) problems.push('text cut off: ' + name(e));
+    for (let a = e.parentElement; a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      const clipsX = style.overflowX !== 'visible';
+      const clipsY = style.overflowY === 'hidden' || style.overflowY === 'clip';
+      if (!clipsX && !clipsY) continue;
+      const box = a.getBoundingClientRect();
+      if (clipsX && (r.left < box.left - 1 || r.right > box.right + 1)) problems.push('clipped sideways: ' + name(e));
+      if (clipsY && (r.top < box.top - 1 || r.bottom > box.bottom + 1)) problems.push('clipped: ' + name(e));
+    }
+  }
+  for (let i = 0; i < controls.length; i++) {
+    for (let j = i + 1; j < controls.length; j++) {
+      const a = controls[i], b = controls[j];
+      if (a.contains(b) || b.contains(a)) continue;
+      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+      const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      if (w > 1 && h > 1) problems.push('overlap: ' + name(a) + ' / ' + name(b));
+    }
+  }
+  return [...new Set(problems)];
+})()`;
+
+/** What is clipped or overlaps on the page and in each of its frames; empty when the layout holds. */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  for (const frame of page.frames()) {
+    const found = (await frame.evaluate(LAYOUT_PROBLEMS).catch(() => [])) as string[];
+    problems.push(...found.map((p) => (frame === page.mainFrame() ? p : `${new URL(frame.url()).pathname}: ${p}`)));
+  }
+  return problems;
+}

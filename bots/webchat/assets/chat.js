@@ -1,6 +1,26 @@
 // The customer's chat page: keeps its conversation across reloads, streams lines live, and shows the PIN
 // field or the number to pick while a verification is running. Texts come from the page (data-* attributes).
 (() => {
+  // A frame on another site may be denied storage (third-party storage blocked): then the conversation lasts
+  // as long as the page, in sessionStorage or in memory, instead of the chat failing to start.
+  const storage = (() => {
+    for (const name of ['localStorage', 'sessionStorage']) {
+      try {
+        const candidate = window[name];
+        candidate.setItem('support-verify-probe', '1');
+        candidate.removeItem('support-verify-probe');
+        return candidate;
+      } catch {
+        // Denied: try the next kind.
+      }
+    }
+    const memory = new Map();
+    return {
+      getItem: (key) => memory.get(key) ?? null,
+      setItem: (key, value) => memory.set(key, String(value)),
+      removeItem: (key) => memory.delete(key),
+    };
+  })();
   const page = document.documentElement.dataset;
   const log = document.getElementById('log');
   const form = document.getElementById('say');
@@ -24,6 +44,15 @@
   let conversation;
   let stream;
   const shown = new Set();
+  // The newest verification view shown ([createdAt, version]): frames can arrive out of order.
+  let shownOrder = [0, 0];
+  let countdown;
+
+  // Errors are for everyone to see, not only for screen readers.
+  function problem(message) {
+    status.textContent = message;
+    status.classList.toggle('sr-only', !message);
+  }
 
   const api = (path, options = {}) =>
     fetch(`/v1/chat/conversations${path}`, {
@@ -51,21 +80,40 @@
   }
 
   function showVerification(view) {
-    const pin = view && view.state === 'awaiting_pin';
-    const device = view && view.state === 'awaiting_device' && view.number !== undefined;
+    if (view?.order) {
+      const [createdAt, version] = view.order;
+      if (createdAt < shownOrder[0] || (createdAt === shownOrder[0] && version < shownOrder[1])) return;
+      shownOrder = view.order;
+    }
+    // One control at a time: the PIN field only while a PIN is asked for, the number only during a prompt.
+    const pin = view?.state === 'awaiting_pin';
+    const device = view?.state === 'awaiting_device' && view.number !== undefined;
     verify.hidden = !pin && !device;
     pinForm.hidden = !pin;
     numberBox.hidden = !device;
+    clearInterval(countdown);
     if (pin) pinStatus.textContent = page.tries.replace('{tries}', String(view.triesLeft));
     if (device) {
       number.textContent = String(view.number);
+      number.classList.remove('expired');
       const time = new Date(view.expiresAt).toLocaleTimeString(page.locale, { hour: '2-digit', minute: '2-digit' });
-      numberExpiry.textContent = page.expires.replace('{time}', time);
+      const tick = () => {
+        const seconds = Math.max(0, Math.ceil((view.expiresAt - Date.now()) / 1000));
+        if (seconds > 0) {
+          numberExpiry.textContent = page.expiresIn.replace('{seconds}', String(seconds)).replace('{time}', time);
+          return;
+        }
+        clearInterval(countdown);
+        numberExpiry.textContent = page.expired;
+        number.classList.add('expired');
+      };
+      tick();
+      countdown = setInterval(tick, 1000);
     }
   }
 
   async function start() {
-    const saved = JSON.parse(localStorage.getItem(STORE) || 'null');
+    const saved = JSON.parse(storage.getItem(STORE) || 'null');
     if (saved) {
       conversation = saved;
       const answer = await api(`/${saved.id}`);
@@ -76,16 +124,16 @@
         return listen();
       }
       conversation = undefined;
-      localStorage.removeItem(STORE);
+      storage.removeItem(STORE);
     }
     const answer = await api('', { method: 'POST', body: JSON.stringify({ locale: page.locale }) });
-    const body = await answer.json();
+    const body = await answer.json().catch(() => ({}));
     if (!answer.ok) {
-      status.textContent = body.error ? body.error.message : page.failed;
+      problem(body.error ? body.error.message : page.failed);
       return;
     }
     conversation = { id: body.conversation.id, token: body.token };
-    localStorage.setItem(STORE, JSON.stringify(conversation));
+    storage.setItem(STORE, JSON.stringify(conversation));
     body.messages.forEach(say);
     listen();
   }
@@ -98,11 +146,9 @@
     );
     stream.addEventListener('message', (event) => say(JSON.parse(event.data)));
     stream.addEventListener('verification', (event) => showVerification(JSON.parse(event.data)));
-    stream.addEventListener('open', () => {
-      status.textContent = '';
-    });
+    stream.addEventListener('open', () => problem(''));
     stream.addEventListener('error', () => {
-      if (stream) status.textContent = page.reconnecting;
+      if (stream) problem(page.reconnecting);
     });
     // The server ended this stream for good (another tab took over, or the chat was quiet): no reconnecting
     // on our own, or two tabs would take it from each other forever.
@@ -120,7 +166,7 @@
     stream?.close();
     stream = undefined;
     conversation = undefined;
-    localStorage.removeItem(STORE);
+    storage.removeItem(STORE);
     form.hidden = true;
     verify.hidden = true;
     paused.hidden = true;
@@ -162,7 +208,8 @@
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = text.value.trim();
-    if (!value || !conversation) return;
+    if (!value) return;
+    if (!conversation) return problem(page.failed);
     send.disabled = true;
     try {
       const answer = await api(`/${conversation.id}/messages`, {
@@ -171,17 +218,19 @@
       });
       if (answer.ok) {
         text.value = '';
-        status.textContent = '';
+        problem('');
         say((await answer.json()).message);
       } else {
-        const body = await answer.json();
-        status.textContent = body.error ? body.error.message : page.failed;
+        const body = await answer.json().catch(() => ({}));
+        problem(body.error ? body.error.message : page.failed);
         if (answer.status === 404) {
-          localStorage.removeItem(STORE);
+          storage.removeItem(STORE);
           conversation = undefined;
           start();
         }
       }
+    } catch {
+      problem(page.failed);
     } finally {
       send.disabled = false;
       text.focus();
@@ -210,10 +259,10 @@
       body: JSON.stringify({ pin: pinInput.value }),
     });
     pinInput.value = '';
-    const body = await answer.json();
+    const body = await answer.json().catch(() => ({}));
     if (!answer.ok) pinStatus.textContent = body.error ? body.error.message : page.failed;
     else showVerification(body.verification);
   });
 
-  start();
+  start().catch(() => problem(page.failed));
 })();

@@ -317,6 +317,7 @@ describe('Web chat API', () => {
         'the PIN field',
       );
       expect((await customer.read()).json.verification).to.deep.equal({
+        order: [session.createdAt, 2],
         state: 'awaiting_pin',
         method: 'pin',
         triesLeft: 3,
@@ -345,6 +346,7 @@ describe('Web chat API', () => {
         'the instructions',
       );
       expect((await customer.read()).json.verification).to.deep.equal({
+        order: [session.createdAt, waiting.version],
         state: 'awaiting_device',
         method: 'device',
         expiresAt: waiting.prompt?.expiresAt,
@@ -355,7 +357,10 @@ describe('Web chat API', () => {
         async () => (await customer.messages()).some((m) => m.text.includes('You refused the request')),
         'the outcome',
       );
-      expect((await customer.read()).json.verification).to.deep.equal({ state: 'denied' });
+      expect((await customer.read()).json.verification).to.deep.equal({
+        order: [session.createdAt, waiting.version + 1],
+        state: 'denied',
+      });
     });
 
     it('takes a PIN typed as a message only while one is expected, and never shows it', async () => {
