@@ -1,3 +1,5 @@
+import type { Session } from './session.ts';
+
 /**
  * Every error support-verify raises on purpose carries a stable string code, so adapters and bots can map
  * it to an HTTP status or a chat message without matching on text.
@@ -19,6 +21,7 @@ export enum ErrorCode {
   NotTheCustomer = 'sv_not_the_customer',
   CustomerUnidentified = 'sv_customer_unidentified',
   ConversationBusy = 'sv_conversation_busy',
+  PinsLocked = 'sv_pins_locked',
   Unknown = 'sv_unknown',
 }
 
@@ -98,6 +101,8 @@ export class RateLimitedError extends SupportVerifyError {
   constructor(
     readonly reason: string,
     readonly retryAfterMs: number,
+    /** The session as it now is, where its card shows the refusal (so no separate message is needed). */
+    readonly session?: Session,
   ) {
     super(`rate limited (${reason}); retry in ${Math.ceil(retryAfterMs / 1000)} s`);
   }
@@ -151,6 +156,18 @@ export class ConversationBusyError extends SupportVerifyError {
     readonly sessionId: string,
   ) {
     super('a verification is already running in this conversation');
+  }
+}
+
+/** PIN checks for the account are locked after too many wrong PINs: no PIN is issued or checked until then. */
+export class PinsLockedError extends SupportVerifyError {
+  readonly code = ErrorCode.PinsLocked;
+  constructor(
+    readonly until: number,
+    /** The session as it now is, its card showing the lock; absent outside a verification (the portal). */
+    readonly session?: Session,
+  ) {
+    super('PIN checks for this account are locked after too many wrong PINs');
   }
 }
 

@@ -65,6 +65,21 @@ export interface DevicePromptRef {
   matchNumber?: number;
 }
 
+/**
+ * What this account allows right now, read when the verification started (and again when a step was
+ * refused), so the agent is offered only what can work and told why the rest cannot.
+ */
+export interface Availability {
+  /** PIN checks are locked (too many wrong PINs in a day) until then. */
+  pinLockedUntil?: number;
+  /** Wrong PINs the account may still take before its PIN checks lock, where that is fewer than a session's tries. */
+  pinFailuresLeft?: number;
+  /** Why no device prompt can be sent now, and until when where that is known. */
+  device?: { blockedBy: 'no_device' | 'cooldown' | 'quota' | 'pending'; until?: number };
+  /** An earlier grant on this account, still active when this verification started. */
+  activeGrant?: { agentName: string; mine: boolean; until: number };
+}
+
 export interface Grant {
   agentId: string;
   expiresAt: number;
@@ -84,7 +99,10 @@ export type EndReason =
   | 'cancelled_by_agent'
   | 'conversation_closed'
   | 'grant_expired'
-  | 'grant_revoked';
+  | 'grant_revoked'
+  | 'ended_by_denial'
+  | 'ended_by_fraud_report'
+  | 'ended_by_pin_lock';
 
 /**
  * One verification of one account by one agent. Times are epoch milliseconds. `version` grows by one with
@@ -107,6 +125,8 @@ export interface Session {
   reason?: EndReason;
   /** Something the agent should know about the last step; cleared by the next transition. */
   notice?: SessionNotice;
+  /** What the account allows now (see {@link Availability}); absent when everything is. */
+  availability?: Availability;
   /**
    * The customer who alone may answer in the conversation (their PIN messages, modals and dialogs). Absent
    * where the agent speaks for the customer, and in a shared conversation until the customer identifies.
@@ -118,8 +138,14 @@ export interface Session {
   refs?: Record<string, string>;
 }
 
-/** `device_unreachable`: the device service could not be reached, so the customer never saw the prompt. */
-export type SessionNotice = 'device_unreachable';
+/**
+ * `device_unreachable`: the device service could not be reached, so the customer never saw the prompt.
+ * `pin_rejected`: the PIN just tried was not accepted.
+ */
+export type SessionNotice = 'device_unreachable' | 'pin_rejected';
+
+/** Why a grant ends early: the account was refused, reported or locked in another verification. */
+export type AccountAlert = 'device_denied' | 'fraud_reported' | 'number_mismatch' | 'pin_locked';
 
 export type SessionEvent =
   | { type: 'choose_device'; prompt: DevicePromptRef }
@@ -136,7 +162,9 @@ export type SessionEvent =
   | { type: 'expire' }
   | { type: 'conversation_closed' }
   | { type: 'revoke' }
-  | { type: 'grant_expired' };
+  | { type: 'grant_expired' }
+  | { type: 'availability_changed'; availability: Availability }
+  | { type: 'account_alert'; alert: AccountAlert };
 
 export type SessionEventType = SessionEvent['type'];
 
@@ -160,6 +188,9 @@ export const ALLOWED_FROM: Readonly<Record<SessionEventType, readonly SessionSta
   conversation_closed: [...OPEN, 'verified'],
   revoke: ['verified'],
   grant_expired: ['verified'],
+  availability_changed: OPEN,
+  // A denial, a fraud report or a PIN lock in another verification of the account ends this grant.
+  account_alert: ['verified'],
 };
 
 export const SESSION_EVENT_TYPES = Object.keys(ALLOWED_FROM) as SessionEventType[];
@@ -206,7 +237,7 @@ export function transition(session: Session, event: SessionEvent, now: number): 
       return end(base, 'verified', 'pin_accepted', { agentId: session.agent.id, expiresAt: event.grantExpiresAt });
     case 'pin_rejected':
       return event.triesLeft > 0
-        ? { ...base, pinTriesLeft: event.triesLeft }
+        ? { ...base, pinTriesLeft: event.triesLeft, notice: 'pin_rejected' }
         : end({ ...base, pinTriesLeft: 0 }, 'failed', 'pin_tries_exhausted');
     case 'pin_locked':
       return end(base, 'failed', 'pin_locked');
@@ -222,8 +253,21 @@ export function transition(session: Session, event: SessionEvent, now: number): 
       return end({ ...base, grant: undefined }, 'closed', 'grant_revoked');
     case 'grant_expired':
       return end({ ...base, grant: undefined }, 'closed', 'grant_expired');
+    case 'availability_changed': {
+      const { availability: _previous, ...rest } = base;
+      return Object.keys(event.availability).length > 0 ? { ...rest, availability: event.availability } : rest;
+    }
+    case 'account_alert':
+      return end({ ...base, grant: undefined }, 'closed', ALERT_REASONS[event.alert]);
   }
 }
+
+const ALERT_REASONS: Readonly<Record<AccountAlert, EndReason>> = {
+  device_denied: 'ended_by_denial',
+  number_mismatch: 'ended_by_denial',
+  fraud_reported: 'ended_by_fraud_report',
+  pin_locked: 'ended_by_pin_lock',
+};
 
 function end(base: Session, state: SessionState, reason: EndReason, grant?: Grant): Session {
   const next: Session = { ...base, state, reason, prompt: undefined };

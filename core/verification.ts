@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventType } from './audit.ts';
+import { ACCOUNT_FLAGS, AVAILABILITY_READS, availabilityFrom, pinTriesFor } from './availability.ts';
 import {
   AccountNotFoundError,
   ConversationBusyError,
@@ -9,6 +10,7 @@ import {
   NoTrustedDeviceError,
   NotAuthorizedError,
   NotTheCustomerError,
+  PinsLockedError,
   RateLimitedError,
   RequestInvalidError,
   SessionConflictError,
@@ -31,8 +33,10 @@ import type {
   SessionStore,
 } from './ports/index.ts';
 import {
+  type AccountAlert,
   type AgentRef,
   ALLOWED_FROM,
+  type Availability,
   type ChannelKind,
   type CustomerRef,
   dueEvent,
@@ -100,11 +104,14 @@ const MAX_CAS_ATTEMPTS = 8;
 const PIN_PATTERN = /^\d{4}$/u;
 
 const flags = {
-  pending: 'prompt-pending',
-  cooldown: 'prompt-cooldown',
-  pinLock: 'pin-lock',
+  pending: ACCOUNT_FLAGS.pending,
+  cooldown: ACCOUNT_FLAGS.cooldown,
+  pinLock: ACCOUNT_FLAGS.pinLock,
   running: 'running',
+  /** An account's verified sessions, newest first: what a denial, a fraud report or a PIN lock ends. */
+  grants: 'grants',
 } as const;
+const GRANTS_PER_ACCOUNT = 10;
 // A conversation rarely sees more than one verification in a grant's time; these are what its end closes.
 const SESSIONS_PER_CONVERSATION = 5;
 const RECENT_PER_AGENT = 20;
@@ -146,6 +153,9 @@ export class Verification {
     }
     const account = await accounts.find(input.query);
     if (!account) throw new AccountNotFoundError();
+    const availability = await this.availabilityOf(account.id, account.devices.filter((d) => d.trusted).length, {
+      agent: input.agent,
+    });
     const now = clock.now();
     const session: Session = {
       id: this.newId(),
@@ -160,6 +170,7 @@ export class Verification {
       ...(input.customer ? { customer: input.customer } : {}),
       ...(input.conversation ? { conversation: input.conversation } : {}),
       ...(input.refs && Object.keys(input.refs).length > 0 ? { refs: input.refs } : {}),
+      ...(Object.keys(availability).length > 0 ? { availability } : {}),
     };
     if (input.customer && sameIdentity(input.customer, input.agent))
       throw new RequestInvalidError(['the agent cannot be the customer']);
@@ -275,7 +286,9 @@ export class Verification {
     });
     if (!allowance.granted) {
       await this.audit('device_prompt_refused', session, 'failure', { refusedBy: allowance.refusedBy });
-      throw new RateLimitedError(allowance.refusedBy, allowance.retryAfterMs);
+      // The card then says why and stops offering the prompt: the refusal belongs to the state it explains.
+      const shown = await this.refreshAvailability(session, devices.length);
+      throw new RateLimitedError(allowance.refusedBy, allowance.retryAfterMs, shown);
     }
 
     const numberChoices = policies.numberMatching ? this.numberChoices() : undefined;
@@ -318,8 +331,21 @@ export class Verification {
 
   async choosePin(sessionId: string, actor: Actor): Promise<Session> {
     const session = await this.load(sessionId, actor);
-    const triesLeft = session.pinTriesLeft ?? this.deps.policies.pinTriesPerSession;
-    const next = await this.apply(session, { type: 'choose_pin', triesLeft });
+    assertAllowed(session, 'choose_pin');
+    const account = await this.deps.accounts.summary(session.accountId);
+    const shown = await this.refreshAvailability(session, account?.devices.filter((d) => d.trusted).length ?? 0);
+    const until = shown.availability?.pinLockedUntil;
+    if (until !== undefined) {
+      // Refused before a PIN is asked for, uncounted, and the lock is not re-armed; each try is audited.
+      await this.audit('pin_locked', shown, 'failure', { refused: true });
+      throw new PinsLockedError(until, shown);
+    }
+    // The tries shown are the tries there are: fewer where the account's day has fewer wrong PINs left.
+    const triesLeft = pinTriesFor(
+      shown.availability ?? {},
+      session.pinTriesLeft ?? this.deps.policies.pinTriesPerSession,
+    );
+    const next = await this.apply(shown, { type: 'choose_pin', triesLeft });
     await this.audit('method_chosen', next, 'info');
     return next;
   }
@@ -460,6 +486,9 @@ export class Verification {
   async issuePin(accountId: string, channel: ChannelKind = 'api'): Promise<{ pin: string; expiresAt: number }> {
     const account = await this.deps.accounts.summary(accountId);
     if (!account) throw new AccountNotFoundError();
+    // A PIN issued while checks are locked could never work: say so instead.
+    const { pinLockedUntil } = await this.availabilityOf(account.id, 1);
+    if (pinLockedUntil !== undefined) throw new PinsLockedError(pinLockedUntil);
     const issued = await this.deps.pins.issue(account.id);
     await this.deps.audit.append({
       type: 'pin_issued',
@@ -515,6 +544,69 @@ export class Verification {
       await this.schedule(id, session ? nextDeadline(session) : undefined);
     }
     return ids.length;
+  }
+
+  /**
+   * What the account allows now: PIN lock and wrong PINs left, device prompts blocked and why, and (for a
+   * new verification by `agent`) an earlier grant still active. One read of the account's flags.
+   */
+  private async availabilityOf(
+    accountId: string,
+    trustedDevices: number,
+    forStart?: { agent: Identity },
+    ownPending?: string,
+  ): Promise<Availability> {
+    const { store, clock, policies } = this.deps;
+    const scope = `a:${this.deps.hashAccount(accountId)}`;
+    const [peeked, grantIds] = await Promise.all([
+      store.peek(scope, AVAILABILITY_READS),
+      forStart ? store.recall(scope, flags.grants) : Promise.resolve([]),
+    ]);
+    const now = clock.now();
+    const availability = availabilityFrom(peeked, {
+      policies,
+      now,
+      trustedDevices,
+      ...(ownPending ? { ownPending } : {}),
+    });
+    for (const id of grantIds) {
+      const granted = await store.get(id).catch(() => undefined);
+      if (!granted?.grant || granted.state !== 'verified' || granted.grant.expiresAt <= now) continue;
+      availability.activeGrant = {
+        agentName: granted.agent.displayName,
+        mine: forStart !== undefined && sameIdentity(granted.agent, forStart.agent),
+        until: granted.grant.expiresAt,
+      };
+      break;
+    }
+    return availability;
+  }
+
+  /** Re-reads what the account allows and puts it on the session (so its card shows it), when it changed. */
+  private async refreshAvailability(session: Session, trustedDevices: number): Promise<Session> {
+    const own = session.prompt ? holdFor(session.prompt.id) : undefined;
+    const fresh = await this.availabilityOf(session.accountId, trustedDevices, undefined, own);
+    // The earlier grant is what the agent was told at the start; it does not change the methods.
+    const { activeGrant } = session.availability ?? {};
+    const availability = activeGrant ? { ...fresh, activeGrant } : fresh;
+    if (JSON.stringify(availability) === JSON.stringify(session.availability ?? {})) return session;
+    return this.applyIfLegal(session, () => ({ type: 'availability_changed', availability }));
+  }
+
+  /**
+   * A denial, a fraud report or a PIN lock: every active grant on the account ends now, whoever holds it,
+   * each with its reason on the agent's card and in the audit trail.
+   */
+  private async endGrantsFor(session: Session, alert: AccountAlert): Promise<void> {
+    const ids = await this.deps.store.recall(this.accountScope(session), flags.grants);
+    for (const id of ids) {
+      if (id === session.id) continue;
+      const granted = await this.deps.store.get(id);
+      if (granted?.state !== 'verified') continue;
+      await this.applyIfLegal(granted, (current) =>
+        current.state === 'verified' ? { type: 'account_alert', alert } : undefined,
+      );
+    }
   }
 
   private async schedule(sessionId: string, deadline: number | undefined): Promise<void> {
@@ -629,9 +721,19 @@ export class Verification {
     if (next.reason === 'device_denied' || next.reason === 'fraud_reported' || next.reason === 'number_mismatch') {
       await store.setFlag(scope, flags.cooldown, next.reason, this.deps.policies.denyCooldownMinutes * MINUTE);
     }
+    if (next.state === 'verified' && next.grant)
+      await store.remember(scope, flags.grants, next.id, GRANTS_PER_ACCOUNT, next.grant.expiresAt - next.updatedAt);
     for (const [type, outcome] of auditFor(event, prev)) {
-      await this.audit(type, next, outcome, next.pinTriesLeft !== undefined ? { triesLeft: next.pinTriesLeft } : {});
+      const detail: AuditEvent['detail'] =
+        event.type === 'account_alert'
+          ? { endedBy: event.alert }
+          : next.pinTriesLeft !== undefined
+            ? { triesLeft: next.pinTriesLeft }
+            : {};
+      await this.audit(type, next, outcome, detail);
     }
+    const alert = alertOf(next);
+    if (alert && prev.state !== next.state) await this.endGrantsFor(next, alert);
     await this.publish(next);
     if (next.state === 'verified' || (FINAL_STATES.has(next.state) && prev.state !== 'verified')) {
       this.inBackground(this.mailOutcome(next), 'outcome email');
@@ -749,6 +851,19 @@ function holdFor(promptId: string): string {
   return promptId.slice(promptId.lastIndexOf('.') + 1);
 }
 
+/** The alert a session's end raises for the account's other grants, if any. */
+function alertOf(session: Session): AccountAlert | undefined {
+  switch (session.reason) {
+    case 'device_denied':
+    case 'fraud_reported':
+    case 'number_mismatch':
+    case 'pin_locked':
+      return session.reason;
+    default:
+      return undefined;
+  }
+}
+
 function assertAllowed(session: Session, event: SessionEvent['type']): void {
   if (!ALLOWED_FROM[event].includes(session.state)) throw new IllegalTransitionError(session.state, event);
 }
@@ -785,6 +900,10 @@ function auditFor(event: SessionEvent, prev: Session): Array<[AuditEventType, Au
       return [['grant_expired', 'info']];
     case 'customer_identified':
       return [['customer_identified', 'info']];
+    case 'account_alert':
+      return [['grant_revoked', 'info']];
+    case 'availability_changed':
+      return [];
     case 'choose_device':
     case 'choose_pin':
     case 'prompt_undeliverable':

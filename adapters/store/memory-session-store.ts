@@ -2,6 +2,7 @@ import type {
   Allowance,
   AllowanceResult,
   Clock,
+  PeekedValue,
   RenderPass,
   RenderRecord,
   RenderTurn,
@@ -119,6 +120,14 @@ export class MemorySessionStore implements SessionStore {
 
   async getFlag(scope: string, name: string): Promise<string | undefined> {
     return this.read(storeKeys.scoped(scope, name));
+  }
+
+  async peek(scope: string, names: readonly string[]): Promise<Array<PeekedValue | undefined>> {
+    return names.map((name) => {
+      const key = storeKeys.scoped(scope, name);
+      const value = this.read(key);
+      return value === undefined ? undefined : { value, ttlMs: this.ttl(key) };
+    });
   }
 
   async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { StoreUnavailableError } from '../../core/errors.ts';
 import type {
   Allowance,
   AllowanceResult,
+  PeekedValue,
   RenderPass,
   RenderRecord,
   RenderTurn,
@@ -89,6 +90,15 @@ end
 redis.call('DEL', KEYS[2])
 return {1}`;
 
+// Every key's value and PTTL, in one step; false where a key is not set.
+const PEEK = `
+local result = {}
+for i = 1, #KEYS do
+  local value = redis.call('GET', KEYS[i])
+  if value then result[i] = {value, redis.call('PTTL', KEYS[i])} else result[i] = false end
+end
+return result`;
+
 const CLEAR_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -99,6 +109,7 @@ type ScriptedRedis = RedisClient & {
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
+  svPeek(keyCount: number, ...keys: string[]): Promise<Array<[string, number] | null>>;
   svRemember(key: string, value: string, max: number, ttlMs: number): Promise<number>;
   svTakeRenderTurn(
     session: string,
@@ -132,6 +143,7 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
+    redis.defineCommand('svPeek', { lua: PEEK });
     redis.defineCommand('svRemember', { numberOfKeys: 1, lua: REMEMBER });
     redis.defineCommand('svTakeRenderTurn', { numberOfKeys: 2, lua: TAKE_RENDER_TURN });
     redis.defineCommand('svPassRenderTurn', { numberOfKeys: 2, lua: PASS_RENDER_TURN });
@@ -233,6 +245,16 @@ export class RedisSessionStore implements SessionStore {
 
   async getFlag(scope: string, name: string): Promise<string | undefined> {
     return (await guarded('getFlag', () => this.redis.get(storeKeys.scoped(scope, name)))) ?? undefined;
+  }
+
+  async peek(scope: string, names: readonly string[]): Promise<Array<PeekedValue | undefined>> {
+    if (names.length === 0) return [];
+    const keys = names.map((name) => storeKeys.scoped(scope, name));
+    const found = await guarded('peek', () => this.redis.svPeek(keys.length, ...keys));
+    return names.map((_, i) => {
+      const entry = found[i];
+      return entry ? { value: String(entry[0]), ttlMs: Math.max(0, Number(entry[1])) } : undefined;
+    });
   }
 
   async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {

@@ -25,6 +25,8 @@ interface Stored {
   C?: { i: string; c?: CustomerRef['channel']; w?: string | null; n?: string };
   h?: string;
   f?: Record<string, string>;
+  /** Availability as the session has it; rare (a lock, a cool-down, an earlier grant), so kept as is. */
+  A?: Session['availability'];
 }
 
 export function encodeSession(session: Session): string {
@@ -64,6 +66,7 @@ export function encodeSession(session: Session): string {
     ...(session.customer === undefined ? {} : { C: encodeCustomer(session.customer, session.agent) }),
     ...(session.conversation === undefined ? {} : { h: session.conversation }),
     ...(session.refs === undefined ? {} : { f: session.refs }),
+    ...(session.availability === undefined ? {} : { A: session.availability }),
   };
   return JSON.stringify(stored);
 }
@@ -113,6 +116,7 @@ export function decodeSession(id: string, data: string): Session {
   }
   if (stored.h !== undefined) session.conversation = stored.h;
   if (stored.f !== undefined) session.refs = stored.f;
+  if (stored.A !== undefined) session.availability = stored.A;
   return session;
 }
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
 import type { ClientAddresses } from '../../adapters/http/client-address.ts';
+import { PinsLockedError } from '../../core/errors.ts';
 import { type Locale, renderMessage, resolveLocale } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { AuditLog, Clock, SessionStore } from '../../core/ports/index.ts';
@@ -78,8 +79,25 @@ export function portalPinsRoute(deps: PortalPinsDeps) {
     });
     const body = validateBody(raw.trim() === '' ? {} : parseJson(raw));
 
-    const { pin, expiresAt } = await deps.verification.issuePin(accountId);
     const locale = body.locale ?? resolveLocale(req.headers['accept-language']);
+    const issued = await deps.verification.issuePin(accountId).catch((error: unknown) => {
+      if (!(error instanceof PinsLockedError)) throw error;
+      // The portal shows the customer why, in their language; a PIN issued now could never work.
+      const seconds = Math.max(1, Math.ceil((error.until - deps.clock.now()) / 1000));
+      sendJson(
+        res,
+        423,
+        {
+          error: { code: 'pins_locked', message: 'PIN checks for this account are locked; no PIN was issued' },
+          lockedUntil: new Date(error.until).toISOString(),
+          message: renderMessage('portal.pin.locked', locale, { until: formatDateTime(error.until, locale) }),
+        },
+        { 'retry-after': String(seconds) },
+      );
+      return undefined;
+    });
+    if (!issued) return;
+    const { pin, expiresAt } = issued;
     sendJson(res, 201, {
       pin,
       expiresAt: new Date(expiresAt).toISOString(),

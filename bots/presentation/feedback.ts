@@ -9,10 +9,12 @@ import {
   NoTrustedDeviceError,
   NotAuthorizedError,
   NotTheCustomerError,
+  PinsLockedError,
   RateLimitedError,
   SessionConflictError,
 } from '../../core/errors.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
+import { formatDateTime } from '../../core/messages/format.ts';
 import type { Session } from '../../core/session.ts';
 import type { PinResult } from '../../core/verification.ts';
 
@@ -34,6 +36,12 @@ export function pinFeedback(
     : t('customer.pin.not_accepted', locale, { tries });
 }
 
+/** The session whose card now explains a refusal (a prompt paused, PIN checks locked), if the error carries one. */
+export function refusedOnCard(error: unknown): Session | undefined {
+  if (error instanceof RateLimitedError || error instanceof PinsLockedError) return error.session;
+  return undefined;
+}
+
 /** The agent-facing sentence for anything a verification step refused. */
 export function explain(error: unknown, locale: Locale): string {
   if (error instanceof AccountNotFoundError) return t('agent.unknown_customer', locale);
@@ -48,6 +56,8 @@ export function explain(error: unknown, locale: Locale): string {
   if (error instanceof DeliveryFailedError) return t('agent.delivery_failed', locale);
   if (error instanceof IllegalTransitionError || error instanceof SessionConflictError)
     return t('agent.no_longer_pending', locale);
+  if (error instanceof PinsLockedError)
+    return t('agent.available.pin_locked', locale, { until: formatDateTime(error.until, locale) });
   if (error instanceof RateLimitedError) {
     const minutes = Math.max(1, Math.ceil(error.retryAfterMs / 60_000));
     if (error.reason === 'agent-rate') return t('agent.rate_limited', locale, { minutes });

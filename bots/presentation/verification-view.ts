@@ -71,6 +71,12 @@ export function endedText(session: Session, locale: Locale, time: (epochMs: numb
       return t('agent.expired', locale);
     case 'grant_revoked':
       return t('agent.closed.revoked', locale);
+    case 'ended_by_denial':
+      return t('agent.closed.denial', locale);
+    case 'ended_by_fraud_report':
+      return t('agent.closed.fraud', locale);
+    case 'ended_by_pin_lock':
+      return t('agent.closed.pin_lock', locale);
     case 'grant_expired':
       return t('agent.closed.expired', locale, { until: time(session.updatedAt) });
     case 'conversation_closed':
@@ -78,6 +84,51 @@ export function endedText(session: Session, locale: Locale, time: (epochMs: numb
     default:
       return t('agent.cancelled', locale);
   }
+}
+
+/** What the agent's card may offer now: only what can work, with a line for each thing that cannot. */
+export interface Offers {
+  device: boolean;
+  pin: boolean;
+  /** Why something is not offered, or what the agent should know first, in the agent's language. */
+  lines: string[];
+}
+
+/** The methods a card offers for `session` and the lines that explain the rest (see `Session.availability`). */
+export function offersFor(
+  session: Session,
+  account: AccountSummary | undefined,
+  locale: Locale,
+  time: (epochMs: number) => string,
+): Offers {
+  const availability = session.availability ?? {};
+  const trusted = account?.devices.some((d) => d.trusted) ?? false;
+  const lines: string[] = [];
+  const grant = availability.activeGrant;
+  if (grant)
+    lines.push(
+      grant.mine
+        ? t('agent.available.grant_mine', locale, { until: time(grant.until) })
+        : t('agent.available.grant_theirs', locale, { agent: grant.agentName, until: time(grant.until) }),
+    );
+  const blocked = availability.device;
+  const device = trusted && blocked === undefined;
+  if (!trusted || blocked?.blockedBy === 'no_device') lines.push(t('agent.method.unavailable_device', locale));
+  else if (blocked) {
+    const key =
+      blocked.blockedBy === 'cooldown'
+        ? 'agent.available.device_cooldown'
+        : blocked.blockedBy === 'pending'
+          ? 'agent.available.device_pending'
+          : 'agent.available.device_quota';
+    lines.push(t(key, locale, { until: time(blocked.until ?? session.expiresAt) }));
+  }
+  const pin = availability.pinLockedUntil === undefined;
+  if (!pin) lines.push(t('agent.available.pin_locked', locale, { until: time(availability.pinLockedUntil ?? 0) }));
+  else if (availability.pinFailuresLeft !== undefined)
+    lines.push(t('agent.available.pin_failures_left', locale, { tries: availability.pinFailuresLeft }));
+  if (!device && !pin) lines.push(t('agent.available.none', locale));
+  return { device, pin, lines };
 }
 
 export interface AgentViewDeps {

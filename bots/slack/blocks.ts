@@ -7,6 +7,7 @@ import {
   customerScript,
   endedText,
   firstTrustedDevice,
+  offersFor,
   type RenderContext,
 } from '../presentation/verification-view.ts';
 import { customerConversation } from './message-refs.ts';
@@ -119,31 +120,31 @@ export function renderAgentCard(card: AgentCard): { text: string; blocks: Block[
 
   switch (session.state) {
     case 'started': {
+      const offers = offersFor(session, card.account, locale, slackTime);
       text = t('agent.choose_method', locale, { customer: name });
       if (session.notice === 'device_unreachable')
         blocks.push(section(`:warning: ${t('agent.delivery_failed', locale)}`));
       blocks.push(section(text));
-      if (trusted.length === 0) blocks.push(context(t('agent.method.unavailable_device', locale)));
-      else
+      if (offers.device)
         blocks.push(
           context(`${t('agent.method.device', locale)}: ${trusted.map((d) => escapeMrkdwn(d.name)).join(', ')}`),
         );
+      for (const line of offers.lines) blocks.push(context(`:warning: ${line}`));
       blocks.push({
         type: 'actions',
         elements: [
-          ...(trusted.length > 0 ? [{ ...deviceButton, style: 'primary' as const }] : []),
-          pinButton,
+          ...(offers.device ? [{ ...deviceButton, style: 'primary' as const }] : []),
+          ...(offers.pin ? [pinButton] : []),
           cancelButton,
         ],
       });
       break;
     }
     case 'awaiting_device': {
-      const seconds = Math.max(0, Math.round(((session.prompt?.expiresAt ?? card.now) - card.now) / 1000));
+      const offers = offersFor(session, card.account, locale, slackTime);
       text = t('agent.waiting_device', locale, {
         customer: name,
         device: escapeMrkdwn(firstTrustedDevice(card.account)),
-        seconds,
       });
       blocks.push(section(text));
       if (session.prompt?.matchNumber !== undefined) {
@@ -151,13 +152,16 @@ export function renderAgentCard(card: AgentCard): { text: string; blocks: Block[
       }
       blocks.push(context(t('agent.expires', locale, { until: slackTime(session.prompt?.expiresAt ?? card.now) })));
       blocks.push(scriptBlock(session, card));
-      blocks.push({ type: 'actions', elements: [pinButton, cancelButton] });
+      blocks.push({ type: 'actions', elements: [...(offers.pin ? [pinButton] : []), cancelButton] });
       break;
     }
     case 'awaiting_pin': {
+      const offers = offersFor(session, card.account, locale, slackTime);
       const tries = session.pinTriesLeft ?? 0;
-      text = t('agent.pin_entry', locale, { tries });
+      text = t('agent.pin_entry', locale);
+      if (session.notice === 'pin_rejected') blocks.push(section(`:x: *${t('agent.pin_not_accepted', locale)}*`));
       blocks.push(section(text));
+      blocks.push(context(t('label.tries_left', locale, { tries })));
       blocks.push(
         card.customerInChannel ? context(t('agent.customer_in_channel', locale)) : scriptBlock(session, card),
       );
@@ -165,7 +169,7 @@ export function renderAgentCard(card: AgentCard): { text: string; blocks: Block[
         type: 'actions',
         elements: [
           button(t('label.enter_pin', locale), ACTIONS.enterPin, id, 'primary'),
-          ...(trusted.length > 0 ? [deviceButton] : []),
+          ...(offers.device ? [deviceButton] : []),
           cancelButton,
         ],
       });

@@ -8,7 +8,7 @@ import type { SessionStore } from '../../core/ports/index.ts';
 import { type AgentRef, type CustomerRef, type Session, sameIdentity } from '../../core/session.ts';
 import type { Actor } from '../../core/verification.ts';
 import { verifyQueryFrom } from '../presentation/customer-query.ts';
-import { explain, explainToCustomer, pinFeedback, withinBudget } from '../presentation/feedback.ts';
+import { explain, explainToCustomer, pinFeedback, refusedOnCard, withinBudget } from '../presentation/feedback.ts';
 import type { SlackAgentPolicy } from './agent-policy.ts';
 import { ACTIONS, PIN_INPUT, renderHome, renderPinModal, SHORTCUT, VIEWS } from './blocks.ts';
 import { customerConversationRefs } from './message-refs.ts';
@@ -173,6 +173,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       try {
         await run(button.value ?? '', { kind: 'agent', who: slackIdentity(context, body.user.id) });
       } catch (error) {
+        // The card itself says why (a prompt paused, PIN checks locked): no second message beside it.
+        if (refusedOnCard(error)) return;
         await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
       }
     });

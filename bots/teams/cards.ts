@@ -6,6 +6,7 @@ import {
   customerScript,
   endedText,
   firstTrustedDevice,
+  offersFor,
   type RenderContext,
 } from '../presentation/verification-view.ts';
 
@@ -108,29 +109,31 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
   const device = execute(t('label.device', locale), VERBS.chooseDevice, id);
 
   switch (session.state) {
-    case 'started':
+    case 'started': {
+      const offers = offersFor(session, view.account, locale, cardTime);
       if (session.notice === 'device_unreachable')
         body.push(text(t('agent.delivery_failed', locale), { color: 'Attention', weight: 'Bolder' }));
       body.push(text(t('agent.choose_method', locale, { customer: name })));
-      body.push(
-        text(
-          trusted.length === 0
-            ? t('agent.method.unavailable_device', locale)
-            : `${t('agent.method.device', locale)}: ${trusted.map((d) => escapeCardMarkdown(d.name)).join(', ')}`,
-          { isSubtle: true, size: 'Small' },
-        ),
-      );
-      if (trusted.length > 0) actions.push({ ...device, style: 'positive' });
-      actions.push(execute(t('label.pin', locale), VERBS.choosePin, id), cancel);
+      if (offers.device)
+        body.push(
+          text(`${t('agent.method.device', locale)}: ${trusted.map((d) => escapeCardMarkdown(d.name)).join(', ')}`, {
+            isSubtle: true,
+            size: 'Small',
+          }),
+        );
+      for (const line of offers.lines) body.push(text(line, { color: 'Warning', size: 'Small' }));
+      if (offers.device) actions.push({ ...device, style: 'positive' });
+      if (offers.pin) actions.push(execute(t('label.pin', locale), VERBS.choosePin, id));
+      actions.push(cancel);
       break;
+    }
     case 'awaiting_device': {
-      const seconds = Math.max(0, Math.round(((session.prompt?.expiresAt ?? view.now) - view.now) / 1000));
+      const offers = offersFor(session, view.account, locale, cardTime);
       body.push(
         text(
           t('agent.waiting_device', locale, {
             customer: name,
             device: escapeCardMarkdown(firstTrustedDevice(view.account)),
-            seconds,
           }),
         ),
       );
@@ -146,11 +149,15 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
         }),
       );
       body.push(scriptContainer(session, view));
-      actions.push(execute(t('label.pin', locale), VERBS.choosePin, id), cancel);
+      if (offers.pin) actions.push(execute(t('label.pin', locale), VERBS.choosePin, id));
+      actions.push(cancel);
       break;
     }
-    case 'awaiting_pin':
-      body.push(text(t('agent.pin_entry', locale, { tries: session.pinTriesLeft ?? 0 })));
+    case 'awaiting_pin': {
+      const offers = offersFor(session, view.account, locale, cardTime);
+      if (session.notice === 'pin_rejected')
+        body.push(text(t('agent.pin_not_accepted', locale), { color: 'Attention', weight: 'Bolder' }));
+      body.push(text(t('agent.pin_entry', locale)));
       body.push(
         view.customerInChannel
           ? text(t('agent.customer_in_channel', locale), { isSubtle: true })
@@ -175,9 +182,10 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
           associatedInputs: 'auto',
         }),
       );
-      if (trusted.length > 0) actions.push({ ...device, associatedInputs: 'none' });
+      if (offers.device) actions.push({ ...device, associatedInputs: 'none' });
       actions.push({ ...cancel, associatedInputs: 'none' });
       break;
+    }
     case 'verified': {
       const until = cardTime(session.grant?.expiresAt ?? view.now);
       body.push(text(`✅ ${t('agent.verified', locale, { customer: name, until })}`, { color: 'Good' }));

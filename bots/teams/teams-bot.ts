@@ -20,7 +20,7 @@ import type { SessionStore } from '../../core/ports/index.ts';
 import { type CustomerRef, type Session, sameIdentity } from '../../core/session.ts';
 import type { Actor, StartInput, Verification } from '../../core/verification.ts';
 import { verifyQueryFrom } from '../presentation/customer-query.ts';
-import { explain, explainToCustomer, pinFeedback, withinBudget } from '../presentation/feedback.ts';
+import { explain, explainToCustomer, pinFeedback, refusedOnCard, withinBudget } from '../presentation/feedback.ts';
 import type { TeamsAgentPolicy } from './agent-policy.ts';
 import {
   type AdaptiveCard,
@@ -289,6 +289,9 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       if (!('state' in outcome.value)) return outcome.value;
       return cardResponse(await this.deps.agentChannel.agentCard(outcome.value, activity.from.id));
     } catch (error) {
+      // A refusal the card itself now explains (a prompt paused, PIN checks locked) is answered with the card.
+      const shown = refusedOnCard(error);
+      if (shown) return cardResponse(await this.deps.agentChannel.agentCard(shown, activity.from.id));
       return messageResponse(explain(error, locale));
     }
   }

@@ -23,8 +23,53 @@ function customer(en: string, nl: string): Entry {
 export const MESSAGES = {
   // Agents
   'agent.choose_method': {
-    en: 'Verify {customer}: choose how the customer confirms it is them.',
-    nl: 'Verifieer {customer}: kies hoe de klant bevestigt dat het om hen gaat.',
+    en: 'Choose how {customer} confirms it is them.',
+    nl: 'Kies hoe {customer} bevestigt dat het om hen gaat.',
+  },
+  'agent.available.device_cooldown': {
+    en: 'Device prompt: not before {until} — the customer declined one, so prompts are paused.',
+    nl: 'Apparaatmelding: niet voor {until} — de klant weigerde er een, dus meldingen zijn gepauzeerd.',
+  },
+  'agent.available.device_pending': {
+    en: 'Device prompt: another prompt to this account is waiting for an answer until {until}.',
+    nl: 'Apparaatmelding: een andere melding aan dit account wacht tot {until} op antwoord.',
+  },
+  'agent.available.device_quota': {
+    en: 'Device prompt: too many prompts to this account recently; the next can go at {until}.',
+    nl: 'Apparaatmelding: te veel meldingen aan dit account kort na elkaar; de volgende kan om {until}.',
+  },
+  'agent.available.pin_locked': {
+    en: 'Support PIN: locked until {until} after too many wrong PINs. The customer cannot make a new one before then.',
+    nl: 'Support-pincode: geblokkeerd tot {until} na te veel verkeerde pincodes. De klant kan tot dan geen nieuwe maken.',
+  },
+  'agent.available.pin_failures_left': {
+    en: 'Support PIN: {tries} wrong PIN(s) left today before PIN checks for this account lock for 24 hours.',
+    nl: 'Support-pincode: nog {tries} verkeerde pincode(s) vandaag voordat pincodecontroles voor dit account 24 uur blokkeren.',
+  },
+  'agent.available.none': {
+    en: 'Neither method can be used now. Cancel, and try again after the times above.',
+    nl: 'Geen van beide methoden kan nu. Annuleer en probeer het na de tijden hierboven opnieuw.',
+  },
+  'agent.available.grant_mine': {
+    en: 'You already have access to this account until {until}; you do not need to verify again.',
+    nl: 'Je hebt al toegang tot dit account tot {until}; opnieuw verifiëren is niet nodig.',
+  },
+  'agent.available.grant_theirs': {
+    en: '{agent} already has access to this account until {until}.',
+    nl: '{agent} heeft al toegang tot dit account tot {until}.',
+  },
+  'agent.pin_not_accepted': { en: 'That PIN was not accepted.', nl: 'Die pincode is niet geaccepteerd.' },
+  'agent.closed.denial': {
+    en: 'Access ended: the customer said no to a later verification of this account. Security has been notified.',
+    nl: 'Toegang beëindigd: de klant weigerde een latere verificatie van dit account. Security is op de hoogte gebracht.',
+  },
+  'agent.closed.fraud': {
+    en: 'Access ended: the customer reported a later verification of this account as fraud. Security has been notified.',
+    nl: 'Toegang beëindigd: de klant meldde een latere verificatie van dit account als fraude. Security is op de hoogte gebracht.',
+  },
+  'agent.closed.pin_lock': {
+    en: 'Access ended: PIN checks for this account locked after too many wrong PINs.',
+    nl: 'Toegang beëindigd: pincodecontroles voor dit account zijn geblokkeerd na te veel verkeerde pincodes.',
   },
   'agent.method.device': { en: 'Prompt on their trusted device', nl: 'Melding op hun vertrouwde apparaat' },
   'agent.method.pin': { en: 'Support PIN they read out', nl: 'Support-pincode die ze voorlezen' },
@@ -33,16 +78,16 @@ export const MESSAGES = {
     nl: 'Geen vertrouwd apparaat op dit account: gebruik de support-pincode.',
   },
   'agent.waiting_device': {
-    en: 'Waiting for {customer} to confirm on their {device} ({seconds} s left).',
-    nl: 'Wachten tot {customer} bevestigt op hun {device} (nog {seconds} s).',
+    en: 'Waiting for {customer} to confirm on their {device}.',
+    nl: 'Wachten tot {customer} bevestigt op hun {device}.',
   },
   'agent.waiting_device.number': {
     en: 'Give the customer this number to pick on their device: {number}',
     nl: 'Geef de klant dit nummer om op het apparaat te kiezen: {number}',
   },
   'agent.pin_entry': {
-    en: 'Type the 4-digit support PIN the customer reads out to you. Tries left: {tries}.',
-    nl: 'Typ de 4-cijferige support-pincode die de klant voorleest. Pogingen over: {tries}.',
+    en: 'Type the 4-digit support PIN the customer reads out to you.',
+    nl: 'Typ de 4-cijferige support-pincode die de klant voorleest.',
   },
   'agent.pin_rejected': {
     en: 'That PIN was not accepted. Tries left: {tries}. Ask the customer to check the PIN in their account portal.',
@@ -402,6 +447,10 @@ export const MESSAGES = {
     en: 'Pick the number your support agent gave you.',
     nl: 'Kies het nummer dat je supportmedewerker je gaf.',
   },
+  'portal.pin.locked': customer(
+    'Support PINs are paused for your account until {until}, after too many wrong PINs. This keeps your account safe; your support agent can still check it is you another way.',
+    'Support-pincodes zijn voor je account gepauzeerd tot {until}, na te veel verkeerde pincodes. Zo blijft je account veilig; je supportmedewerker kan op een andere manier controleren dat jij het bent.',
+  ),
   'portal.pin.generated': customer(
     'Your support PIN is {pin}. Read it only to the support agent you are talking to. It works once, until {until}.',
     'Je support-pincode is {pin}. Lees hem alleen voor aan de supportmedewerker met wie je praat. Hij werkt één keer, tot {until}.',

@@ -11,6 +11,7 @@ export type {
   Allowance,
   AllowanceResult,
   CounterRule,
+  PeekedValue,
   RenderPass,
   RenderRecord,
   RenderTurn,

@@ -22,6 +22,12 @@ export type AllowanceResult =
   | { granted: true; counts: number[] }
   | { granted: false; refusedBy: string; retryAfterMs: number };
 
+/** A flag's or a counter's value and the milliseconds it has left. */
+export interface PeekedValue {
+  value: string;
+  ttlMs: number;
+}
+
 /** What a session's messages show: the version last rendered, and where each platform's messages are. */
 export interface RenderRecord {
   version: number;
@@ -74,6 +80,11 @@ export interface SessionStore {
   refund(scope: string, counter: string): Promise<void>;
   setFlag(scope: string, name: string, value: string, ttlMs: number): Promise<void>;
   getFlag(scope: string, name: string): Promise<string | undefined>;
+  /**
+   * Reads flags and counters of one scope in one step, each with the time it has left; `undefined` where
+   * one is not set. It counts nothing: what a card shows before anyone tries.
+   */
+  peek(scope: string, names: readonly string[]): Promise<Array<PeekedValue | undefined>>;
   /** Deletes the flag when it holds `expected` (or whatever it holds, without `expected`); true if deleted. */
   clearFlag(scope: string, name: string, expected?: string): Promise<boolean>;
 

@@ -207,6 +207,22 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         await store.setFlag(scope, 'pin', 'hash-1', 60_000);
         expect(await store.getFlag(`${scope}-other`, 'pin')).to.equal(undefined);
       });
+
+      it('peeks at flags and counters with the time each has left, counting nothing', async () => {
+        await store.setFlag(scope, 'lock', 'until-later', 60_000);
+        await store.take(scope, { counters: [{ name: 'tries', limit: 5, windowMs: 1_000 }] });
+        await store.take(scope, { counters: [{ name: 'tries', limit: 5, windowMs: 1_000 }] });
+        const [lock, tries, absent] = await other.peek(scope, ['lock', 'tries', 'absent']);
+        expect(lock?.value).to.equal('until-later');
+        expect(lock?.ttlMs).to.be.within(55_000, 60_000);
+        expect(tries?.value).to.equal('2');
+        expect(tries?.ttlMs).to.be.within(1, 1_000);
+        expect(absent).to.equal(undefined);
+        expect((await store.peek(scope, ['tries']))[0]?.value, 'a peek counts nothing').to.equal('2');
+        expect(await store.peek(scope, [])).to.deep.equal([]);
+        await h.elapse(1_100);
+        expect((await store.peek(scope, ['tries']))[0]).to.equal(undefined);
+      });
     });
 
     describe('short lists', () => {

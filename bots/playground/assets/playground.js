@@ -159,6 +159,7 @@
 
   // Account portal: the customer asks for a support PIN; the page calls the real PIN API with the demo key.
   let portalKey = null;
+  let portalCountdown;
   fetch('/playground/settings')
     .then((r) => r.json())
     .then((settings) => {
@@ -176,12 +177,31 @@
       headers: { authorization: `Bearer ${portalKey}` },
     });
     const body = await response.json();
+    const shown = document.getElementById('portal-pin');
+    clearInterval(portalCountdown);
     if (!response.ok) {
-      note.textContent = body.error.message;
+      // Locked, rate limited, unknown: no PIN on screen that could not work, and the reason in words.
+      shown.textContent = '';
+      note.textContent = body.message ?? body.error.message;
       return;
     }
-    document.getElementById('portal-pin').textContent = body.pin;
-    note.textContent = `${body.message} (expires at ${new Date(body.expiresAt).toLocaleTimeString()})`;
+    shown.textContent = body.pin;
+    shown.classList.remove('expired');
+    const expiresAt = Date.parse(body.expiresAt);
+    const at = new Date(expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
+      if (left > 0) {
+        const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+        note.textContent = `${body.message} (expires at ${at}, ${clock} left)`;
+        return;
+      }
+      clearInterval(portalCountdown);
+      shown.classList.add('expired');
+      note.textContent = 'This PIN has expired. Generate a new one if your agent still needs it.';
+    };
+    tick();
+    portalCountdown = setInterval(tick, 1000);
   });
 
   // Trusted device: the prompts the simulated device received, answered through the real signed route.

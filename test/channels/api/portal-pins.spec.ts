@@ -159,6 +159,24 @@ describe('POST /v1/accounts/:accountId/support-pins', () => {
     );
   });
 
+  it('answers 423 with until when, in the customer’s language, while PIN checks are locked, and issues nothing', async () => {
+    const asAgent = { kind: 'agent', who: AGENT } as const;
+    for (let i = 0; i < 4; i++) {
+      const session = await t.app.verification.start({ agent: AGENT, query: 'alex@example.com' });
+      const asked = await t.app.verification.choosePin(session.id, asAgent);
+      for (let n = 0; n < (asked.pinTriesLeft ?? 0); n++)
+        await t.app.verification.submitPin(session.id, `000${n}`, asAgent);
+    }
+    const locked = await issue('demo-alex', { headers: { 'accept-language': 'nl' } });
+    expect(locked.status).to.equal(423);
+    expect(locked.json.error).to.deep.include({ code: 'pins_locked' });
+    expect(Date.parse(String(locked.json.lockedUntil)) - Date.now()).to.be.within(86_390_000, 86_400_000);
+    expect(locked.json.message).to.match(/^Support-pincodes zijn voor je account gepauzeerd tot /u);
+    expect(locked.json).to.not.have.property('pin');
+    expect(Number(locked.headers.get('retry-after'))).to.be.within(86_390, 86_400);
+    expect((await issue('demo-jan')).status, 'other accounts are unaffected').to.equal(201);
+  });
+
   it('answers 503 "try again" while Redis is down, and works again after', async function () {
     this.timeout(20_000);
     await redis().stop();

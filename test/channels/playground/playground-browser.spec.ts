@@ -80,12 +80,15 @@ describe('Playground in a real browser (Chromium)', function () {
     const pin = (await page.locator('#portal-pin').textContent()) ?? '';
     const wrong = ['0000', '1111', '2222', '3333'].filter((p) => p !== pin);
     const card = () => agent().locator('.bubble.card').last();
-    // Three sessions of three wrong PINs each fail; the tenth wrong PIN, in the fourth, locks the account.
+    // Three sessions of three wrong PINs each fail; the fourth has one try, as the account has one wrong PIN left.
     for (let attempt = 0; attempt < 4; attempt++) {
       await page.locator('#agent-text').fill('verify alex@example.com');
       await agent().getByRole('button', { name: 'Send' }).click();
+      if (attempt === 3) await card().getByText('1 wrong PIN(s) left today', { exact: false }).waitFor();
       await card().getByRole('button', { name: 'Use support PIN' }).click();
-      await card().getByText('Tries left: 3', { exact: true }).waitFor();
+      await card()
+        .getByText(`Tries left: ${attempt === 3 ? 1 : 3}`, { exact: true })
+        .waitFor();
       for (let i = 0; i < 3; i++) {
         await card()
           .getByLabel('PIN the customer reads out')
@@ -95,13 +98,21 @@ describe('Playground in a real browser (Chromium)', function () {
           attempt === 3
             ? /locked for 24 hours/u
             : i < 2
-              ? new RegExp(`Tries left: ${2 - i}`, 'u')
+              ? new RegExp(`That PIN was not accepted.*Tries left: ${2 - i}`, 'su')
               : /Verification failed/u;
         await card().filter({ hasText: after }).waitFor();
         if (attempt === 3) break;
       }
     }
     await agent().getByText('locked for 24 hours').first().waitFor();
+    // After the lock: the card offers no PIN and says until when; the portal issues none and says why.
+    await page.locator('#agent-text').fill('verify alex@example.com');
+    await agent().getByRole('button', { name: 'Send' }).click();
+    await card().getByText('Support PIN: locked until', { exact: false }).waitFor();
+    expect(await card().getByRole('button', { name: 'Use support PIN' }).count()).to.equal(0);
+    await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+    await page.locator('#portal-note').filter({ hasText: 'Support PINs are paused for your account until' }).waitFor();
+    expect(await page.locator('#portal-pin').textContent(), 'the old PIN is gone from the portal').to.equal('');
     await screenshot(page, 'playground-locked');
     expect(errors).to.deep.equal([]);
   });

@@ -36,11 +36,17 @@ describe('Slack: verifying a customer', () => {
     return session;
   }
 
-  /** The card's latest update once it shows `expected`. */
+  /** The agent's latest card (as posted or updated) once it shows `expected`. */
   async function cardShowing(expected: string | RegExp): Promise<SlackCall> {
     const deadline = Date.now() + 5000;
     for (;;) {
-      const updates = h.slack.calls('chat.update').filter((c) => String(c.args.channel).startsWith('D'));
+      const updates = h.slack
+        .calls()
+        .filter(
+          (c) =>
+            (c.method === 'chat.update' && String(c.args.channel).startsWith('D')) ||
+            (c.method === 'chat.postMessage' && c.args.channel === AGENT_USER),
+        );
       const last = updates.at(-1);
       if (
         last &&
@@ -111,14 +117,20 @@ describe('Slack: verifying a customer', () => {
       expect(shownText(await cardShowing('expired'))).to.contain('Start a new one');
     });
 
-    it('explains a refused second prompt to the agent', async () => {
+    it('does not offer a second prompt while one waits, says why on the card, and changes nothing if pressed', async () => {
       const first = await start();
       await click(ACTIONS.chooseDevice, first);
       await cardShowing('Number for the customer to pick');
       const second = await start();
+      const card = shownText(await cardShowing('waiting for an answer until'));
+      const responses = h.slack.calls('response_url').length;
+      expect(card, 'not offered').to.not.contain('Prompt their device');
+      expect(card).to.contain('Use support PIN');
+      // A crafted press anyway: refused, counted nowhere, and no second message beside the card.
       await click(ACTIONS.chooseDevice, second);
-      await h.slack.waitFor('response_url', 3);
-      expect(String(h.slack.calls('response_url').at(-1)?.args.text)).to.contain('still waiting for an answer');
+      expect((await h.t.app.verification.get(second.id)).state).to.equal('started');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(h.slack.calls('response_url').length).to.equal(responses);
     });
   });
 
@@ -171,17 +183,28 @@ describe('Slack: verifying a customer', () => {
       expect(JSON.stringify(reused.json)).to.contain('Tries left: 2');
     });
 
-    it('locks PIN checks for the account after 10 wrong PINs', async () => {
+    it('locks PIN checks after 10 wrong PINs, showing the real tries left, then offers no PIN until the lock ends', async () => {
       let answer: HttpAnswer | undefined;
-      for (let i = 0; i < 4; i++) {
+      for (let i = 0; i < 3; i++) {
         const session = await start();
         await click(ACTIONS.choosePin, session);
         await cardShowing('Tries left: 3');
         for (const wrong of ['0000', '0001', '0002']) answer = await submitPin(session, wrong);
-        if ((await h.t.app.verification.get(session.id)).reason === 'pin_locked') break;
+        await cardShowing('too many wrong PINs');
       }
+      // Nine wrong PINs on the account: the tenth locks it, and the card says so before a try is spent.
+      const last = await start();
+      expect(shownText(await cardShowing('1 wrong PIN(s) left today'))).to.contain('Use support PIN');
+      await click(ACTIONS.choosePin, last);
+      await cardShowing('Tries left: 1');
+      answer = await submitPin(last, '0003');
       expect(answer?.status).to.equal(200);
       expect(shownText(await cardShowing('locked for 24 hours'))).to.contain('Verification failed');
+
+      await start();
+      const locked = shownText(await cardShowing('Support PIN: locked until'));
+      expect(locked).to.not.contain('Use support PIN');
+      expect((await issuePin(h.t.url).catch((error: Error) => error.message)).toString()).to.contain('423');
     });
 
     it('refuses anything but 4 digits without using a try', async () => {

@@ -46,7 +46,7 @@ describe('message catalog', () => {
   });
 
   it('refuses to render with a missing parameter rather than show braces', () => {
-    expect(() => renderMessage('agent.pin_entry', 'en')).to.throw(/\{tries\}/u);
+    expect(() => renderMessage('agent.pin_rejected', 'en')).to.throw(/\{tries\}/u);
   });
 
   it('refuses to send a text that would ask for a secret, even through a parameter', () => {

@@ -48,6 +48,8 @@ const EVENTS: Record<SessionEventType, SessionEvent> = {
   conversation_closed: { type: 'conversation_closed' },
   revoke: { type: 'revoke' },
   grant_expired: { type: 'grant_expired' },
+  availability_changed: { type: 'availability_changed', availability: { pinFailuresLeft: 1 } },
+  account_alert: { type: 'account_alert', alert: 'fraud_reported' },
 };
 
 const OPEN_MOVES: Partial<Record<SessionEventType, SessionState>> = {
@@ -60,10 +62,11 @@ const OPEN_MOVES: Partial<Record<SessionEventType, SessionState>> = {
 
 /** The whole table, written out: what every state does with every event. Absent means refused. */
 const EXPECTED: Record<SessionState, Partial<Record<SessionEventType, SessionState>>> = {
-  started: { ...OPEN_MOVES, customer_identified: 'started' },
+  started: { ...OPEN_MOVES, customer_identified: 'started', availability_changed: 'started' },
   awaiting_device: {
     ...OPEN_MOVES,
     customer_identified: 'awaiting_device',
+    availability_changed: 'awaiting_device',
     prompt_undeliverable: 'started',
     device_confirmed: 'verified',
     device_denied: 'denied',
@@ -72,11 +75,12 @@ const EXPECTED: Record<SessionState, Partial<Record<SessionEventType, SessionSta
   awaiting_pin: {
     ...OPEN_MOVES,
     customer_identified: 'awaiting_pin',
+    availability_changed: 'awaiting_pin',
     pin_accepted: 'verified',
     pin_rejected: 'awaiting_pin',
     pin_locked: 'failed',
   },
-  verified: { revoke: 'closed', grant_expired: 'closed', conversation_closed: 'closed' },
+  verified: { revoke: 'closed', grant_expired: 'closed', conversation_closed: 'closed', account_alert: 'closed' },
   denied: {},
   failed: {},
   expired: {},

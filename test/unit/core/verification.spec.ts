@@ -5,6 +5,7 @@ import {
   IllegalTransitionError,
   NoTrustedDeviceError,
   NotAuthorizedError,
+  PinsLockedError,
   RateLimitedError,
   RequestInvalidError,
 } from '../../../core/errors.ts';
@@ -246,26 +247,34 @@ describe('verification flow', () => {
       expect((await f.verification.submitPin(next.id, pin, agent)).result, 'voided PIN').to.equal('rejected');
     });
 
-    it('locks PIN checks for 24 h after 10 wrong PINs across sessions, then unlocks', async () => {
+    it('locks PIN checks for 24 h after 10 wrong PINs across sessions, showing the real tries left, then unlocks', async () => {
       let last: Awaited<ReturnType<typeof wrongPin>> | undefined;
+      const triesShown: number[] = [];
       for (let i = 0; i < 10; i++) {
         const { pin } = await f.verification.issuePin('demo-alex');
         const session = await startFor(f);
-        await f.verification.choosePin(session.id, agent);
+        triesShown.push((await f.verification.choosePin(session.id, agent)).pinTriesLeft ?? -1);
         last = await wrongPin(f, session.id, pin);
       }
+      expect(triesShown, 'the account’s last wrong PINs, not a session’s 3').to.deep.equal([
+        3, 3, 3, 3, 3, 3, 3, 3, 2, 1,
+      ]);
       expect(last?.result).to.equal('locked');
       expect(last?.session).to.include({ state: 'failed', reason: 'pin_locked' });
       expect(types(f)).to.include('pin_locked');
+      const lockedAt = f.clock.now();
 
-      const { pin } = await f.verification.issuePin('demo-alex');
+      const refused = await expectRejection(f.verification.issuePin('demo-alex'), PinsLockedError);
+      expect(refused.until, 'the portal says until when').to.equal(lockedAt + 24 * 60 * MINUTE);
       const session = await startFor(f);
-      await f.verification.choosePin(session.id, agent);
-      expect((await f.verification.submitPin(session.id, pin, agent)).result, 'even the right PIN').to.equal('locked');
+      expect(session.availability?.pinLockedUntil, 'the card knows before offering the PIN').to.equal(refused.until);
+      const locked = await expectRejection(f.verification.choosePin(session.id, agent), PinsLockedError);
+      expect(locked.session?.state, 'nothing asked for').to.equal('started');
 
       f.clock.advance(24 * 60 * MINUTE);
       const fresh = await f.verification.issuePin('demo-alex');
       const after = await startFor(f);
+      expect(after.availability).to.equal(undefined);
       await f.verification.choosePin(after.id, agent);
       expect((await f.verification.submitPin(after.id, fresh.pin, agent)).result).to.equal('accepted');
     });
@@ -277,12 +286,13 @@ describe('verification flow', () => {
         await f.verification.choosePin(session.id, agent);
         await wrongPin(f, session.id, pin);
       }
-      // Every hour, someone tries again: each is refused as locked, and none re-arms the lock.
+      const until = f.clock.now() + 24 * 60 * MINUTE;
+      // Every hour, someone tries again: each is refused as locked until the same time, and none re-arms it.
       for (let hour = 1; hour <= 23; hour++) {
         f.clock.advance(60 * MINUTE);
         const session = await startFor(f);
-        await f.verification.choosePin(session.id, agent);
-        expect((await f.verification.submitPin(session.id, '0000', agent)).result, `hour ${hour}`).to.equal('locked');
+        const refused = await expectRejection(f.verification.choosePin(session.id, agent), PinsLockedError);
+        expect(refused.until, `hour ${hour}`).to.equal(until);
       }
       f.clock.advance(60 * MINUTE + 1);
       const fresh = await f.verification.issuePin('demo-alex');

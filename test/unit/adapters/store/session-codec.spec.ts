@@ -31,6 +31,12 @@ const EVERYTHING: Required<Session> = {
   customer: { id: 'U0CUSTOMER', channel: 'slack', workspaceId: 'T0SUPPORT', displayName: 'Alex de Vries' },
   conversation: 'slack:T0SUPPORT:C0SHARED1',
   refs: { 'slack-customer-channel': 'C0SHARED1', webchat: 'conv-1' },
+  availability: {
+    pinLockedUntil: CREATED + 86_400_000,
+    pinFailuresLeft: 1,
+    device: { blockedBy: 'cooldown', until: CREATED + 1_800_000 },
+    activeGrant: { agentName: 'Sam Agent', mine: false, until: CREATED + 900_000 },
+  },
 };
 
 describe('session codec (Redis)', () => {
@@ -68,7 +74,16 @@ describe('session codec (Redis)', () => {
   });
 
   it('writes less than half of what JSON.stringify writes for a waiting session', () => {
-    const { grant: _g, reason: _r, notice: _n, refs: _f, conversation: _h, pinTriesLeft: _t, ...waiting } = EVERYTHING;
+    const {
+      grant: _g,
+      reason: _r,
+      notice: _n,
+      refs: _f,
+      conversation: _h,
+      pinTriesLeft: _t,
+      availability: _a,
+      ...waiting
+    } = EVERYTHING;
     const compact = encodeSession({ ...waiting, state: 'awaiting_device' });
     expect(compact.length).to.be.below(JSON.stringify(waiting).length / 2 + 20);
     expect(compact, 'no id: the key holds it').to.not.contain(ID);
