@@ -11,6 +11,8 @@ import { toMessage } from './compose.ts';
  */
 export class OutboxMailer implements Mailer {
   private readonly composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Names sort in the order mails were sent, also within one millisecond.
+  private sequence = 0;
 
   constructor(
     readonly folder: string,
@@ -20,13 +22,28 @@ export class OutboxMailer implements Mailer {
   async send(mail: Mail): Promise<void> {
     const info = await this.composer.sendMail(toMessage(mail, this.from));
     await mkdir(this.folder, { recursive: true });
-    const name = `${new Date().toISOString().replace(/[:.]/gu, '-')}-${randomBytes(3).toString('hex')}.eml`;
+    const sequence = String((this.sequence = (this.sequence + 1) % 1_000_000)).padStart(6, '0');
+    const name = `${new Date().toISOString().replace(/[:.]/gu, '-')}-${sequence}-${randomBytes(3).toString('hex')}.eml`;
     await writeFile(join(this.folder, name), info.message as Buffer, { mode: 0o600 });
   }
 
   /** The raw messages in the folder, oldest first. */
   async messages(): Promise<string[]> {
-    const names = (await readdir(this.folder).catch(() => [] as string[])).filter((n) => n.endsWith('.eml')).sort();
+    const names = await this.names();
     return Promise.all(names.map((n) => readFile(join(this.folder, n), 'utf8')));
+  }
+
+  /** The newest `limit` messages, newest first, and how many there are in all; reads only those. */
+  async newest(limit: number): Promise<{ messages: string[]; total: number }> {
+    const names = await this.names();
+    const page = names.slice(-limit).reverse();
+    return {
+      messages: await Promise.all(page.map((n) => readFile(join(this.folder, n), 'utf8'))),
+      total: names.length,
+    };
+  }
+
+  private async names(): Promise<string[]> {
+    return (await readdir(this.folder).catch(() => [] as string[])).filter((n) => n.endsWith('.eml')).sort();
   }
 }

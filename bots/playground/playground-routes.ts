@@ -2,6 +2,8 @@ import { simpleParser } from 'mailparser';
 import type { Request, Response } from 'restify';
 import type { SimulatedDevice } from '../../adapters/devices/simulated-device.ts';
 import type { OutboxMailer } from '../../adapters/mailer/outbox-mailer.ts';
+import { type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
+import type { DevicePromptRequest } from '../../core/ports/index.ts';
 import { ACCOUNT_ID_PATTERN } from '../api/portal-pins.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
@@ -30,6 +32,38 @@ const validateAnswer = bodyValidator<DeviceAnswer>({
     matchedNumber: { type: 'integer', minimum: 0, maximum: 99, nullable: true },
   },
 });
+const CHANNEL_NAMES: Record<string, string> = {
+  teams: 'Microsoft Teams',
+  slack: 'Slack',
+  webchat: 'web chat',
+  playground: 'playground',
+};
+
+/** Every text the device screen shows for a prompt, in the prompt's (the account's) language. */
+export function deviceTexts(prompt: DevicePromptRequest): Record<string, string> {
+  const locale = prompt.locale;
+  const t = (key: MessageKey, params?: Record<string, string | number>) => renderMessage(key, locale, params);
+  const { agentName, company, channel } = prompt.requester;
+  return {
+    title: t('device.prompt.title'),
+    body: t('device.prompt.body', { agent: agentName, company, channel: CHANNEL_NAMES[channel] ?? channel }),
+    pick: t('device.prompt.pick_number'),
+    pickFirst: t('device.pick_first'),
+    confirm: t('device.confirm'),
+    deny: t('device.deny'),
+    fraud: t('device.fraud'),
+    expiresIn: t('device.expires_in', { seconds: '{seconds}' }),
+    expired: t('device.expired'),
+    confirmed: t('device.done.confirmed', { agent: agentName }),
+    denied: t('device.done.denied'),
+    fraudReported: t('device.done.fraud'),
+    gone: t('device.done.gone'),
+    ok: t('device.done.ok'),
+    none: t('device.none'),
+  };
+}
+
+const MAILBOX_PAGE_MAX = 200;
 const PROMPT_ID = /^[0-9a-f-]{36}\.[0-9a-f]{12}$/u;
 
 /**
@@ -53,7 +87,11 @@ export function playgroundRoutes(deps: PlaygroundDeps) {
       const accountId = new URL(req.url ?? '/', 'http://x').searchParams.get('accountId') ?? undefined;
       if (accountId !== undefined && !ACCOUNT_ID_PATTERN.test(accountId))
         throw new HttpError(400, 'invalid_request', 'accountId is not a valid account id');
-      sendJson(res, 200, { prompts: device().pending(accountId) });
+      // The device speaks the account's language, as a real one set up by the customer would.
+      const prompts = device()
+        .pending(accountId)
+        .map((prompt) => ({ ...prompt, texts: deviceTexts(prompt) }));
+      sendJson(res, 200, { prompts });
     },
     answer: async (req: Request, res: Response) => {
       const promptId = String(req.params?.promptId ?? '');
@@ -65,10 +103,13 @@ export function playgroundRoutes(deps: PlaygroundDeps) {
       });
       sendJson(res, status === 200 ? 200 : 409, { status });
     },
-    mailbox: async (_req: Request, res: Response) => {
+    mailbox: async (req: Request, res: Response) => {
       if (!deps.outbox)
         throw new HttpError(404, 'not_found', 'mail goes over SMTP (SMTP_URL is set), not to the outbox');
-      const raw = await deps.outbox.messages();
+      const asked = new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? '10';
+      if (!/^\d{1,3}$/u.test(asked) || Number(asked) < 1 || Number(asked) > MAILBOX_PAGE_MAX)
+        throw new HttpError(400, 'invalid_request', `limit is a whole number from 1 to ${MAILBOX_PAGE_MAX}`);
+      const { messages: raw, total } = await deps.outbox.newest(Number(asked));
       const mails = await Promise.all(
         raw.map(async (source) => {
           const mail = await simpleParser(source);
@@ -80,7 +121,7 @@ export function playgroundRoutes(deps: PlaygroundDeps) {
           };
         }),
       );
-      sendJson(res, 200, { mails: mails.reverse() });
+      sendJson(res, 200, { mails, total });
     },
   };
 }

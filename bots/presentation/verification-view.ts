@@ -53,6 +53,13 @@ export function customerScript(
   });
 }
 
+/** What the customer is told about a denied verification: refused, reported, or the wrong number picked. */
+export function deniedKey(session: Session): MessageKey {
+  if (session.reason === 'fraud_reported') return 'customer.fraud_reported';
+  if (session.reason === 'number_mismatch') return 'customer.number_mismatch';
+  return 'customer.denied';
+}
+
 /** What the agent reads once a verification has ended, for every way it can end. */
 export function endedText(session: Session, locale: Locale, time: (epochMs: number) => string): string {
   switch (session.reason) {

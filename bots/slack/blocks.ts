@@ -5,6 +5,7 @@ import type { CustomerRef, Session } from '../../core/session.ts';
 import {
   type AgentCard,
   customerScript,
+  deniedKey,
   endedText,
   firstTrustedDevice,
   offersFor,
@@ -300,7 +301,7 @@ export function renderCustomerMessage(
       text = t('customer.verified', locale, { ...params, until: slackTime(session.grant?.expiresAt ?? ctx.now) });
       break;
     case 'denied':
-      text = t('customer.denied', locale);
+      text = t(deniedKey(session), locale);
       break;
     case 'failed':
       text = t('customer.failed', locale);

@@ -4,6 +4,7 @@ import type { Session } from '../../core/session.ts';
 import {
   type AgentCard,
   customerScript,
+  deniedKey,
   endedText,
   firstTrustedDevice,
   offersFor,
@@ -313,7 +314,7 @@ export function renderCustomerCardTeams(
         text(t('customer.verified', locale, { agent, until: cardTime(session.grant?.expiresAt ?? ctx.now) })),
       ]);
     case 'denied':
-      return card([text(t('customer.denied', locale))]);
+      return card([text(t(deniedKey(session), locale))]);
     case 'failed':
       return card([text(t('customer.failed', locale))]);
     case 'expired':

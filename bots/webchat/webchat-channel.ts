@@ -3,7 +3,7 @@ import { type Locale, type MessageKey, renderMessage } from '../../core/messages
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { Accounts, Clock, CustomerChannel } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
-import { customerScript } from '../presentation/verification-view.ts';
+import { customerScript, deniedKey } from '../presentation/verification-view.ts';
 
 export interface WebChatChannelDeps {
   chat: SupportChat;
@@ -16,7 +16,6 @@ export interface WebChatChannelDeps {
 }
 
 const OUTCOMES: Partial<Record<Session['state'], MessageKey>> = {
-  denied: 'customer.denied',
   failed: 'customer.failed',
   expired: 'customer.expired',
   cancelled: 'customer.cancelled',
@@ -58,6 +57,8 @@ export class WebChatCustomerChannel implements CustomerChannel {
           agent: session.agent.displayName,
           until: formatDateTime(session.grant?.expiresAt ?? session.updatedAt, locale),
         });
+      case 'denied':
+        return renderMessage(deniedKey(session), locale);
       default: {
         const key = OUTCOMES[session.state];
         return key ? renderMessage(key, locale) : undefined;

@@ -13,7 +13,9 @@ type Entry = Readonly<Record<Locale, string>>;
 
 /** A customer-facing text: the reassurance is appended here, so no prompt can go out without it. */
 function customer(en: string, nl: string): Entry {
-  return { en: `${en} ${REASSURANCE.en}`, nl: `${nl} ${REASSURANCE.nl}` };
+  // After a paragraph break (an email's closing line) it starts its own line, with no space in front.
+  const join = (text: string, tail: string) => (/\s$/u.test(text) ? `${text}${tail}` : `${text} ${tail}`);
+  return { en: join(en, REASSURANCE.en), nl: join(nl, REASSURANCE.nl) };
 }
 
 /**
@@ -424,6 +426,14 @@ export const MESSAGES = {
     'You refused the request, so nothing was shared. If you did not ask for help, you can ignore it — your account is safe.',
     'Je hebt het verzoek geweigerd, dus er is niets gedeeld. Heb je geen hulp gevraagd, dan kun je dit negeren — je account is veilig.',
   ),
+  'customer.fraud_reported': customer(
+    'You reported this request, so nothing was shared and our security team has been told. Your account is safe.',
+    'Je hebt dit verzoek gemeld, dus er is niets gedeeld en ons securityteam is op de hoogte gebracht. Je account is veilig.',
+  ),
+  'customer.number_mismatch': customer(
+    'The number you picked did not match, so nothing was shared. Your agent can send a new prompt if you still need help.',
+    'Het nummer dat je koos klopte niet, dus er is niets gedeeld. Je medewerker kan een nieuwe melding sturen als je nog hulp nodig hebt.',
+  ),
   'customer.failed': customer(
     'We could not confirm it is you, so nothing was shared. You can try again with a new support PIN later.',
     'We konden niet bevestigen dat jij het bent, dus er is niets gedeeld. Je kunt het later opnieuw proberen met een nieuwe support-pincode.',
@@ -443,6 +453,36 @@ export const MESSAGES = {
     '{agent} from {company} ({channel}) wants to confirm that you are the person they are helping.',
     '{agent} van {company} ({channel}) wil bevestigen dat jij de persoon bent die ze helpen.',
   ),
+  'device.confirm': { en: 'Confirm', nl: 'Bevestigen' },
+  'device.deny': { en: 'Don’t confirm', nl: 'Niet bevestigen' },
+  'device.fraud': { en: 'Report fraud', nl: 'Fraude melden' },
+  'device.none': { en: 'No requests.', nl: 'Geen verzoeken.' },
+  'device.pick_first': {
+    en: 'Pick the number your support agent gave you first, then tap Confirm.',
+    nl: 'Kies eerst het nummer dat je supportmedewerker je gaf en tik dan op Bevestigen.',
+  },
+  'device.expires_in': { en: 'This request expires in {seconds} s.', nl: 'Dit verzoek verloopt over {seconds} s.' },
+  'device.expired': {
+    en: 'This request has expired. Nothing was shared.',
+    nl: 'Dit verzoek is verlopen. Er is niets gedeeld.',
+  },
+  'device.done.confirmed': {
+    en: 'You confirmed it is you. {agent} can now help you.',
+    nl: 'Je hebt bevestigd dat jij het bent. {agent} kan je nu helpen.',
+  },
+  'device.done.denied': {
+    en: 'You said no, so nothing was shared.',
+    nl: 'Je zei nee, dus er is niets gedeeld.',
+  },
+  'device.done.fraud': {
+    en: 'You reported this. Nothing was shared, and our security team has been told.',
+    nl: 'Je hebt dit gemeld. Er is niets gedeeld en ons securityteam is op de hoogte gebracht.',
+  },
+  'device.done.gone': {
+    en: 'This request had already ended, so your answer changed nothing.',
+    nl: 'Dit verzoek was al beëindigd, dus je antwoord veranderde niets.',
+  },
+  'device.done.ok': { en: 'Done', nl: 'Klaar' },
   'device.prompt.pick_number': {
     en: 'Pick the number your support agent gave you.',
     nl: 'Kies het nummer dat je supportmedewerker je gaf.',

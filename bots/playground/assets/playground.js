@@ -16,11 +16,31 @@
   const bubbles = new Map();
   let counter = 0;
 
+  // Conversations by id: their option in the picker, the label (the customer's first line), and unread lines.
+  const conversations = new Map();
+  const threads = document.getElementById('agent-threads');
   function addConversation(id, label) {
-    if ([...picker.options].some((o) => o.value === id)) return;
-    picker.add(new Option(label, id));
+    if (conversations.has(id)) return conversations.get(id);
+    const option = new Option(label, id);
+    picker.add(option);
+    const entry = { option, label, unread: 0, named: id === PERSONAL };
+    conversations.set(id, entry);
+    return entry;
+  }
+  function drawConversation(entry) {
+    entry.option.textContent = entry.unread > 0 ? `${entry.label} (${entry.unread} new)` : entry.label;
+    const waiting = [...conversations.values()].filter((c) => c.unread > 0);
+    threads.textContent =
+      waiting.length === 0 ? '' : `New in: ${waiting.map((c) => `${c.label} (${c.unread})`).join(', ')}`;
   }
   addConversation(PERSONAL, 'Chat with Support Verify');
+  /** The customer's words in a relayed line's card (a TextRun, never Markdown), if it is one. */
+  function customerWords(card) {
+    for (const item of card?.content?.body ?? [])
+      for (const inner of item.items ?? [])
+        for (const inline of inner.inlines ?? []) if (inline.type === 'TextRun') return inline.text;
+    return undefined;
+  }
 
   function activity(type, extra) {
     const conversationId = picker.value || PERSONAL;
@@ -111,11 +131,20 @@
     if (answer?.type === 'application/vnd.microsoft.card.adaptive') renderCard(element, activityId, answer.value);
   }
 
-  function show(event) {
+  function show(event, updated) {
     const { activity: sent, conversationId } = event;
-    if (conversationId.startsWith('19:'))
-      addConversation(conversationId, `Web chat thread ${conversationId.slice(-8)}`);
     const card = (sent.attachments || []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    if (conversationId.startsWith('19:')) {
+      const entry = addConversation(conversationId, 'New web chat');
+      const words = customerWords(card);
+      if (words && !entry.named) {
+        // A thread is named by what the customer first asked, as a support inbox lists it.
+        entry.named = true;
+        entry.label = `Web chat: ${words.length > 40 ? `${words.slice(0, 39)}…` : words}`;
+      }
+      if (!updated && conversationId !== picker.value) entry.unread += 1;
+      drawConversation(entry);
+    }
     const element = bubble(sent.id, card ? 'card' : '');
     element.dataset.conversation = conversationId;
     if (card) {
@@ -132,11 +161,18 @@
     for (const element of bubbles.values())
       element.hidden = element.dataset.conversation !== undefined && element.dataset.conversation !== picker.value;
   }
-  picker.addEventListener('change', filter);
+  picker.addEventListener('change', () => {
+    const entry = conversations.get(picker.value);
+    if (entry) {
+      entry.unread = 0;
+      drawConversation(entry);
+    }
+    filter();
+  });
 
   const events = new EventSource('/playground/agent/events');
-  events.addEventListener('sent', (e) => show(JSON.parse(e.data)));
-  events.addEventListener('updated', (e) => show(JSON.parse(e.data)));
+  events.addEventListener('sent', (e) => show(JSON.parse(e.data), false));
+  events.addEventListener('updated', (e) => show(JSON.parse(e.data), true));
 
   document.getElementById('agent-say').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -204,43 +240,58 @@
     portalCountdown = setInterval(tick, 1000);
   });
 
-  // Trusted device: the prompts the simulated device received, answered through the real signed route.
+  // Trusted device: the prompts the simulated device received, answered through the real signed route. Its
+  // texts come with each prompt, in the account's language.
   const screen = document.getElementById('device-screen');
-  const CHANNELS = { teams: 'Microsoft Teams', slack: 'Slack', webchat: 'web chat', playground: 'playground' };
-  // The prompt on screen; null forces a redraw after an answer.
+  const el = (tag, props) => Object.assign(document.createElement(tag), props);
+  // The prompt on screen, and what the last answer did (shown until "Done" or the next prompt).
   let shownPrompt = null;
+  let result = null;
+  let deviceCountdown;
+  function showIdle() {
+    clearInterval(deviceCountdown);
+    screen.replaceChildren(el('p', { className: 'note', textContent: 'No requests.' }));
+  }
+  function showResult(texts, text, tone) {
+    clearInterval(deviceCountdown);
+    const done = el('button', { type: 'button', textContent: texts.ok });
+    done.addEventListener('click', () => {
+      result = null;
+      shownPrompt = '';
+      showIdle();
+    });
+    screen.replaceChildren(el('p', { className: `result ${tone}`, textContent: text, role: 'status' }), done);
+    done.focus();
+  }
   async function pollDevice() {
     const response = await fetch('/playground/device/prompts');
     if (!response.ok) return;
     const { prompts } = await response.json();
     const prompt = prompts[0];
-    if ((prompt?.promptId ?? '') === shownPrompt) return;
-    shownPrompt = prompt?.promptId ?? '';
     if (!prompt) {
-      screen.replaceChildren(
-        Object.assign(document.createElement('p'), { className: 'note', textContent: 'No requests.' }),
-      );
-      return;
+      if (result || shownPrompt === '') return;
+      shownPrompt = '';
+      return showIdle();
     }
+    if (prompt.promptId === shownPrompt) return;
+    shownPrompt = prompt.promptId;
+    result = null;
+    const texts = prompt.texts;
     let picked;
-    const title = Object.assign(document.createElement('h3'), { textContent: 'Is this you asking for help?' });
-    const who = Object.assign(document.createElement('p'), {
-      textContent: `${prompt.requester.agentName} from ${prompt.requester.company} (${CHANNELS[prompt.requester.channel] ?? prompt.requester.channel}) wants to check that this is your account.`,
-    });
-    const parts = [title, who];
+    const parts = [el('h3', { textContent: texts.title }), el('p', { textContent: texts.body })];
+    const problem = el('p', { className: 'problem', role: 'alert' });
+    const left = el('p', { className: 'note countdown' });
+    const choices = el('div', { className: 'choices' });
     if (prompt.numberChoices) {
-      parts.push(
-        Object.assign(document.createElement('p'), { textContent: 'Pick the number your support agent gave you:' }),
-      );
-      const choices = document.createElement('div');
-      choices.className = 'choices';
+      parts.push(el('p', { textContent: texts.pick }));
       choices.setAttribute('role', 'group');
-      choices.setAttribute('aria-label', 'Number');
+      choices.setAttribute('aria-label', texts.pick);
       for (const n of prompt.numberChoices) {
-        const button = Object.assign(document.createElement('button'), { type: 'button', textContent: String(n) });
+        const button = el('button', { type: 'button', textContent: String(n) });
         button.setAttribute('aria-pressed', 'false');
         button.addEventListener('click', () => {
           picked = n;
+          problem.textContent = '';
           for (const b of choices.children) b.setAttribute('aria-pressed', String(b === button));
         });
         choices.append(button);
@@ -248,56 +299,83 @@
       parts.push(choices);
     }
     const answer = async (decision) => {
-      if (decision === 'confirmed' && prompt.numberChoices && picked === undefined) return;
-      await fetch(`/playground/device/prompts/${prompt.promptId}/answer`, {
+      if (decision === 'confirmed' && prompt.numberChoices && picked === undefined) {
+        problem.textContent = texts.pickFirst;
+        choices.querySelector('button')?.focus();
+        return;
+      }
+      const sent = await fetch(`/playground/device/prompts/${prompt.promptId}/answer`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ decision, ...(picked === undefined ? {} : { matchedNumber: picked }) }),
       });
-      shownPrompt = null;
-      pollDevice();
+      result = decision;
+      if (!sent.ok) return showResult(texts, texts.gone, 'neutral');
+      if (decision === 'confirmed') showResult(texts, texts.confirmed, 'good');
+      else showResult(texts, decision === 'fraud' ? texts.fraudReported : texts.denied, 'neutral');
     };
-    const confirm = Object.assign(document.createElement('button'), { type: 'button', textContent: 'Confirm' });
+    const confirm = el('button', { type: 'button', textContent: texts.confirm });
     confirm.addEventListener('click', () => answer('confirmed'));
-    const deny = Object.assign(document.createElement('button'), {
-      type: 'button',
-      className: 'secondary',
-      textContent: 'Don’t confirm',
-    });
+    const deny = el('button', { type: 'button', className: 'secondary', textContent: texts.deny });
     deny.addEventListener('click', () => answer('denied'));
-    const fraud = Object.assign(document.createElement('button'), {
-      type: 'button',
-      className: 'danger',
-      textContent: 'Report fraud',
-    });
+    const fraud = el('button', { type: 'button', className: 'danger', textContent: texts.fraud });
     fraud.addEventListener('click', () => answer('fraud'));
-    parts.push(confirm, deny, fraud);
+    const actions = el('div', { className: 'device-actions' });
+    actions.append(confirm, deny, fraud);
+    parts.push(problem, actions, left);
     screen.replaceChildren(...parts);
+    clearInterval(deviceCountdown);
+    const tick = () => {
+      const seconds = Math.max(0, Math.ceil((prompt.expiresAt - Date.now()) / 1000));
+      if (seconds > 0) left.textContent = texts.expiresIn.replace('{seconds}', String(seconds));
+      else {
+        result = 'expired';
+        showResult(texts, texts.expired, 'neutral');
+      }
+    };
+    tick();
+    deviceCountdown = setInterval(tick, 1000);
   }
   setInterval(pollDevice, 1000);
 
-  // Mailbox: what the customer's inbox would show, from the outbox.
+  // Mailbox: what the customer's inbox would show, from the outbox: newest first, a page at a time, the same
+  // for every viewer (the server keeps the history).
   const mailList = document.getElementById('mail-list');
-  let mailCount = -1;
+  const mailMore = document.getElementById('mail-more');
+  let mailShown = 10;
+  let mailSeen = '';
   async function pollMail() {
-    const response = await fetch('/playground/mailbox');
+    const response = await fetch(`/playground/mailbox?limit=${mailShown}`);
     if (!response.ok) return;
-    const { mails } = await response.json();
-    if (mails.length === mailCount) return;
-    mailCount = mails.length;
-    if (mails.length === 0) return;
+    const { mails, total } = await response.json();
+    const seen = `${total}|${mailShown}`;
+    if (seen === mailSeen) return;
+    mailSeen = seen;
+    mailMore.hidden = mails.length >= total;
+    mailMore.textContent = `Show older (${total - mails.length} more)`;
+    if (mails.length === 0) {
+      mailList.replaceChildren(el('p', { className: 'note', textContent: 'No emails yet.' }));
+      return;
+    }
     mailList.replaceChildren(
       ...mails.map((mail) => {
-        const item = document.createElement('article');
-        item.className = 'mail';
+        const item = el('article', { className: 'mail' });
+        const when = mail.date
+          ? new Date(mail.date).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+          : '';
         item.append(
-          Object.assign(document.createElement('h3'), { textContent: mail.subject }),
-          Object.assign(document.createElement('p'), { className: 'note', textContent: `To ${mail.to}` }),
-          Object.assign(document.createElement('pre'), { textContent: mail.text }),
+          el('h3', { textContent: mail.subject }),
+          el('p', { className: 'note', textContent: `To ${mail.to}${when ? ` · ${when}` : ''}` }),
+          el('pre', { textContent: mail.text }),
         );
         return item;
       }),
     );
   }
+  mailMore.addEventListener('click', () => {
+    mailShown += 10;
+    pollMail();
+  });
+  pollMail();
   setInterval(pollMail, 2000);
 })();

@@ -42,7 +42,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await phone.getByRole('button', { name: String(number), exact: true }).click();
     await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
     await agent().getByText('DMPXK1ALEX01').waitFor();
-    await phone.getByText('No requests.').waitFor();
+    await phone.getByText('You confirmed it is you.').waitFor();
     await page.locator('#mailbox').getByText('To alex@example.com').waitFor({ timeout: 10_000 });
     await screenshot(page, 'playground-device-verified');
     expect(errors).to.deep.equal([]);
@@ -126,7 +126,7 @@ describe('Playground in a real browser (Chromium)', function () {
     expect(await chat.getByRole('log').textContent()).not.to.contain('Hunter2');
     // The agent pane sees the line in the relayed thread, hidden too.
     await page.locator('#agent-conversation').selectOption({ index: 1 });
-    await agent().getByText('[hidden]').waitFor();
+    await agent().locator('.bubble').getByText('my password is [hidden]').waitFor();
     expect(await agent().textContent()).not.to.contain('Hunter2');
     await screenshot(page, 'playground-password-hidden');
     expect(errors).to.deep.equal([]);

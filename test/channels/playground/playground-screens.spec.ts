@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../support/app.ts';
+import { layoutProblems, screenshot, useBrowser, VIEWPORTS } from '../../support/browser.ts';
+
+describe('Playground screens tell the truth (Chromium, laptop and phone)', function () {
+  this.timeout(90_000);
+  const browser = useBrowser();
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await startTestApp({
+      mutate: (config) => {
+        config.portalApiKeys = ['demo-portal-key'];
+      },
+    });
+  });
+  afterEach(async () => t.close());
+
+  for (const viewport of VIEWPORTS) {
+    describe(`on a ${viewport.name} (${viewport.width}×${viewport.height})`, () => {
+      let context: BrowserContext;
+      let page: Page;
+      let errors: string[];
+      beforeEach(async () => {
+        context = await browser().newContext({ locale: 'en-GB', viewport });
+        page = await context.newPage();
+        errors = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`${t.url}/`);
+      });
+      afterEach(async () => {
+        expect(errors, 'page errors').to.deep.equal([]);
+        await context.close();
+      });
+      const agent = () => page.locator('#agent');
+      const card = () => agent().locator('.bubble.card').last();
+      const phone = () => page.locator('#device-screen');
+
+      it('lays out every card, button and pane without clipping, down to 320 px wide', async () => {
+        await page.locator('#agent-text').fill('verify alex@example.com');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Use support PIN' }).waitFor();
+        expect(await layoutProblems(page)).to.deep.equal([]);
+        await screenshot(page, `playground-card-${viewport.name}`);
+        if (viewport.name === 'phone') {
+          await page.setViewportSize({ width: 320, height: 700 });
+          await page.reload();
+          await page.locator('#agent-text').fill('verify alex@example.com');
+          await agent().getByRole('button', { name: 'Send' }).click();
+          await card().getByRole('button', { name: 'Cancel' }).waitFor();
+          expect(await layoutProblems(page)).to.deep.equal([]);
+          await screenshot(page, 'playground-card-320');
+        }
+      });
+
+      it('the device says what each answer did, in the account’s language, and asks for the number first', async () => {
+        // Jan's account is Dutch: his device speaks Dutch, whatever the agent's browser.
+        await page.locator('#agent-text').fill('verify jan@example.nl');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Prompt their device' }).click();
+        await phone().getByText('Vraag jij om hulp?').waitFor();
+        await phone()
+          .getByText(/Dit verzoek verloopt over \d+ s/u)
+          .waitFor();
+        await phone().getByRole('button', { name: 'Bevestigen', exact: true }).click();
+        await phone().getByText('Kies eerst het nummer').waitFor();
+        expect(await card().textContent(), 'nothing was sent').to.contain('Waiting for Jan');
+        await phone().getByRole('button', { name: 'Fraude melden' }).click();
+        await phone().getByText('Je hebt dit gemeld.').waitFor();
+        await card().getByText('reported this request as fraud').waitFor();
+        expect(await layoutProblems(page)).to.deep.equal([]);
+        await phone().getByRole('button', { name: 'Klaar' }).click();
+        await phone().getByText('No requests.').waitFor();
+      });
+
+      it('names a new web chat thread by the customer’s first line, counts its unread lines, and says “you reported this” after a fraud report', async () => {
+        const chat = page.frameLocator('iframe[title="Customer web chat"]');
+        await chat.getByLabel('Your message').fill('Hello, I need help with my iPhone');
+        await chat.getByRole('button', { name: 'Send' }).click();
+        // A new thread shows up by the customer's first line, with its unread lines counted.
+        await page.locator('#agent-threads').getByText('Web chat: Hello, I need help with my iPhone').waitFor();
+        const option = page.locator('#agent-conversation option').last();
+        expect(await option.textContent()).to.match(/^Web chat: Hello, I need help with my iPhone \(\d+ new\)$/u);
+        await page.locator('#agent-conversation').selectOption({ index: 1 });
+        expect(await option.textContent()).to.equal('Web chat: Hello, I need help with my iPhone');
+
+        await page.locator('#agent-text').fill('verify alex@example.com');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Prompt their device' }).click();
+        await phone().getByRole('button', { name: 'Report fraud' }).click();
+        await phone().getByText('You reported this.').waitFor();
+        await chat.getByRole('log').getByText('You reported this request').waitFor();
+        expect(await chat.getByRole('log').textContent()).to.not.contain('You refused');
+        expect(await layoutProblems(page)).to.deep.equal([]);
+        await screenshot(page, `playground-fraud-reported-${viewport.name}`);
+      });
+
+      it('the portal lists every demo account, Sam included, and gives each a PIN', async () => {
+        const accounts = await page.locator('#portal-account option').allTextContents();
+        expect(accounts.join('\n')).to.contain('Alex').and.contain('Jan').and.contain('Sam');
+        await page.locator('#portal-account').selectOption('demo-sam');
+        await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+        await page
+          .locator('#portal-pin')
+          .filter({ hasText: /^\d{4}$/u })
+          .waitFor();
+        await page
+          .locator('#portal-note')
+          .filter({ hasText: /expires at \d{2}:\d{2}, \d+:\d{2} left/u })
+          .waitFor();
+      });
+
+      it('the mailbox shows the newest first, ten at a time, the same in a second browser', async () => {
+        for (let i = 0; i < 12; i++) {
+          const session = await t.app.verification.start({
+            agent: { id: `U${i}`, displayName: `Agent ${i}`, channel: 'slack', locale: 'en' },
+            query: 'alex@example.com',
+          });
+          await t.app.verification.cancel(session.id, {
+            kind: 'agent',
+            who: { id: `U${i}`, channel: 'slack' },
+          });
+          await t.app.verification.idle();
+        }
+        const mails = page.locator('#mailbox article');
+        await page.locator('#mailbox').getByText('Show older (2 more)').waitFor();
+        expect(await mails.count()).to.equal(10);
+        expect(await mails.first().textContent(), 'newest first').to.contain('Agent 11');
+        expect((await mails.first().locator('pre').textContent())?.endsWith(' '), 'no trailing space').to.equal(false);
+        await page.locator('#mailbox').getByRole('button', { name: 'Show older' }).click();
+        await mails.nth(11).waitFor();
+        expect(await page.locator('#mailbox').getByRole('button', { name: 'Show older' }).isVisible()).to.equal(false);
+
+        const second = await context.browser()?.newContext({ viewport });
+        const other = await second?.newPage();
+        await other?.goto(`${t.url}/`);
+        await other?.locator('#mailbox').getByText('Show older (2 more)').waitFor();
+        expect(await other?.locator('#mailbox article').first().textContent()).to.contain('Agent 11');
+        await second?.close();
+      });
+    });
+  }
+});
