@@ -22,7 +22,8 @@ export class OutboxMailer implements Mailer {
   async send(mail: Mail): Promise<void> {
     const info = await this.composer.sendMail(toMessage(mail, this.from));
     await mkdir(this.folder, { recursive: true });
-    const sequence = String((this.sequence = (this.sequence + 1) % 1_000_000)).padStart(6, '0');
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    const sequence = String(this.sequence).padStart(6, '0');
     const name = `${new Date().toISOString().replace(/[:.]/gu, '-')}-${sequence}-${randomBytes(3).toString('hex')}.eml`;
     await writeFile(join(this.folder, name), info.message as Buffer, { mode: 0o600 });
   }
