@@ -302,6 +302,28 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const threadTs = 'thread_ts' in message ? message.thread_ts : undefined;
     const relayed = threadTs ? await deps.webchat?.relay.conversationFor(message.channel, threadTs) : undefined;
     if (relayed && deps.webchat) {
+      // `verify …` or `@Support Verify verify …` in the thread verifies the customer; anything else reaches them.
+      const command = RELAY_VERIFY.exec(message.text);
+      if (command) {
+        const user = message.user;
+        const say = (text: string) =>
+          deps.client.chat
+            .postEphemeral({ channel: message.channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) })
+            .then(() => undefined);
+        const query = command[1]?.trim() ?? '';
+        if (!query) await say(t('agent.usage', deps.directory.cachedLocale(user)));
+        else
+          await startVerification(deps, context, {
+            userId: user,
+            fallbackName: user,
+            channelId: message.channel,
+            say,
+            query,
+            shared: false,
+            conversationId: relayed,
+          });
+        return;
+      }
       await replyToWebChat(deps, relayed, message.channel, message.user, message.text);
       return;
     }
@@ -452,6 +474,9 @@ async function replyToWebChat(
 }
 
 /** Checks the agent, starts the verification, and links the customer's conversation to it. */
+/** A reply in a relayed thread that asks to verify: `verify …`, after an optional mention of any bot user. */
+const RELAY_VERIFY = /^\s*(?:<@[UW][A-Z0-9]{2,20}>\s*)?verify\b(.*)$/isu;
+
 async function startVerification(deps: ListenerDeps, context: Installation, input: StartInput): Promise<void> {
   const profile = await deps.directory.user(input.userId, input.fallbackName);
   if (!(await refuseUnlessAgent(deps, context, input.userId, profile.locale, input.say))) return;

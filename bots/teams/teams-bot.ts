@@ -65,6 +65,15 @@ export interface TeamsBotDeps {
 /** The message action's command id, as the manifest declares it. */
 export const MESSAGE_ACTION = 'verifyCustomer';
 const VERIFY_COMMAND = /^\s*verify\b\s*(.*)$/isu;
+
+/** `text` without a leading `@<bot name>` (or `<at>bot name</at>`) typed as text. */
+export function withoutTypedMention(text: string, botName: string | undefined): string {
+  if (!botName) return text;
+  for (const form of [`@${botName}`, `<at>${botName}</at>`]) {
+    if (text.toLowerCase().startsWith(form.toLowerCase())) return text.slice(form.length).trim();
+  }
+  return text;
+}
 // Bot Framework redelivers an activity it thinks was lost; each id is claimed before anything happens.
 const DUPLICATE_WINDOW_MS = 60 * 60_000;
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -126,7 +135,12 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   private async message(context: TurnContext): Promise<void> {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
-    const text = (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim();
+    // An "@Support Verify" typed as plain text (no mention entity, as some clients and the playground send it)
+    // counts as the mention too, so `@Support Verify verify …` never reaches a customer as a chat line.
+    const text = withoutTypedMention(
+      (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim(),
+      activity.recipient?.name,
+    );
     // Relayed web chat threads live in a channel; other conversations need no lookup.
     const relayed =
       activity.conversation.conversationType === 'channel'

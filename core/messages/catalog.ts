@@ -319,8 +319,8 @@ export const MESSAGES = {
   },
   'label.chat.relay_verify': { en: 'Verify this customer', nl: 'Verifieer deze klant' },
   'label.chat.relay_hint': {
-    en: 'Secrets the customer types are hidden before they reach this thread.',
-    nl: 'Geheimen die de klant typt, worden verborgen voordat ze deze thread bereiken.',
+    en: 'Secrets the customer types are hidden before they reach this thread. To verify the customer, press the button or reply here: verify followed by their email, phone or account id.',
+    nl: 'Geheimen die de klant typt, worden verborgen voordat ze deze thread bereiken. Verifieer de klant met de knop of antwoord hier: verify gevolgd door e-mail, telefoon of account-id.',
   },
   'label.customer.enter_pin': { en: 'Enter support PIN', nl: 'Support-pincode invoeren' },
   'label.customer.identify': { en: 'It’s me', nl: 'Dat ben ik' },

@@ -109,6 +109,18 @@ describe('Web chat relayed to a Slack channel', () => {
     expect((await customer.messages()).filter((m) => m.from === 'agent')).to.have.length(1);
   });
 
+  for (const reply of ['verify alex@example.com', '<@U0SUPPORTBOT> verify alex@example.com']) {
+    it(`verifies the chatting customer from a reply “${reply}”, which never reaches the customer`, async () => {
+      await customer.say('Hello?');
+      await until(() => replies().length === 1, 'the thread');
+      await agentReplies(reply);
+      await until(async () => (await customer.read()).json.verification !== undefined, 'the verification');
+      const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
+      expect(session?.refs?.webchat).to.equal(customer.conversationId);
+      expect((await customer.messages()).filter((m) => m.from === 'agent')).to.deep.equal([]);
+    });
+  }
+
   it('verifies the chatting customer from the thread: pre-filled modal, card for the agent, PIN field for the customer', async () => {
     await customer.say('Hi, I am locked out. My email is alex@example.com');
     await until(() => replies().length === 1, 'the thread');

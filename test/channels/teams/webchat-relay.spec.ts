@@ -108,6 +108,23 @@ describe('Web chat relayed to a Teams channel', () => {
     expect(JSON.stringify(h.connector.calls())).not.to.contain(pin);
   });
 
+  it('takes “@Support Verify verify …” typed as text (no mention entity) as the command, never as a line for the customer', async () => {
+    await customer.say('Hello, can you help me?');
+    await until(() => inThread().length === 1, 'the thread');
+    // As the thread's hint spells it, typed in full on top of the real mention.
+    await h.send(
+      message(h.serviceUrl, '@Support Verify verify alex@example.com', {
+        conversation: 'channel',
+        conversationId: thread(),
+        mention: true,
+      }),
+    );
+    await until(() => h.connector.cards().length > 0, 'the agent’s card');
+    const [session] = await h.t.app.verification.recent(teamsUser(AGENT), 1);
+    expect(session?.refs?.webchat).to.equal(customer.conversationId);
+    expect((await customer.messages()).filter((m) => m.from === 'agent')).to.deep.equal([]);
+  });
+
   it('never lets a second agent take over the customer’s verification from the thread', async () => {
     await customer.say('Hi, I am locked out. My email is alex@example.com');
     await until(() => inThread().length === 1, 'the thread');
