@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkSlackManifest,
@@ -48,26 +48,45 @@ const report = (what: string, problems: string[]) => {
 
 const slack = readSlackManifest();
 const slackDeployed = slackManifestFor(slack, { ...(publicUrl ? { publicUrl } : {}), socketMode, org });
+const slackOut = join(OUT_DIR, 'slack-manifest.yaml');
 if (report(SLACK_MANIFEST_PATH, [...new Set([...checkSlackManifest(slack), ...checkSlackManifest(slackDeployed)])])) {
-  const out = join(OUT_DIR, 'slack-manifest.yaml');
-  writeFileSync(out, toYaml(slackDeployed));
-  const how = socketMode
-    ? 'Socket Mode (SLACK_APP_TOKEN is set)'
-    : `requests to ${publicUrl ?? 'https://verify.example.com (set PUBLIC_URL)'}/slack/events`;
-  const where = org ? ', to install once for the whole Enterprise Grid org' : '';
-  process.stdout.write(`✓ Slack manifest is valid; ${out} is ready to paste, with ${how}${where}\n`);
+  if (!publicUrl && !socketMode) {
+    // Nothing that looks ready to paste while Slack would be sent to a placeholder address.
+    rmSync(slackOut, { force: true });
+    process.stdout.write(
+      '✓ Slack manifest is valid; nothing written: set PUBLIC_URL (the https address where Slack reaches this server) or SLACK_APP_TOKEN (Socket Mode) to write the manifest to paste\n',
+    );
+  } else {
+    writeFileSync(slackOut, toYaml(slackDeployed));
+    const how = socketMode ? 'Socket Mode (SLACK_APP_TOKEN is set)' : `requests to ${publicUrl}/slack/events`;
+    const where = org ? ', to install once for the whole Enterprise Grid org' : '';
+    process.stdout.write(`✓ Slack manifest is valid; ${slackOut} is ready to paste, with ${how}${where}\n`);
+  }
 }
 
 const teams = readTeamsManifest();
+const teamsOut = join(OUT_DIR, 'support-verify-teams.zip');
+const companyPages = {
+  ...(process.env.TEAMS_WEBSITE_URL ? { websiteUrl: process.env.TEAMS_WEBSITE_URL } : {}),
+  ...(process.env.TEAMS_PRIVACY_URL ? { privacyUrl: process.env.TEAMS_PRIVACY_URL } : {}),
+  ...(process.env.TEAMS_TERMS_URL ? { termsOfUseUrl: process.env.TEAMS_TERMS_URL } : {}),
+};
 if (report(`${TEAMS_DIR}manifest.json`, checkTeamsManifest(teams))) {
-  if (!appId) {
-    process.stdout.write('✓ Teams manifest is valid; set MicrosoftAppId (and PUBLIC_URL) to build the upload zip\n');
+  if (!appId || !publicUrl) {
+    rmSync(teamsOut, { force: true });
+    const missing = [appId ? undefined : 'MicrosoftAppId', publicUrl ? undefined : 'PUBLIC_URL'].filter(Boolean);
+    process.stdout.write(
+      `✓ Teams manifest is valid; nothing written: set ${missing.join(' and ')} to build the upload zip\n`,
+    );
   } else {
-    const deployed = teamsManifestFor(teams, { appId, ...(publicUrl ? { publicUrl } : {}) });
+    const deployed = teamsManifestFor(teams, { appId, publicUrl, ...companyPages });
     if (report('the Teams manifest for this deployment', checkTeamsManifest(deployed))) {
-      const out = join(OUT_DIR, 'support-verify-teams.zip');
-      writeFileSync(out, await teamsPackage(deployed));
-      process.stdout.write(`✓ Teams manifest is valid; ${out} is ready to upload, for app ${appId}\n`);
+      writeFileSync(teamsOut, await teamsPackage(deployed));
+      process.stdout.write(`✓ Teams manifest is valid; ${teamsOut} is ready to upload, for app ${appId}\n`);
+      if (!companyPages.privacyUrl || !companyPages.termsOfUseUrl)
+        process.stdout.write(
+          `  its privacy and terms links point to ${publicUrl}/privacy and /terms: set TEAMS_PRIVACY_URL and TEAMS_TERMS_URL to your company's pages\n`,
+        );
     }
   }
 }

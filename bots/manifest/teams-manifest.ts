@@ -22,6 +22,13 @@ export interface TeamsManifest {
   validDomains?: string[];
   supportedChannelTypes?: string[];
   webApplicationInfo?: { id?: string; resource?: string };
+  developer?: {
+    name?: string;
+    websiteUrl?: string;
+    privacyUrl?: string;
+    termsOfUseUrl?: string;
+    [key: string]: unknown;
+  };
   authorization?: { permissions?: { resourceSpecific?: Array<{ name: string; type: string }> } };
   [key: string]: unknown;
 }
@@ -85,7 +92,14 @@ function pngSize(path: string): { width: number; height: number } | undefined {
 /** The manifest for one deployment: its Microsoft app id everywhere the app is named, and its host as the valid domain. */
 export function teamsManifestFor(
   manifest: TeamsManifest,
-  options: { appId: string; publicUrl?: string },
+  options: {
+    appId: string;
+    publicUrl?: string;
+    /** The company's own pages; without them, `PUBLIC_URL`'s host stands in for the placeholder's. */
+    websiteUrl?: string;
+    privacyUrl?: string;
+    termsOfUseUrl?: string;
+  },
 ): TeamsManifest {
   if (!GUID.test(options.appId)) throw new Error('MicrosoftAppId must be the bot’s Microsoft App ID (a GUID)');
   const copy = structuredClone(manifest);
@@ -97,6 +111,16 @@ export function teamsManifestFor(
     copy.webApplicationInfo.resource = `api://botid-${options.appId}`;
   }
   if (options.publicUrl) copy.validDomains = [new URL(options.publicUrl).host];
+  const base = options.publicUrl?.replace(/\/$/u, '');
+  if (copy.developer) {
+    const { developer } = copy;
+    const website = options.websiteUrl ?? (base ? `${base}/` : undefined);
+    const privacy = options.privacyUrl ?? (base ? `${base}/privacy` : undefined);
+    const terms = options.termsOfUseUrl ?? (base ? `${base}/terms` : undefined);
+    if (website) developer.websiteUrl = website;
+    if (privacy) developer.privacyUrl = privacy;
+    if (terms) developer.termsOfUseUrl = terms;
+  }
   return copy;
 }
 

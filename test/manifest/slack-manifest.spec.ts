@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -89,6 +89,16 @@ describe('Slack manifest', () => {
     );
     expect(refused).to.include({ code: 2 });
     expect((refused as { stderr: string }).stderr).to.contain('unknown option --orgs');
+  });
+
+  it('`npm run manifest` without PUBLIC_URL says what is missing and writes nothing ready-looking', async () => {
+    const { stdout } = await run('npm', ['run', '-s', 'manifest'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(stdout).to.contain('nothing written: set PUBLIC_URL').and.not.contain('ready to paste');
+    expect(stdout).to.not.contain('verify.example.com');
+    expect(existsSync(`${ROOT}dist/manifest/slack-manifest.yaml`)).to.equal(false);
   });
 
   it('`npm run manifest` writes the manifest to paste, and refuses a bad PUBLIC_URL', async () => {

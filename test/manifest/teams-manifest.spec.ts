@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,27 @@ describe('Teams manifest', () => {
     expect(() => teamsManifestFor(readTeamsManifest(), { appId: 'not-a-guid' })).to.throw('a GUID');
   });
 
+  it('puts the public host, or the company’s own pages, in every developer link', () => {
+    const deployed = teamsManifestFor(readTeamsManifest(), { appId: APP_ID, publicUrl: 'https://verify.acme.io/' });
+    expect(deployed.developer).to.deep.include({
+      websiteUrl: 'https://verify.acme.io/',
+      privacyUrl: 'https://verify.acme.io/privacy',
+      termsOfUseUrl: 'https://verify.acme.io/terms',
+    });
+    expect(JSON.stringify(deployed)).to.not.contain('verify.example.com');
+    const own = teamsManifestFor(readTeamsManifest(), {
+      appId: APP_ID,
+      publicUrl: 'https://verify.acme.io',
+      privacyUrl: 'https://acme.io/legal/privacy',
+      termsOfUseUrl: 'https://acme.io/legal/terms',
+    });
+    expect(own.developer).to.deep.include({
+      privacyUrl: 'https://acme.io/legal/privacy',
+      termsOfUseUrl: 'https://acme.io/legal/terms',
+    });
+    expect(checkTeamsManifest(own)).to.deep.equal([]);
+  });
+
   it('packages manifest.json and both icons at the top of the zip', async () => {
     const deployed = teamsManifestFor(readTeamsManifest(), { appId: APP_ID });
     const zip = await JSZip.loadAsync(await teamsPackage(deployed));
@@ -96,7 +117,17 @@ describe('Teams manifest', () => {
     const { stdout } = await run('npm', ['run', '-s', 'manifest'], { cwd: ROOT, env });
     expect(stdout).to.contain('Teams manifest is valid');
     const zip = await JSZip.loadAsync(readFileSync(`${ROOT}dist/manifest/support-verify-teams.zip`));
-    expect(await zip.file('manifest.json')?.async('string')).to.contain(APP_ID);
+    const inside = (await zip.file('manifest.json')?.async('string')) ?? '';
+    expect(inside)
+      .to.contain(APP_ID)
+      .and.contain('https://verify.acme.io/privacy')
+      .and.not.contain('verify.example.com');
+    const withoutUrl = await run('npm', ['run', '-s', 'manifest'], {
+      cwd: ROOT,
+      env: { PATH: env.PATH, MicrosoftAppId: APP_ID },
+    });
+    expect(withoutUrl.stdout).to.contain('nothing written: set PUBLIC_URL to build the upload zip');
+    expect(existsSync(`${ROOT}dist/manifest/support-verify-teams.zip`)).to.equal(false);
     const refused = await run('npm', ['run', '-s', 'manifest'], {
       cwd: ROOT,
       env: { ...env, MicrosoftAppId: 'bot' },
