@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import type { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
-import { IllegalTransitionError } from '../../core/errors.ts';
+import { IllegalTransitionError, PinsLockedError } from '../../core/errors.ts';
+import { expectRejection } from '../support/assertions.ts';
 import { FakeClock } from '../support/clock.ts';
 import { AGENT, type FlowFixture, flowFixture } from '../support/fakes.ts';
 import { replicaStores, useRedisServer } from '../support/redis-fixture.ts';
@@ -104,6 +105,7 @@ describe('concurrency across replicas on one Redis', () => {
       Array.from({ length: 50 }, (_, i) => pick(i).verification.start({ agent: AGENT, query: 'demo-alex' })),
     );
     await Promise.all(sessions.map((s, i) => pick(i).verification.choosePin(s.id, agent)));
+    // Every PIN entry opened before the first guess: the 50 guesses race each other, not the lock.
     const results = await Promise.all(
       sessions.map((s, i) =>
         pick(i)
@@ -113,10 +115,11 @@ describe('concurrency across replicas on one Redis', () => {
     );
     expect((checks[0]?.callCount ?? 0) + (checks[1]?.callCount ?? 0)).to.be.at.most(10);
     expect(results.filter((r) => r === 'locked').length).to.be.at.least(40);
-    const { pin } = await a.verification.issuePin('demo-alex');
+    // Locked for 24 h: no PIN is issued, and no PIN entry opens, on either replica.
+    await expectRejection(a.verification.issuePin('demo-alex'), PinsLockedError);
     const after = await b.verification.start({ agent: AGENT, query: 'demo-alex' });
-    await b.verification.choosePin(after.id, agent);
-    expect((await b.verification.submitPin(after.id, pin, agent)).result, 'locked for 24 h').to.equal('locked');
+    expect(after.availability?.pinLockedUntil).to.be.a('number');
+    await expectRejection(b.verification.choosePin(after.id, agent), PinsLockedError);
   });
 
   it('leaves exactly one outcome when "confirmed" and "denied" race for one prompt', async () => {
