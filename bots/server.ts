@@ -43,7 +43,7 @@ import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
-import { HttpError, sendError } from './http/responses.ts';
+import { HttpError, sendError, sendJson } from './http/responses.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
 import { PLAYGROUND_FILES, playgroundFileRoute } from './playground/playground-page.ts';
 import { playgroundRoutes } from './playground/playground-routes.ts';
@@ -128,7 +128,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     deadlines = new MemoryDeadlines();
     chatIdleEnds = new MemoryDeadlines();
     bus = new InProcessBus(onHandlerError);
-    auditRecord = new MemoryAuditLog();
+    auditRecord = new MemoryAuditLog(config.auditKey);
   }
   const alerts = config.securityWebhook
     ? new SecurityAlertWebhook({
@@ -363,6 +363,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.get('/playground/device/prompts', jsonRoute(logger, playground.prompts));
     server.post('/playground/device/prompts/:promptId/answer', jsonRoute(logger, playground.answer));
     server.get('/playground/mailbox', jsonRoute(logger, playground.mailbox));
+    // The embedded trail lives in this process: `npm run audit -- verify` asks for its check here, locally only.
+    const memoryTrail = auditRecord instanceof MemoryAuditLog ? auditRecord : undefined;
+    if (memoryTrail)
+      server.get(
+        '/playground/audit/verify',
+        jsonRoute(logger, async (req, res) => {
+          if (!isLoopback(req.socket.remoteAddress))
+            throw new HttpError(403, 'forbidden', 'the embedded audit trail is checked from this machine only');
+          sendJson(res, 200, memoryTrail.verify());
+        }),
+      );
     for (const path of PLAYGROUND_FILES) server.get(path, playgroundFileRoute(path));
   }
   server.get('/chat', chatPageRoute(config.company, config.webchatOrigins));
@@ -480,4 +491,9 @@ function installBasics(server: Server, logger: Logger, metrics: Metrics): void {
     );
     logger.debug({ method: req.method, route: path, status: res.statusCode, ms: Math.round(ms) }, 'request');
   });
+}
+
+/** Whether a socket's peer is this machine (IPv4, IPv6, or IPv4 mapped into IPv6). */
+function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || /^(?:::ffff:)?127\./u.test(address ?? '');
 }

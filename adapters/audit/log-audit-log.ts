@@ -2,6 +2,8 @@ import type { AuditEvent } from '../../core/audit.ts';
 import { AUDIT_EVENTS, type AuditEventType, SECURITY_ALERTS } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports/index.ts';
 import type { Logger } from '../log/logger.ts';
+import { AuditChain, type ChainReport, ChainVerifier, type SealedEntry } from './audit-chain.ts';
+import { toFields } from './redis-audit-log.ts';
 
 // Not an attack, but something an operator must look at: a third party the flow depends on failing.
 const OPERATOR_WARNINGS: ReadonlySet<AuditEventType> = new Set(['device_prompt_failed']);
@@ -28,12 +30,34 @@ export class TeeAuditLog implements AuditLog {
   }
 }
 
-/** Keeps events in memory: the embedded mode's record, and what tests read back. */
+/**
+ * Keeps events in memory: the embedded mode's record, and what tests read back. Given the audit key, it seals
+ * each entry into a chain as the Redis stream does, so `npm run audit -- verify` can check it there too.
+ */
 export class MemoryAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
+  private readonly sealed: SealedEntry[] = [];
+  private readonly chain: AuditChain | undefined;
+
+  constructor(private readonly key?: string) {
+    this.chain = key ? new AuditChain(key) : undefined;
+  }
 
   async append(event: AuditEvent): Promise<void> {
     this.events.push(structuredClone(event));
+    if (!this.chain) return;
+    const payload = toFields(event).filter((_, i) => i % 2 === 1);
+    const seal = this.chain.seal(payload);
+    this.chain.confirmed(event.at);
+    this.sealed.push({ id: `${event.at}-${this.sealed.length}`, at: event.at, payload, ...seal });
+  }
+
+  /** Checks every entry's seal and sequence, as `RedisAuditLog.verify` does for the stream. */
+  verify(): ChainReport {
+    if (!this.key) return { entries: this.events.length, segments: 0, problems: ['entries are not sealed (no key)'] };
+    const verifier = new ChainVerifier(this.key, 0);
+    for (const entry of this.sealed) verifier.check(entry);
+    return verifier.report();
   }
 
   async read(): Promise<AuditEvent[]> {

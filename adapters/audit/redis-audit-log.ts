@@ -140,7 +140,8 @@ function sealOf(fields: string[]): Seal {
   return seal;
 }
 
-function toFields(event: AuditEvent): string[] {
+/** An event as the stream stores it: field names and values, alternating, always in {@link FIELDS} order. */
+export function toFields(event: AuditEvent): string[] {
   const values: Record<(typeof FIELDS)[number], string> = {
     t: event.type,
     a: String(event.at),

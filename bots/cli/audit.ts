@@ -44,7 +44,29 @@ try {
   if (error instanceof ConfigInvalidError) fail(`invalid configuration:\n  ${error.problems.join('\n  ')}`);
   throw error;
 }
-if (!config.redis) fail('the audit trail is kept in Redis: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS');
+if (!config.redis) {
+  // Embedded mode: the trail lives in the running server's memory, so that server checks it and reports.
+  if (command === 'export')
+    fail('export reads the durable trail in Redis: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS');
+  const url = `http://127.0.0.1:${config.port}/playground/audit/verify`;
+  const answer = await fetch(url).catch(() => undefined);
+  if (!answer?.ok)
+    fail(
+      `no REDIS_URL, so the trail is the embedded server's memory, and no embedded server answered at ${url}; start it with npm start (or set REDIS_URL for the durable trail)`,
+      3,
+    );
+  const report = (await answer.json()) as { entries: number; segments: number; problems: string[] };
+  if (json) process.stdout.write(`${JSON.stringify({ ...report, embedded: true })}\n`);
+  else {
+    for (const problem of report.problems) process.stdout.write(`PROBLEM ${problem}\n`);
+    process.stdout.write(
+      `${report.entries} entries in the embedded server's memory (${report.segments} segment(s)): ${
+        report.problems.length === 0 ? 'every seal and sequence checks out' : `${report.problems.length} problem(s)`
+      }; they are gone when it stops — set REDIS_URL for a durable trail\n`,
+    );
+  }
+  process.exit(report.problems.length === 0 ? 0 : 1);
+}
 
 const redis = connectRedis(config.redis, { commandTimeoutMs: 10_000 });
 try {

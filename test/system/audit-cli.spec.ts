@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { startTestApp } from '../support/app.ts';
 import { runNpmScript } from '../support/processes.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { slashCommand } from '../support/slack.ts';
@@ -73,8 +74,32 @@ describe('npm run audit', function () {
     expect(unknown.code).to.equal(2);
     expect(unknown.err).to.contain('usage: npm run audit -- verify');
     expect((await audit(['export', '--since', 'yesterday-ish'])).err).to.contain('--since needs a time');
-    const noRedis = await audit(['verify'], { REDIS_URL: '' });
-    expect(noRedis.code).to.equal(2);
-    expect(noRedis.err).to.contain('the audit trail is kept in Redis');
+    const noServer = await audit(['verify'], { REDIS_URL: '', PORT: '1' });
+    expect(noServer.code).to.equal(3);
+    expect(noServer.err).to.contain('no embedded server answered at http://127.0.0.1:1/');
+    const noExport = await audit(['export', '--since', '1h'], { REDIS_URL: '' });
+    expect(noExport.code).to.equal(2);
+    expect(noExport.err).to.contain('export reads the durable trail in Redis');
+  });
+
+  it('in embedded mode (no Redis) verifies the running server’s memory trail, sealed as the stream is', async () => {
+    const embedded = await startTestApp({ env: { AUDIT_KEY } });
+    try {
+      const agent = { id: 'U0AUDIT', displayName: 'Robin', channel: 'slack' as const, locale: 'en' as const };
+      for (const query of ['alex@example.com', 'jan@example.nl']) {
+        const session = await embedded.app.verification.start({ agent, query });
+        await embedded.app.verification.cancel(session.id, { kind: 'agent', who: agent });
+      }
+      const port = new URL(embedded.url).port;
+      const verified = await audit(['verify'], { REDIS_URL: '', PORT: port });
+      expect(verified.code, verified.err).to.equal(0);
+      expect(verified.out).to.match(
+        /^4 entries in the embedded server's memory \(1 segment\(s\)\): every seal and sequence checks out/u,
+      );
+      const json = await audit(['verify', '--json'], { REDIS_URL: '', PORT: port });
+      expect(JSON.parse(json.out)).to.deep.equal({ entries: 4, segments: 1, problems: [], embedded: true });
+    } finally {
+      await embedded.close();
+    }
   });
 });
