@@ -377,7 +377,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const path of PLAYGROUND_FILES) server.get(path, playgroundFileRoute(path));
   }
   server.get('/chat', chatPageRoute(config.company, config.webchatOrigins));
-  for (const path of ['/chat.js', '/chat.css', '/webchat.js'] as const) server.get(path, chatAssetRoute(path));
+  for (const path of ['/chat.js', '/chat.css', '/webchat.js', '/favicon.svg'] as const)
+    server.get(path, chatAssetRoute(path));
+  // Browsers ask for /favicon.ico on their own; the same icon answers.
+  server.get('/favicon.ico', chatAssetRoute('/favicon.svg'));
   server.post('/v1/chat/conversations', jsonRoute(logger, chatApi.open));
   server.get('/v1/chat/conversations/:conversationId', jsonRoute(logger, chatApi.read));
   server.get('/v1/chat/conversations/:conversationId/events', jsonRoute(logger, chatApi.stream));

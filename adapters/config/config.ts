@@ -35,7 +35,7 @@ export interface Config {
   port: number;
   /** Address to listen on: loopback unless production. */
   host: string;
-  /** Where the server is reached from outside; in the embedded mode, http://localhost:PORT. */
+  /** Where the server is reached from outside; in the embedded mode, http://127.0.0.1:PORT (as the banner prints it). */
   publicUrl: string;
   /** Where Redis is; unset in the embedded mode (in-memory store, one instance). */
   redis?: RedisTopology;
@@ -140,7 +140,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     nodeEnv: (known.NODE_ENV as Config['nodeEnv'] | undefined) ?? 'development',
     port,
     host: known.HOST ?? (known.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
-    publicUrl: (known.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/u, ''),
+    publicUrl: (known.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/u, ''),
     ...redisTopology(known),
     redisWaitReplicas: Number(known.REDIS_WAIT_REPLICAS ?? 0),
     slack: pick(known, {

@@ -303,7 +303,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const relayed = threadTs ? await deps.webchat?.relay.conversationFor(message.channel, threadTs) : undefined;
     if (relayed && deps.webchat) {
       // `verify …` or `@Support Verify verify …` in the thread verifies the customer; anything else reaches them.
-      const command = RELAY_VERIFY.exec(message.text);
+      const command = RELAY_VERIFY.exec(message.text.replace(LEADING_MENTION, ''));
       if (command) {
         const user = message.user;
         const say = (text: string) =>
@@ -475,7 +475,8 @@ async function replyToWebChat(
 
 /** Checks the agent, starts the verification, and links the customer's conversation to it. */
 /** A reply in a relayed thread that asks to verify: `verify …`, after an optional mention of any bot user. */
-const RELAY_VERIFY = /^\s*(?:<@[UW][A-Z0-9]{2,20}>\s*)?verify\b(.*)$/isu;
+const RELAY_VERIFY = /^\s*verify\b(.*)$/isu;
+const LEADING_MENTION = /^\s*<@[UW][A-Z0-9]{2,20}>/u;
 
 async function startVerification(deps: ListenerDeps, context: Installation, input: StartInput): Promise<void> {
   const profile = await deps.directory.user(input.userId, input.fallbackName);

@@ -189,7 +189,7 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
     }
     case 'verified': {
       const until = cardTime(session.grant?.expiresAt ?? view.now);
-      body.push(text(`✅ ${t('agent.verified', locale, { customer: name, until })}`, { color: 'Good' }));
+      body.push(text(t('agent.verified', locale, { customer: name, until }), { color: 'Good', weight: 'Bolder' }));
       if (view.profile) body.push(...profileElements(view.profile, locale));
       body.push(text(t('agent.access_until', locale, { until }), { isSubtle: true, size: 'Small' }));
       actions.push({
@@ -198,7 +198,7 @@ export function renderAgentCardTeams(view: AgentCard, agentTeamsId?: string): Ad
         card: {
           type: 'AdaptiveCard',
           body: [text(t('label.revoke.text', locale))],
-          actions: [execute(t('label.revoke', locale), VERBS.revoke, id, { style: 'destructive' })],
+          actions: [execute(t('label.revoke.confirm', locale), VERBS.revoke, id, { style: 'destructive' })],
         },
       });
       break;

@@ -13,6 +13,7 @@ const ASSETS = {
   '/chat.js': { type: 'text/javascript; charset=utf-8', body: asset('chat.js') },
   '/chat.css': { type: 'text/css; charset=utf-8', body: asset('chat.css') },
   '/webchat.js': { type: 'text/javascript; charset=utf-8', body: asset('webchat.js') },
+  '/favicon.svg': { type: 'image/svg+xml', body: asset('favicon.svg') },
 } as const;
 
 // Only our own scripts, styles and API; the page may be framed by any site that embeds the chat.
@@ -61,6 +62,7 @@ export function renderChatPage(locale: Locale, company: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('label.chat.title', { company })}</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/chat.css">
 <script src="/chat.js" defer></script>
 </head>
@@ -109,7 +111,7 @@ export function chatPageRoute(company: string, origins: string[] = []) {
   };
 }
 
-/** `/chat.js`, `/chat.css` and the embed loader `/webchat.js`. */
+/** `/chat.js`, `/chat.css`, the embed loader `/webchat.js` and the icon. */
 export function chatAssetRoute(path: keyof typeof ASSETS) {
   const { type, body } = ASSETS[path];
   return async (_req: Request, res: Response): Promise<void> => {

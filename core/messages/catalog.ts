@@ -11,7 +11,10 @@ export const REASSURANCE: Readonly<Record<Locale, string>> = {
 
 type Entry = Readonly<Record<Locale, string>>;
 
-/** A customer-facing text: the reassurance is appended here, so no prompt can go out without it. */
+/**
+ * A prompt to a customer (what to do now, or the chat's welcome): the reassurance is appended here, so no
+ * prompt can go out without it. Outcome lines do without: once per conversation and on each prompt is enough.
+ */
 function customer(en: string, nl: string): Entry {
   // After a paragraph break (an email's closing line) it starts its own line, with no space in front.
   const join = (text: string, tail: string) => (/\s$/u.test(text) ? `${text}${tail}` : `${text} ${tail}`);
@@ -261,6 +264,7 @@ export const MESSAGES = {
     nl: 'Je ziet de gegevens van deze klant dan niet meer.',
   },
   'label.revoke.keep': { en: 'Keep access', nl: 'Toegang houden' },
+  'label.revoke.confirm': { en: 'Yes, revoke access now', nl: 'Ja, toegang nu intrekken' },
   'label.pin_modal.title': { en: 'Support PIN', nl: 'Support-pincode' },
   'label.pin_modal.agent_field': { en: 'PIN the customer reads out', nl: 'Pincode die de klant voorleest' },
   'label.pin_modal.customer_field': { en: 'Your 4-digit support PIN', nl: 'Je 4-cijferige support-pincode' },
@@ -370,46 +374,46 @@ export const MESSAGES = {
     'That PIN was not accepted. Tries left: {tries}. You can generate a new PIN in your account portal.',
     'Die pincode is niet geaccepteerd. Pogingen over: {tries}. Je kunt een nieuwe pincode maken in je accountportaal.',
   ),
-  'customer.secret_warning': customer(
-    'Please don’t share passwords, verification codes, recovery keys or security answers here — we hid what you sent, and it was not stored.',
-    'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — we hebben verborgen wat je stuurde en het is niet bewaard.',
-  ),
-  'customer.pin_early': customer(
-    'We hid that PIN for now: share your support PIN only when your agent asks for it, and generate a new one then if this one has expired.',
-    'We hebben die pincode voorlopig verborgen: geef je support-pincode pas als je medewerker erom vraagt, en maak dan een nieuwe als deze verlopen is.',
-  ),
+  'customer.secret_warning': {
+    en: 'Please don’t share passwords, verification codes, recovery keys or security answers here — we hid what you sent, and it was not stored.',
+    nl: 'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — we hebben verborgen wat je stuurde en het is niet bewaard.',
+  },
+  'customer.pin_early': {
+    en: 'We hid that PIN for now: share your support PIN only when your agent asks for it, and generate a new one then if this one has expired.',
+    nl: 'We hebben die pincode voorlopig verborgen: geef je support-pincode pas als je medewerker erom vraagt, en maak dan een nieuwe als deze verlopen is.',
+  },
   'customer.identify': customer(
     '{agent} from {company} is verifying a customer in this conversation. If that is you, press “It’s me”, then enter the support PIN from your account portal.',
     '{agent} van {company} verifieert een klant in dit gesprek. Ben jij dat, druk dan op “Dat ben ik” en voer daarna de support-pincode uit je accountportaal in.',
   ),
-  'customer.identified': customer(
-    'Thank you: this verification is now yours. Press “Enter support PIN” when you have your support PIN.',
-    'Dank je: deze verificatie is nu van jou. Druk op “Support-pincode invoeren” zodra je je support-pincode hebt.',
-  ),
-  'customer.not_yours': customer(
-    'This verification is for someone else in this conversation, so nothing you enter here counts and nothing was checked.',
-    'Deze verificatie is voor iemand anders in dit gesprek, dus wat je hier invoert telt niet en er is niets gecontroleerd.',
-  ),
-  'customer.identify_first': customer(
-    'Press “It’s me” on the verification message first, so we know who to check; then enter your support PIN there. Nothing was checked yet.',
-    'Druk eerst op “Dat ben ik” bij het verificatiebericht, zodat we weten wie we controleren; voer daarna daar je support-pincode in. Er is nog niets gecontroleerd.',
-  ),
-  'customer.pin_early.delete': customer(
-    'Please share your support PIN only when your agent asks for it — you can delete that message, and generate a new PIN then.',
-    'Geef je support-pincode alsjeblieft pas als je medewerker erom vraagt — je kunt dat bericht verwijderen en dan een nieuwe pincode maken.',
-  ),
-  'customer.secret_warning.delete': customer(
-    'Please don’t share passwords, verification codes, recovery keys or security answers here — please delete that message. We did not store it, and we never need it.',
-    'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — verwijder dat bericht alsjeblieft. We hebben het niet bewaard en hebben het nooit nodig.',
-  ),
+  'customer.identified': {
+    en: 'Thank you: this verification is now yours. Press “Enter support PIN” when you have your support PIN.',
+    nl: 'Dank je: deze verificatie is nu van jou. Druk op “Support-pincode invoeren” zodra je je support-pincode hebt.',
+  },
+  'customer.not_yours': {
+    en: 'This verification is for someone else in this conversation, so nothing you enter here counts and nothing was checked.',
+    nl: 'Deze verificatie is voor iemand anders in dit gesprek, dus wat je hier invoert telt niet en er is niets gecontroleerd.',
+  },
+  'customer.identify_first': {
+    en: 'Press “It’s me” on the verification message first, so we know who to check; then enter your support PIN there. Nothing was checked yet.',
+    nl: 'Druk eerst op “Dat ben ik” bij het verificatiebericht, zodat we weten wie we controleren; voer daarna daar je support-pincode in. Er is nog niets gecontroleerd.',
+  },
+  'customer.pin_early.delete': {
+    en: 'Please share your support PIN only when your agent asks for it — you can delete that message, and generate a new PIN then.',
+    nl: 'Geef je support-pincode alsjeblieft pas als je medewerker erom vraagt — je kunt dat bericht verwijderen en dan een nieuwe pincode maken.',
+  },
+  'customer.secret_warning.delete': {
+    en: 'Please don’t share passwords, verification codes, recovery keys or security answers here — please delete that message. We did not store it, and we never need it.',
+    nl: 'Deel hier alsjeblieft geen wachtwoorden, verificatiecodes, herstelsleutels of antwoorden op beveiligingsvragen — verwijder dat bericht alsjeblieft. We hebben het niet bewaard en hebben het nooit nodig.',
+  },
   'customer.chat.welcome': customer(
     'Hi! Tell us what you need help with, and a support agent will be with you shortly.',
     'Hallo! Vertel ons waarmee we je kunnen helpen; een supportmedewerker is zo bij je.',
   ),
-  'customer.chat.ended': customer(
-    'You ended this chat. Any check of your account that was running has stopped, and the agent no longer sees your details.',
-    'Je hebt dit gesprek beëindigd. Een lopende controle van je account is gestopt en de medewerker ziet je gegevens niet meer.',
-  ),
+  'customer.chat.ended': {
+    en: 'You ended this chat. Any check of your account that was running has stopped, and the agent no longer sees your details.',
+    nl: 'Je hebt dit gesprek beëindigd. Een lopende controle van je account is gestopt en de medewerker ziet je gegevens niet meer.',
+  },
   'customer.chat.pin': customer(
     'To confirm it is you, open your account portal, choose “Generate support PIN”, and type the 4 digits in the PIN field below — they stay private. The PIN works once and expires after {minutes} minutes.',
     'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent, en typ de 4 cijfers in het pincodeveld hieronder — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
@@ -418,34 +422,34 @@ export const MESSAGES = {
     'To confirm it is you, open your account portal, choose “Generate support PIN”, then press “Enter support PIN” below and type the 4 digits — they stay private. The PIN works once and expires after {minutes} minutes.',
     'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent. Druk daarna hieronder op “Support-pincode invoeren” en typ de 4 cijfers — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
   ),
-  'customer.verified': customer(
-    'Thanks, you are verified. {agent} can see your devices’ serial numbers and a limited profile until {until}. They cannot change your account.',
-    'Bedankt, je bent geverifieerd. {agent} kan tot {until} de serienummers van je apparaten en een beperkt profiel zien. Je account wijzigen kan niet.',
-  ),
-  'customer.denied': customer(
-    'You refused the request, so nothing was shared. If you did not ask for help, you can ignore it — your account is safe.',
-    'Je hebt het verzoek geweigerd, dus er is niets gedeeld. Heb je geen hulp gevraagd, dan kun je dit negeren — je account is veilig.',
-  ),
-  'customer.fraud_reported': customer(
-    'You reported this request, so nothing was shared and our security team has been told. Your account is safe.',
-    'Je hebt dit verzoek gemeld, dus er is niets gedeeld en ons securityteam is op de hoogte gebracht. Je account is veilig.',
-  ),
-  'customer.number_mismatch': customer(
-    'The number you picked did not match, so nothing was shared. Your agent can send a new prompt if you still need help.',
-    'Het nummer dat je koos klopte niet, dus er is niets gedeeld. Je medewerker kan een nieuwe melding sturen als je nog hulp nodig hebt.',
-  ),
-  'customer.failed': customer(
-    'We could not confirm it is you, so nothing was shared. You can try again with a new support PIN later.',
-    'We konden niet bevestigen dat jij het bent, dus er is niets gedeeld. Je kunt het later opnieuw proberen met een nieuwe support-pincode.',
-  ),
-  'customer.expired': customer(
-    'The check timed out, so nothing was shared. Your agent can start a new one.',
-    'De controle is verlopen, dus er is niets gedeeld. Je medewerker kan een nieuwe starten.',
-  ),
-  'customer.cancelled': customer(
-    'The check was cancelled, so nothing was shared.',
-    'De controle is geannuleerd, dus er is niets gedeeld.',
-  ),
+  'customer.verified': {
+    en: 'Thanks, you are verified. {agent} can see your devices’ serial numbers and a limited profile until {until}. They cannot change your account.',
+    nl: 'Bedankt, je bent geverifieerd. {agent} kan tot {until} de serienummers van je apparaten en een beperkt profiel zien. Je account wijzigen kan niet.',
+  },
+  'customer.denied': {
+    en: 'You refused the request, so nothing was shared. If you did not ask for help, you can ignore it — your account is safe.',
+    nl: 'Je hebt het verzoek geweigerd, dus er is niets gedeeld. Heb je geen hulp gevraagd, dan kun je dit negeren — je account is veilig.',
+  },
+  'customer.fraud_reported': {
+    en: 'You reported this request, so nothing was shared and our security team has been told. Your account is safe.',
+    nl: 'Je hebt dit verzoek gemeld, dus er is niets gedeeld en ons securityteam is op de hoogte gebracht. Je account is veilig.',
+  },
+  'customer.number_mismatch': {
+    en: 'The number you picked did not match, so nothing was shared. Your agent can send a new prompt if you still need help.',
+    nl: 'Het nummer dat je koos klopte niet, dus er is niets gedeeld. Je medewerker kan een nieuwe melding sturen als je nog hulp nodig hebt.',
+  },
+  'customer.failed': {
+    en: 'We could not confirm it is you, so nothing was shared. You can try again with a new support PIN later.',
+    nl: 'We konden niet bevestigen dat jij het bent, dus er is niets gedeeld. Je kunt het later opnieuw proberen met een nieuwe support-pincode.',
+  },
+  'customer.expired': {
+    en: 'The check timed out, so nothing was shared. Your agent can start a new one.',
+    nl: 'De controle is verlopen, dus er is niets gedeeld. Je medewerker kan een nieuwe starten.',
+  },
+  'customer.cancelled': {
+    en: 'The check was cancelled, so nothing was shared.',
+    nl: 'De controle is geannuleerd, dus er is niets gedeeld.',
+  },
 
   // Trusted device and account portal
   'device.prompt.title': { en: 'Is this you asking for help?', nl: 'Vraag jij om hulp?' },
@@ -487,10 +491,10 @@ export const MESSAGES = {
     en: 'Pick the number your support agent gave you.',
     nl: 'Kies het nummer dat je supportmedewerker je gaf.',
   },
-  'portal.pin.locked': customer(
-    'Support PINs are paused for your account until {until}, after too many wrong PINs. This keeps your account safe; your support agent can still check it is you another way.',
-    'Support-pincodes zijn voor je account gepauzeerd tot {until}, na te veel verkeerde pincodes. Zo blijft je account veilig; je supportmedewerker kan op een andere manier controleren dat jij het bent.',
-  ),
+  'portal.pin.locked': {
+    en: 'Support PINs are paused for your account until {until}, after too many wrong PINs. This keeps your account safe; your support agent can still check it is you another way.',
+    nl: 'Support-pincodes zijn voor je account gepauzeerd tot {until}, na te veel verkeerde pincodes. Zo blijft je account veilig; je supportmedewerker kan op een andere manier controleren dat jij het bent.',
+  },
   'portal.pin.generated': customer(
     'Your support PIN is {pin}. Read it only to the support agent you are talking to. It works once, until {until}.',
     'Je support-pincode is {pin}. Lees hem alleen voor aan de supportmedewerker met wie je praat. Hij werkt één keer, tot {until}.',

@@ -31,6 +31,8 @@ describe('npm start', function () {
     expect(banner).to.contain('dev values');
     expect(banner).to.contain(`on at http://127.0.0.1:${port}/api/messages WITHOUT authentication`);
     expect(banner).to.contain(`playground  http://127.0.0.1:${port}/ (agent, customer`);
+    expect(banner, 'one host throughout').to.contain(`<script src="http://127.0.0.1:${port}/webchat.js"`);
+    expect(banner).to.not.contain('localhost');
     expect(run.stderr()).to.not.match(/DeprecationWarning|Error/u);
 
     expect((await request(`http://127.0.0.1:${port}/healthz`)).status).to.equal(200);

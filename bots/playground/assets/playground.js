@@ -152,7 +152,15 @@
       // As the Teams client does: a card that names this user for refresh is swapped for their own view.
       const refresh = card.content.refresh;
       if (refresh?.userIds?.includes(AGENT.id)) refreshCard(element, sent.id, refresh.action, conversationId);
-    } else element.textContent = sent.text || '';
+    } else {
+      element.textContent = sent.text || '';
+      // A line the bot refused to pass on to the customer is marked on the agent's own bubble, not left as sent.
+      const mine = sent.replyToId && bubbles.get(`mine-${sent.replyToId}`);
+      if (mine && /^(Not sent|Niet verstuurd)\b/u.test(sent.text || '')) {
+        mine.classList.add('refused');
+        mine.dataset.status = sent.text.split(':')[0];
+      }
+    }
     filter();
     log.scrollTop = log.scrollHeight;
   }
@@ -179,18 +187,17 @@
     const input = document.getElementById('agent-text');
     const text = input.value.trim();
     if (!text) return;
-    const mine = bubble(`mine-${++counter}`, 'mine');
-    mine.textContent = text;
-    input.value = '';
     const personal = picker.value === PERSONAL;
     const mention = { type: 'mention', text: `<at>${BOT.name}</at>`, mentioned: BOT };
-    await post(
-      activity('message', {
-        text: personal ? text : `<at>${BOT.name}</at> ${text}`,
-        textFormat: 'plain',
-        ...(personal ? {} : { entities: [mention] }),
-      }),
-    );
+    const said = activity('message', {
+      text: personal ? text : `<at>${BOT.name}</at> ${text}`,
+      textFormat: 'plain',
+      ...(personal ? {} : { entities: [mention] }),
+    });
+    const mine = bubble(`mine-${said.id}`, 'mine');
+    mine.textContent = text;
+    input.value = '';
+    await post(said);
   });
 
   // Account portal: the customer asks for a support PIN; the page calls the real PIN API with the demo key.

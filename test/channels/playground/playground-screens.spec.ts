@@ -95,6 +95,41 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
         await screenshot(page, `playground-fraud-reported-${viewport.name}`);
       });
 
+      it('marks an agent’s line the bot refused to pass on as not sent; a revoke asks once, in other words', async () => {
+        const chat = page.frameLocator('iframe[title="Customer web chat"]');
+        await chat.getByLabel('Your message').fill('Hi, I cannot log in');
+        await chat.getByRole('button', { name: 'Send' }).click();
+        await page.locator('#agent-threads').getByText('Web chat: Hi, I cannot log in').waitFor();
+        await page.locator('#agent-conversation').selectOption({ index: 1 });
+        await page.locator('#agent-text').fill('What is your password?');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await agent().locator('.bubble.mine.refused').filter({ hasText: 'What is your password?' }).waitFor();
+        expect(await chat.getByRole('log').textContent()).to.not.contain('What is your password');
+
+        await page.locator('#agent-conversation').selectOption({ index: 0 });
+        await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
+        await page
+          .locator('#portal-pin')
+          .filter({ hasText: /^\d{4}$/u })
+          .waitFor();
+        const pin = (await page.locator('#portal-pin').textContent()) ?? '';
+        await page.locator('#agent-text').fill('verify alex@example.com');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Use support PIN' }).click();
+        await card().getByLabel('PIN the customer reads out').fill(pin);
+        await card().getByRole('button', { name: 'Check' }).click();
+        await card().getByText('DMPXK1ALEX01').waitFor();
+        expect(await card().textContent(), 'no emoji the fonts may lack').to.not.match(/\p{Extended_Pictographic}/u);
+        await card().getByRole('button', { name: 'Revoke access' }).click();
+        const buttons = await card().getByRole('button').allTextContents();
+        expect(
+          buttons.filter((b) => b.trim() === 'Revoke access'),
+          'one button per wording',
+        ).to.have.length(1);
+        await card().getByRole('button', { name: 'Yes, revoke access now' }).click();
+        await card().getByText('Access revoked.').waitFor();
+      });
+
       it('the portal lists every demo account, Sam included, and gives each a PIN', async () => {
         const accounts = await page.locator('#portal-account option').allTextContents();
         expect(accounts.join('\n')).to.contain('Alex').and.contain('Jan').and.contain('Sam');

@@ -23,6 +23,17 @@ describe('Web chat page and embed', () => {
     expect(nl.text).to.contain('<html lang="nl"').and.contain('Je bericht').and.contain(REASSURANCE.nl);
   });
 
+  it('has an icon, named by the page and answered at /favicon.ico, where browsers look on their own', async () => {
+    expect((await request(`${t.url}/chat`)).text).to.contain('<link rel="icon" href="/favicon.svg"');
+    expect((await request(`${t.url}/`)).text).to.contain('<link rel="icon" href="/favicon.svg"');
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const icon = await request(`${t.url}${path}`);
+      expect(icon.status, path).to.equal(200);
+      expect(icon.headers.get('content-type')).to.equal('image/svg+xml');
+      expect(icon.text).to.contain('<svg');
+    }
+  });
+
   it('sends security headers: scripts only from itself, no sniffing, no referrer, embeddable in a frame', async () => {
     const page = await request(`${t.url}/chat`);
     const csp = page.headers.get('content-security-policy') ?? '';

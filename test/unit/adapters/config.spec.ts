@@ -37,7 +37,7 @@ describe('configuration', () => {
     expect(config).to.deep.include({
       nodeEnv: 'development',
       port: 3978,
-      publicUrl: 'http://localhost:3978',
+      publicUrl: 'http://127.0.0.1:3978',
       portalApiKeys: [DEMO_PORTAL_KEY],
       outboxDir: 'outbox',
       playground: true,

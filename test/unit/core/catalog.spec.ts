@@ -11,9 +11,21 @@ import {
 } from '../../../core/messages/catalog.ts';
 import { formatDateTime } from '../../../core/messages/format.ts';
 
-const CUSTOMER_PROMPT = /^(customer|device\.prompt\.body|portal|mail\.[a-z]+\.body)/u;
+// What asks the customer to act, and the chat's welcome: each carries the reassurance once.
+const CUSTOMER_PROMPT =
+  /^(customer\.(device\.instructions|pin\.instructions|pin\.not_accepted|chat\.pin|chat\.welcome|identify$)|device\.prompt\.body|portal\.pin\.generated|mail\.[a-z]+\.body)/u;
+// Outcomes and notices: the reassurance is not repeated on every line.
+const CUSTOMER_OUTCOME =
+  /^(customer\.(verified|denied|fraud_reported|number_mismatch|failed|expired|cancelled|not_yours|identified|identify_first|secret_warning|pin_early|chat\.ended)|portal\.pin\.locked)/u;
 
 describe('message catalog', () => {
+  it('sorts every customer-facing key as a prompt or an outcome', () => {
+    const unsorted = MESSAGE_KEYS.filter(
+      (k) => /^(customer|device\.prompt|portal)\./u.test(k) && !CUSTOMER_PROMPT.test(k) && !CUSTOMER_OUTCOME.test(k),
+    );
+    expect(unsorted).to.deep.equal(['device.prompt.title', 'device.prompt.pick_number']);
+  });
+
   for (const key of MESSAGE_KEYS) {
     describe(key, () => {
       for (const locale of LOCALES) {
@@ -30,6 +42,11 @@ describe('message catalog', () => {
         it('carries the reassurance in both languages', () => {
           expect(MESSAGES[key].en).to.contain(REASSURANCE.en);
           expect(MESSAGES[key].nl).to.contain(REASSURANCE.nl);
+        });
+      } else if (CUSTOMER_OUTCOME.test(key)) {
+        it('does not repeat the reassurance (an outcome, not a prompt)', () => {
+          expect(MESSAGES[key].en).to.not.contain(REASSURANCE.en);
+          expect(MESSAGES[key].nl).to.not.contain(REASSURANCE.nl);
         });
       }
 
