@@ -89,17 +89,54 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // Teams' {{TIME()}} becomes the reader's local time, as the Teams client shows it; a time still ahead also
+  // counts down live ("14:48 (1:53 left)"), then says it has expired.
+  const MARK = '\u2063';
   function renderCard(element, activityId, content) {
     const card = new AdaptiveCards.AdaptiveCard();
     card.hostConfig = new AdaptiveCards.HostConfig({ fontFamily: 'system-ui, sans-serif' });
     card.onExecuteAction = (action) => execute(element, activityId, action);
-    // Teams' {{TIME()}} becomes the reader's local time, as the Teams client shows it.
-    const text = JSON.stringify(content).replace(/\{\{TIME\(([^)]+)\)\}\}/g, (_, iso) =>
-      new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
-    );
+    const text = JSON.stringify(content).replace(/\{\{TIME\(([^)]+)\)\}\}/g, (_, iso) => `${MARK}${iso}${MARK}`);
     card.parse(JSON.parse(text));
-    element.replaceChildren(card.render());
+    const rendered = card.render();
+    liveTimes(rendered);
+    element.replaceChildren(rendered);
   }
+
+  function liveTimes(root) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    while (walker.nextNode()) if (walker.currentNode.nodeValue.includes(MARK)) nodes.push(walker.currentNode);
+    for (const node of nodes) {
+      const parts = node.nodeValue.split(MARK);
+      const pieces = parts.map((part, i) => {
+        if (i % 2 === 0) return document.createTextNode(part);
+        const time = document.createElement('time');
+        time.dateTime = part;
+        // Only a time still ahead counts down; one already past ("access ended at") just shows the clock.
+        if (Date.parse(part) > Date.now()) time.dataset.live = '';
+        showTime(time);
+        return time;
+      });
+      node.replaceWith(...pieces);
+    }
+  }
+
+  function showTime(time) {
+    const at = Date.parse(time.dateTime);
+    const clock = new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    const left = Math.ceil((at - Date.now()) / 1000);
+    if (time.dataset.live === undefined || left > 3600) time.textContent = clock;
+    else if (left > 0)
+      time.textContent = `${clock} (${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} left)`;
+    else {
+      time.textContent = `${clock} (expired)`;
+      delete time.dataset.live;
+    }
+  }
+  setInterval(() => {
+    for (const time of document.querySelectorAll('time[data-live]')) showTime(time);
+  }, 1000);
 
   async function execute(element, activityId, action) {
     if (action.getJsonTypeName() !== 'Action.Execute') return;

@@ -53,6 +53,40 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
         }
       });
 
+      it('counts the prompt down live on the card and the device, then says it expired', async () => {
+        await page.clock.install();
+        await page.reload();
+        await page.locator('#agent-text').fill('verify alex@example.com');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Prompt their device' }).click();
+        const expiry = card().locator('time[datetime]');
+        await expiry.filter({ hasText: /\(\d:\d{2} left\)/u }).waitFor();
+        const first = /\((\d):(\d{2}) left\)/u.exec((await expiry.textContent()) ?? '');
+        const seconds = Number(first?.[1]) * 60 + Number(first?.[2]);
+        await page.clock.fastForward(30_000);
+        const later = seconds - 30;
+        await expiry
+          .filter({ hasText: `(${Math.floor(later / 60)}:${String(later % 60).padStart(2, '0')} left)` })
+          .waitFor();
+        await page.clock.fastForward(later * 1000 + 1000);
+        await card().locator('time[datetime]').filter({ hasText: '(expired)' }).waitFor();
+        await phone().getByText('This request has expired.').waitFor();
+      });
+
+      it('after “Don’t confirm” the next card offers no prompt, says why and until when, and leaves no notice behind', async () => {
+        await page.locator('#agent-text').fill('verify jan@example.nl');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByRole('button', { name: 'Prompt their device' }).click();
+        await phone().getByRole('button', { name: 'Niet bevestigen' }).click();
+        await card().getByText('do not proceed').waitFor();
+        await page.locator('#agent-text').fill('verify jan@example.nl');
+        await agent().getByRole('button', { name: 'Send' }).click();
+        await card().getByText('the customer declined one, so prompts are paused').waitFor();
+        expect(await card().getByRole('button', { name: 'Prompt their device' }).count(), 'not offered').to.equal(0);
+        expect(await card().getByRole('button', { name: 'Use support PIN' }).count()).to.equal(1);
+        expect(await agent().locator('.bubble.notice').count(), 'no notice left under the cards').to.equal(0);
+      });
+
       it('the device says what each answer did, in the account’s language, and asks for the number first', async () => {
         // Jan's account is Dutch: his device speaks Dutch, whatever the agent's browser.
         await page.locator('#agent-text').fill('verify jan@example.nl');
