@@ -231,7 +231,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           agents: config.agents.slack,
           ...frontDoorDeps,
           onRefused: (reason) => metrics.slackRefused.inc({ reason }),
-          ...(config.webchat.slackChannel ? { webchat: { chat, bus, channel: config.webchat.slackChannel } } : {}),
+          ...(config.webchat.slackChannel
+            ? {
+                webchat: {
+                  chat,
+                  bus,
+                  channel: config.webchat.slackChannel,
+                  agentLocale: config.webchat.agentLocale ?? 'en',
+                },
+              }
+            : {}),
         })
       : undefined;
   // In the playground the web chat is relayed to the agent pane's Teams, through the loopback connector
@@ -245,7 +254,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           ...config.teams,
           ...(options.teamsAuthSettings ? { authSettings: options.teamsAuthSettings } : {}),
           ...(options.teamsGraph ? { graph: options.teamsGraph } : {}),
-          ...(relayTarget ? { webchat: { chat, bus, target: relayTarget } } : {}),
+          ...(relayTarget
+            ? { webchat: { chat, bus, target: relayTarget, agentLocale: config.webchat.agentLocale ?? 'en' } }
+            : {}),
           agents: config.agents.teams,
           ...frontDoorDeps,
         })

@@ -19,6 +19,8 @@ export interface WebChatRelayConfig {
   slackChannel?: string;
   /** A Teams channel: each conversation becomes a conversation (thread) there. */
   teamsChannel?: { serviceUrl: string; channelId: string; tenantId: string };
+  /** The language of the notes a relayed thread carries for the agents reading it (default `en`). */
+  agentLocale?: 'en' | 'nl';
 }
 
 /** How many web chat event streams a replica keeps open, and when it closes one (see ChatStreams). */

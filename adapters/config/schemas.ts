@@ -189,6 +189,7 @@ export const configFileSchema = {
       additionalProperties: false,
       properties: {
         slackChannel: { type: 'string', pattern: '^[CG][A-Z0-9]{2,30}$' },
+        agentLocale: { type: 'string', enum: ['en', 'nl'] },
         streams: {
           type: 'object',
           additionalProperties: false,

@@ -1,6 +1,7 @@
 import { App, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { SupportChat } from '../../core/chat.ts';
 import { ConversationGuard } from '../../core/conversation-guard.ts';
+import type { Locale } from '../../core/messages/catalog.ts';
 import type { Bus } from '../../core/ports/index.ts';
 import { RenderTurns } from '../../core/render-turns.ts';
 import type { FrontDoorDeps } from '../front-door.ts';
@@ -23,7 +24,7 @@ export interface SlackFrontDoorOptions extends FrontDoorDeps {
   agents: SlackAgentRules;
   onRefused?(reason: string): void;
   /** Relays web chat conversations as threads in this channel. */
-  webchat?: { chat: SupportChat; bus: Bus; channel: string };
+  webchat?: { chat: SupportChat; bus: Bus; channel: string; agentLocale?: Locale };
 }
 
 export interface SlackFrontDoor {
@@ -110,6 +111,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
         bus: options.webchat.bus,
         turns: new RenderTurns(options.store, { clock: options.clock }),
         channel: options.webchat.channel,
+        agentLocale: options.webchat.agentLocale ?? 'en',
         logger: options.logger,
       })
     : undefined;

@@ -2,7 +2,7 @@ import type { types, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
 import { forwardCustomerLines } from '../../core/chat-relay.ts';
-import { renderMessage } from '../../core/messages/catalog.ts';
+import { type Locale, renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus, ChatEvent, SessionStore } from '../../core/ports/index.ts';
 import type { RenderTurns } from '../../core/render-turns.ts';
 import { escapeMrkdwn, truncate } from './blocks.ts';
@@ -17,6 +17,8 @@ export interface SlackWebChatRelayDeps {
   turns: RenderTurns;
   /** The channel each web chat conversation becomes a thread in. */
   channel: string;
+  /** The agents' language, for the thread's notes (the customer's own lines are relayed as written). */
+  agentLocale: Locale;
   logger: Logger;
 }
 
@@ -53,9 +55,12 @@ export class SlackWebChatRelay {
         channel: this.deps.channel,
         thread_ts: await this.thread(event.conversationId),
         // The notification's text, unformatted (`mrkdwn: false`); the message shows the blocks.
-        text: truncate(`${renderMessage('label.chat.relay_customer', 'en')}: ${escapeMrkdwn(line.text)}`, 3000),
+        text: truncate(
+          `${renderMessage('label.chat.relay_customer', this.deps.agentLocale)}: ${escapeMrkdwn(line.text)}`,
+          3000,
+        ),
         mrkdwn: false,
-        blocks: customerLineBlocks(line.text),
+        blocks: customerLineBlocks(line.text, this.deps.agentLocale),
         unfurl_links: false,
         unfurl_media: false,
       });
@@ -67,11 +72,11 @@ export class SlackWebChatRelay {
     const conversation = await this.deps.chat.get(conversationId);
     const existing = conversation.relays?.slack;
     if (existing) return existing;
-    const text = renderMessage('label.chat.relay_new', 'en', { locale: conversation.locale });
+    const text = renderMessage('label.chat.relay_new', this.deps.agentLocale, { locale: conversation.locale });
     const posted = await this.deps.client.chat.postMessage({
       channel: this.deps.channel,
       text,
-      blocks: relayRootBlocks(text, conversationId),
+      blocks: relayRootBlocks(text, conversationId, this.deps.agentLocale),
     });
     const ts = String(posted.ts ?? '');
     await this.deps.store.setFlag(
@@ -93,14 +98,14 @@ const SECTION_TEXT_MAX = 3000;
  * typed, in `plain_text` with emoji shortcodes left alone, so no newline, `*bold*`, `:white_check_mark:` or
  * quote can make it read like the bot's verdict; outcomes appear only on the bot's own card.
  */
-export function customerLineBlocks(text: string): types.KnownBlock[] {
+export function customerLineBlocks(text: string, locale: Locale = 'en'): types.KnownBlock[] {
   const parts: string[] = [];
   for (let at = 0; at < text.length; at += SECTION_TEXT_MAX) parts.push(text.slice(at, at + SECTION_TEXT_MAX));
   return [
     {
       type: 'context',
       elements: [
-        { type: 'mrkdwn', text: `:speech_balloon: ${renderMessage('label.chat.relay_customer_wrote', 'en')}` },
+        { type: 'mrkdwn', text: `:speech_balloon: ${renderMessage('label.chat.relay_customer_wrote', locale)}` },
       ],
     },
     ...parts.map(
@@ -109,7 +114,7 @@ export function customerLineBlocks(text: string): types.KnownBlock[] {
   ];
 }
 
-function relayRootBlocks(text: string, conversationId: string): types.KnownBlock[] {
+function relayRootBlocks(text: string, conversationId: string, locale: Locale): types.KnownBlock[] {
   return [
     { type: 'section', text: { type: 'mrkdwn', text: `:speech_balloon: ${text}` } },
     {
@@ -117,7 +122,7 @@ function relayRootBlocks(text: string, conversationId: string): types.KnownBlock
       elements: [
         {
           type: 'button',
-          text: { type: 'plain_text', text: renderMessage('label.chat.relay_verify', 'en') },
+          text: { type: 'plain_text', text: renderMessage('label.chat.relay_verify', locale) },
           action_id: WEBCHAT_VERIFY_ACTION,
           value: conversationId,
           style: 'primary',
@@ -126,7 +131,7 @@ function relayRootBlocks(text: string, conversationId: string): types.KnownBlock
     },
     {
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: renderMessage('label.chat.relay_hint', 'en') }],
+      elements: [{ type: 'mrkdwn', text: renderMessage('label.chat.relay_hint', locale) }],
     },
   ];
 }

@@ -6,11 +6,11 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type TurnContext,
 } from 'botbuilder';
-
 import { AuthenticationConstants } from 'botframework-connector';
 import type { Request, Response } from 'restify';
 import type { SupportChat } from '../../core/chat.ts';
 import { ConversationGuard } from '../../core/conversation-guard.ts';
+import type { Locale } from '../../core/messages/catalog.ts';
 import { renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus } from '../../core/ports/index.ts';
 import { RenderTurns } from '../../core/render-turns.ts';
@@ -35,7 +35,7 @@ export interface TeamsFrontDoorOptions extends FrontDoorDeps {
   /** Where Azure AD and Microsoft Graph are, for the agent group check; tests point them at doubles. */
   graph?: { loginUrl?: string; graphUrl?: string };
   /** Relays web chat conversations as threads in this Teams channel. */
-  webchat?: { chat: SupportChat; bus: Bus; target: TeamsRelayTarget };
+  webchat?: { chat: SupportChat; bus: Bus; target: TeamsRelayTarget; agentLocale?: Locale };
   agents: TeamsAgentRules;
 }
 
@@ -104,6 +104,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
         bus: options.webchat.bus,
         turns: new RenderTurns(options.store, { clock: options.clock }),
         target: options.webchat.target,
+        agentLocale: options.webchat.agentLocale ?? 'en',
         logger: options.logger,
       })
     : undefined;

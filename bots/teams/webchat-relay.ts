@@ -2,7 +2,7 @@ import { CardFactory, type CloudAdapter, type ConversationReference } from 'botb
 import type { Logger } from 'pino';
 import type { SupportChat } from '../../core/chat.ts';
 import { forwardCustomerLines } from '../../core/chat-relay.ts';
-import { renderMessage } from '../../core/messages/catalog.ts';
+import { type Locale, renderMessage } from '../../core/messages/catalog.ts';
 import type { Bus, ChatEvent, SessionStore } from '../../core/ports/index.ts';
 import type { RenderTurns } from '../../core/render-turns.ts';
 
@@ -21,6 +21,8 @@ export interface TeamsWebChatRelayDeps {
   bus: Bus;
   turns: RenderTurns;
   target: TeamsRelayTarget;
+  /** The agents' language, for the thread's notes (the customer's own lines are relayed as written). */
+  agentLocale: Locale;
   logger: Logger;
 }
 
@@ -56,8 +58,8 @@ export class TeamsWebChatRelay {
       await this.deps.adapter.continueConversationAsync(this.deps.appId, reference, async (context) => {
         await context.sendActivity({
           type: 'message',
-          summary: renderMessage('label.chat.relay_customer', 'en'),
-          attachments: [CardFactory.adaptiveCard(renderCustomerLineCard(line.text))],
+          summary: renderMessage('label.chat.relay_customer', this.deps.agentLocale),
+          attachments: [CardFactory.adaptiveCard(renderCustomerLineCard(line.text, this.deps.agentLocale))],
         });
       });
     });
@@ -83,7 +85,7 @@ export class TeamsWebChatRelay {
         channelData: { channel: { id: channelId }, tenant: { id: tenantId } },
         activity: {
           type: 'message',
-          text: `${renderMessage('label.chat.relay_new', 'en', { locale: conversation.locale })} ${renderMessage('label.chat.relay_teams_verify', 'en')}`,
+          text: `${renderMessage('label.chat.relay_new', this.deps.agentLocale, { locale: conversation.locale })} ${renderMessage('label.chat.relay_teams_verify', this.deps.agentLocale)}`,
         },
       } as never,
       async (context) => {
@@ -118,7 +120,7 @@ export class TeamsWebChatRelay {
  * which Adaptive Cards never read as Markdown (a TextBlock would: `**Verified**`, lists, links), newlines kept,
  * so the line cannot read like the bot's verdict; outcomes appear only on the bot's own card.
  */
-export function renderCustomerLineCard(text: string): Record<string, unknown> {
+export function renderCustomerLineCard(text: string, locale: Locale = 'en'): Record<string, unknown> {
   return {
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -126,7 +128,7 @@ export function renderCustomerLineCard(text: string): Record<string, unknown> {
     body: [
       {
         type: 'TextBlock',
-        text: renderMessage('label.chat.relay_customer_wrote', 'en'),
+        text: renderMessage('label.chat.relay_customer_wrote', locale),
         size: 'Small',
         isSubtle: true,
         wrap: true,

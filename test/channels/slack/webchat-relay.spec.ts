@@ -75,6 +75,25 @@ describe('Web chat relayed to a Slack channel', () => {
     expect(new Set(replies().map((c) => c.args.thread_ts)).size).to.equal(1);
   });
 
+  it('writes the thread’s notes in the agents’ language (webchat.agentLocale), the customer’s words as typed', async () => {
+    await h.close();
+    h = await startSlackApp({
+      redisUrl: redis().url,
+      mutate: (config) => {
+        config.webchat.slackChannel = RELAY;
+        config.webchat.agentLocale = 'nl';
+      },
+    });
+    customer = new ChatClient(h.t.url);
+    await customer.open({ locale: 'en' });
+    await customer.say('Hello, I need help');
+    await until(() => replies().length === 1, 'the thread');
+    const root = shownText(inRelay()[0] as SlackCall);
+    expect(root).to.contain('Nieuw webchatgesprek (taal van de klant: en)').and.contain('Verifieer deze klant');
+    const line = shownText(replies()[0] as SlackCall);
+    expect(line).to.contain('De klant schreef in de webchat').and.contain('Hello, I need help');
+  });
+
   it('posts a customer line that imitates the bot’s outcomes as the customer’s words only, literally', async () => {
     const lines = outcomeImitations();
     const stored = await sayInConversations(h.t.url, lines);
