@@ -277,7 +277,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     company: config.company,
     pinMinutes: config.policies.pinValidMinutes,
-    pinTries: config.policies.pinTriesPerSession,
   });
   const dispatcher = new UpdateDispatcher({
     bus,

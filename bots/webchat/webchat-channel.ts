@@ -11,8 +11,6 @@ export interface WebChatChannelDeps {
   clock: Clock;
   company: string;
   pinMinutes: number;
-  /** Tries a session starts with: fewer left means the customer's last PIN was not accepted. */
-  pinTries: number;
 }
 
 const OUTCOMES: Partial<Record<Session['state'], MessageKey>> = {
@@ -49,7 +47,8 @@ export class WebChatCustomerChannel implements CustomerChannel {
       case 'awaiting_device':
         return customerScript(session, await this.deps.accounts.summary(session.accountId), context);
       case 'awaiting_pin':
-        return (session.pinTriesLeft ?? this.deps.pinTries) < this.deps.pinTries
+        // Said once, on the step that rejected a PIN: fewer tries can also mean the account's day is nearly spent.
+        return session.notice === 'pin_rejected'
           ? renderMessage('customer.pin.not_accepted', locale, { tries: session.pinTriesLeft ?? 0 })
           : renderMessage('customer.chat.pin', locale, { minutes: this.deps.pinMinutes });
       case 'verified':
