@@ -45,25 +45,37 @@ const LAYOUT_PROBLEMS = `(() => {
     return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && !e.closest('[hidden]');
   };
   const controls = [...document.querySelectorAll('button, input:not([type=hidden]), select, textarea, a[href]')].filter(visible);
+  // What of an element shows: its box cut by every ancestor that clips (a scrolled-away part shows nothing).
+  const shown = new Map();
   for (const e of controls) {
     const r = e.getBoundingClientRect();
+    let box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
     if (r.left < -1 || r.right > innerWidth + 1) problems.push('off screen: ' + name(e));
     if (e.tagName === 'BUTTON' && e.scrollWidth > e.clientWidth + 1) problems.push('text cut off: ' + name(e));
     for (let a = e.parentElement; a; a = a.parentElement) {
       const style = getComputedStyle(a);
       const clipsX = style.overflowX !== 'visible';
-      const clipsY = style.overflowY === 'hidden' || style.overflowY === 'clip';
+      const clipsY = style.overflowY !== 'visible';
       if (!clipsX && !clipsY) continue;
-      const box = a.getBoundingClientRect();
-      if (clipsX && (r.left < box.left - 1 || r.right > box.right + 1)) problems.push('clipped sideways: ' + name(e));
-      if (clipsY && (r.top < box.top - 1 || r.bottom > box.bottom + 1)) problems.push('clipped: ' + name(e));
+      const c = a.getBoundingClientRect();
+      // Sideways a control must fit; up and down, a scrolling box may hide it, but a fixed one must not.
+      if (clipsX && (r.left < c.left - 1 || r.right > c.right + 1)) problems.push('clipped sideways: ' + name(e));
+      const fixed = style.overflowY === 'hidden' || style.overflowY === 'clip';
+      if (fixed && (r.top < c.top - 1 || r.bottom > c.bottom + 1)) problems.push('clipped: ' + name(e));
+      box = {
+        left: Math.max(box.left, c.left),
+        top: Math.max(box.top, c.top),
+        right: Math.min(box.right, c.right),
+        bottom: Math.min(box.bottom, c.bottom),
+      };
     }
+    shown.set(e, box);
   }
   for (let i = 0; i < controls.length; i++) {
     for (let j = i + 1; j < controls.length; j++) {
       const a = controls[i], b = controls[j];
       if (a.contains(b) || b.contains(a)) continue;
-      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      const p = shown.get(a), q = shown.get(b);
       const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
       const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
       if (w > 1 && h > 1) problems.push('overlap: ' + name(a) + ' / ' + name(b));

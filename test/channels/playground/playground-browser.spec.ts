@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { screenshot, useBrowser } from '../../support/browser.ts';
+import { layoutProblems, screenshot, useBrowser } from '../../support/browser.ts';
 
 describe('Playground in a real browser (Chromium)', function () {
   this.timeout(90_000);
@@ -16,10 +16,14 @@ describe('Playground in a real browser (Chromium)', function () {
         config.portalApiKeys = ['demo-portal-key'];
       },
     });
-    const context = await browser().newContext({ locale: 'en-GB', viewport: { width: 1400, height: 1100 } });
+    const context = await browser().newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      // A refused request (the 423 of a locked PIN) is the browser reporting a status, not a script error.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+    });
     await page.goto(`${t.url}/`);
   });
   afterEach(async () => {
@@ -44,6 +48,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await agent().getByText('DMPXK1ALEX01').waitFor();
     await phone.getByText('You confirmed it is you.').waitFor();
     await page.locator('#mailbox').getByText('To alex@example.com').waitFor({ timeout: 10_000 });
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-device-verified');
     expect(errors).to.deep.equal([]);
   });
@@ -59,6 +64,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await agent().getByLabel('PIN the customer reads out').fill(digits);
     await agent().getByRole('button', { name: 'Check' }).click();
     await agent().getByText('DMPXK1ALEX01').waitFor();
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-pin-verified');
     expect(errors).to.deep.equal([]);
   });
@@ -70,6 +76,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await phone.getByRole('button', { name: 'Don’t confirm' }).click();
     await agent().getByText('do not proceed').waitFor();
     expect(await agent().textContent()).not.to.contain('DMPXK1ALEX01');
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-denied');
     expect(errors).to.deep.equal([]);
   });
@@ -113,6 +120,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await page.locator('#portal').getByRole('button', { name: 'Generate support PIN' }).click();
     await page.locator('#portal-note').filter({ hasText: 'Support PINs are paused for your account until' }).waitFor();
     expect(await page.locator('#portal-pin').textContent(), 'the old PIN is gone from the portal').to.equal('');
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-locked');
     expect(errors).to.deep.equal([]);
   });
@@ -128,6 +136,7 @@ describe('Playground in a real browser (Chromium)', function () {
     await page.locator('#agent-conversation').selectOption({ index: 1 });
     await agent().locator('.bubble').getByText('my password is [hidden]').waitFor();
     expect(await agent().textContent()).not.to.contain('Hunter2');
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-password-hidden');
     expect(errors).to.deep.equal([]);
   });
@@ -163,6 +172,7 @@ describe('Playground in a real browser (Chromium)', function () {
       1,
     );
     expect(session?.refs?.webchat).to.be.a('string');
+    expect(await layoutProblems(page)).to.deep.equal([]);
     await screenshot(page, 'playground-webchat-verified');
     expect(errors).to.deep.equal([]);
   });

@@ -26,6 +26,11 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
         page = await context.newPage();
         errors = [];
         page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => {
+          // A refused request (a 423, an aborted route) is the browser reporting a status, not a script error.
+          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+            errors.push(`console: ${m.text()}`);
+        });
         await page.goto(`${t.url}/`);
       });
       afterEach(async () => {

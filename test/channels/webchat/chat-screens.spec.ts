@@ -48,6 +48,11 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
         page = await context.newPage();
         errors = [];
         page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => {
+          // A refused request (a 423, an aborted route) is the browser reporting a status, not a script error.
+          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+            errors.push(`console: ${m.text()}`);
+        });
       };
       afterEach(async () => {
         expect(errors, 'page errors').to.deep.equal([]);
@@ -119,6 +124,7 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
           await chat.getByRole('button', { name: 'Send' }).click();
           await chat.getByText('Something went wrong. Please try again.').waitFor();
           expect(await chat.getByLabel('Your message').inputValue()).to.equal('Are you still there?');
+          await page.unrouteAll({ behavior: 'ignoreErrors' });
         } finally {
           host.server.close();
         }
