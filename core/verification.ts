@@ -404,10 +404,15 @@ export class Verification {
       if (accountFailures >= policies.pinFailuresPerAccountPerDay) return await this.lockPins(session, scope);
       const triesLeft = Math.max(0, policies.pinTriesPerSession - sessionTries);
       if (triesLeft === 0) await pins.revoke(session.accountId);
-      const next = await this.applyIfLegal(session, (current) => ({
-        type: 'pin_rejected',
-        triesLeft: Math.min(current.pinTriesLeft ?? triesLeft, triesLeft),
-      }));
+      // A lock raised meanwhile by another try may have ended the session: this try was still checked and
+      // counted, so it is audited as wrong all the same.
+      let ended = false;
+      const next = await this.applyIfLegal(session, (current) => {
+        ended = current.state !== 'awaiting_pin';
+        if (ended) return undefined;
+        return { type: 'pin_rejected', triesLeft: Math.min(current.pinTriesLeft ?? triesLeft, triesLeft) };
+      });
+      if (ended) await this.audit('pin_wrong', next, 'failure', { afterSessionEnded: true });
       return { session: next, result: 'rejected' };
     } finally {
       await store.clearFlag(scope, checking.name, checking.value);

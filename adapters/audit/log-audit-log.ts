@@ -38,6 +38,8 @@ export class MemoryAuditLog implements AuditLog {
   readonly events: AuditEvent[] = [];
   private readonly sealed: SealedEntry[] = [];
   private readonly chain: AuditChain | undefined;
+  private verifier: ChainVerifier | undefined;
+  private verified = 0;
 
   constructor(private readonly key?: string) {
     this.chain = key ? new AuditChain(key) : undefined;
@@ -52,12 +54,17 @@ export class MemoryAuditLog implements AuditLog {
     this.sealed.push({ id: `${event.at}-${this.sealed.length}`, at: event.at, payload, ...seal });
   }
 
-  /** Checks every entry's seal and sequence, as `RedisAuditLog.verify` does for the stream. */
+  /**
+   * Checks every entry's seal and sequence, as `RedisAuditLog.verify` does for the stream. The entries are
+   * append-only in this process, so each is checked once, when first asked: asking again costs only the new ones.
+   */
   verify(): ChainReport {
     if (!this.key) return { entries: this.events.length, segments: 0, problems: ['entries are not sealed (no key)'] };
-    const verifier = new ChainVerifier(this.key, 0);
-    for (const entry of this.sealed) verifier.check(entry);
-    return verifier.report();
+    this.verifier ??= new ChainVerifier(this.key, 0);
+    for (; this.verified < this.sealed.length; this.verified++)
+      this.verifier.check(this.sealed[this.verified] as SealedEntry);
+    const report = this.verifier.report();
+    return { ...report, problems: [...report.problems] };
   }
 
   async read(): Promise<AuditEvent[]> {

@@ -93,3 +93,25 @@ export async function layoutProblems(page: Page): Promise<string[]> {
   }
   return problems;
 }
+
+/**
+ * Collects what a page reports as broken: uncaught script errors and console errors. A refused request (a 423,
+ * an aborted route) is the browser reporting a status, not a script error, so it is left out.
+ */
+export function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** The web chat conversation a page keeps (in whichever storage the browser allowed it). */
+export async function chatConversationOf(page: Page): Promise<string> {
+  return String(
+    await page.evaluate(
+      "JSON.parse(localStorage.getItem('support-verify-chat') ?? sessionStorage.getItem('support-verify-chat') ?? '{}').id",
+    ),
+  );
+}

@@ -1,4 +1,6 @@
-import type { ChatMessage } from '../../core/chat.ts';
+import type { App } from '../../bots/server.ts';
+import { type ChatMessage, webChatStart } from '../../core/chat.ts';
+import type { Session } from '../../core/session.ts';
 import { type HttpAnswer, request } from './http.ts';
 import { type EventStream, readEventStream } from './sse.ts';
 
@@ -86,4 +88,15 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A verification started for the customer of a web chat conversation and tied to it, as the relay does. */
+export async function verificationInChat(
+  app: App,
+  conversationId: string,
+  query = 'alex@example.com',
+): Promise<Session> {
+  const session = await app.verification.start({ agent: WEBCHAT_AGENT, query, ...webChatStart(conversationId) });
+  await app.chat.link(conversationId, session.id);
+  return session;
 }

@@ -51,10 +51,12 @@ describe('PIN guessing across three replicas', function () {
     const client = redis().client();
     const audit = new RedisAuditLog(client, { key: 'unused-for-reading-0123456789abcdef' });
     let trail = await audit.read();
-    for (let quiet = 0, deadline = Date.now() + 20_000; quiet < 5 && Date.now() < deadline; ) {
+    // Done once the lock-out is in the trail and nothing new has come for a second (or after 40 s).
+    for (let quiet = 0, deadline = Date.now() + 40_000; quiet < 10 && Date.now() < deadline; ) {
       await new Promise((r) => setTimeout(r, 100));
       const now = await audit.read();
-      quiet = now.length === trail.length ? quiet + 1 : 0;
+      const locked = now.some((e) => e.type === 'pin_locked');
+      quiet = locked && now.length === trail.length ? quiet + 1 : 0;
       trail = now;
     }
     const checked = trail.filter((e) => e.type === 'pin_wrong');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { layoutProblems, screenshot, useBrowser } from '../../support/browser.ts';
+import { layoutProblems, screenshot, useBrowser, watchPageErrors } from '../../support/browser.ts';
 
 describe('Playground in a real browser (Chromium)', function () {
   this.timeout(90_000);
@@ -18,12 +18,7 @@ describe('Playground in a real browser (Chromium)', function () {
     });
     const context = await browser().newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      // A refused request (the 423 of a locked PIN) is the browser reporting a status, not a script error.
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
-    });
+    errors = watchPageErrors(page);
     await page.goto(`${t.url}/`);
   });
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { layoutProblems, screenshot, useBrowser, VIEWPORTS } from '../../support/browser.ts';
+import { layoutProblems, screenshot, useBrowser, VIEWPORTS, watchPageErrors } from '../../support/browser.ts';
 
 describe('Playground screens tell the truth (Chromium, laptop and phone)', function () {
   this.timeout(90_000);
@@ -24,13 +24,7 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
       beforeEach(async () => {
         context = await browser().newContext({ locale: 'en-GB', viewport });
         page = await context.newPage();
-        errors = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => {
-          // A refused request (a 423, an aborted route) is the browser reporting a status, not a script error.
-          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-            errors.push(`console: ${m.text()}`);
-        });
+        errors = watchPageErrors(page);
         await page.goto(`${t.url}/`);
       });
       afterEach(async () => {

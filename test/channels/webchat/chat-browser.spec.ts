@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { webChatStart } from '../../../core/chat.ts';
 import { issuePin, startTestApp, type TestApp } from '../../support/app.ts';
-import { screenshot, useBrowser } from '../../support/browser.ts';
+import { chatConversationOf, screenshot, useBrowser } from '../../support/browser.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
+import { verificationInChat, WEBCHAT_AGENT } from '../../support/webchat.ts';
 
-const AGENT = { id: 'U0AGENT01', displayName: 'Robin Agent', channel: 'slack' as const, locale: 'en' as const };
-
-/** Where the page keeps its conversation across reloads (the test has no DOM types, so the code is a string). */
-async function conversationIdOf(page: Page): Promise<string> {
-  return String(await page.evaluate("JSON.parse(localStorage.getItem('support-verify-chat') ?? '{}').id"));
-}
+const AGENT = WEBCHAT_AGENT;
 
 describe('Web chat in a real browser (Chromium)', function () {
   this.timeout(60_000);
@@ -40,7 +35,7 @@ describe('Web chat in a real browser (Chromium)', function () {
     await page.getByRole('log').getByText('Please don’t share passwords').waitFor();
     expect(await page.getByRole('log').textContent()).not.to.contain('Hunter2');
 
-    const conversationId = await conversationIdOf(page);
+    const conversationId = await chatConversationOf(page);
     await t.app.chat.agentSays(conversationId, 'Hi, I am Robin. Let me check it is you.', 'Robin Agent');
     await page.getByRole('log').getByText('Let me check it is you.').waitFor();
 
@@ -49,12 +44,7 @@ describe('Web chat in a real browser (Chromium)', function () {
     expect(await page.locator('.line').count()).to.equal(5);
 
     const pin = await issuePin(t.url);
-    const session = await t.app.verification.start({
-      agent: AGENT,
-      query: 'alex@example.com',
-      ...webChatStart(conversationId),
-    });
-    await t.app.chat.link(conversationId, session.id);
+    const session = await verificationInChat(t.app, conversationId, 'alex@example.com');
     await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
     const pinField = page.getByLabel('Your 4-digit support PIN');
     await pinField.waitFor();
@@ -80,13 +70,8 @@ describe('Web chat in a real browser (Chromium)', function () {
     const page = await context.newPage();
     await page.goto(`${t.url}/chat`);
     await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-    const conversationId = await conversationIdOf(page);
-    const session = await t.app.verification.start({
-      agent: AGENT,
-      query: 'alex@example.com',
-      ...webChatStart(conversationId),
-    });
-    await t.app.chat.link(conversationId, session.id);
+    const conversationId = await chatConversationOf(page);
+    const session = await verificationInChat(t.app, conversationId, 'alex@example.com');
     const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', who: AGENT });
     await page.getByText('Pick this number on your device').waitFor();
     expect(await page.locator('#number').textContent()).to.equal(String(waiting.prompt?.matchNumber));
@@ -111,7 +96,7 @@ describe('Web chat in a real browser (Chromium)', function () {
     await new Promise((r) => setTimeout(r, 2500));
     expect(t.app.chatStreams.size, 'the paused tab does not reconnect on its own').to.equal(3);
 
-    const conversationId = await conversationIdOf(first);
+    const conversationId = await chatConversationOf(first);
     await t.app.chat.agentSays(conversationId, 'Said while the first tab was paused.', 'Robin Agent');
     await first.getByRole('button', { name: 'Continue here' }).click();
     await first.getByRole('log').getByText('Said while the first tab was paused.').waitFor();
@@ -126,18 +111,18 @@ describe('Web chat in a real browser (Chromium)', function () {
     const page = await context.newPage();
     await page.goto(`${t.url}/chat`);
     await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-    const first = await conversationIdOf(page);
+    const first = await chatConversationOf(page);
     await page.getByRole('button', { name: 'End chat' }).click();
     await page.getByRole('log').getByText('You ended this chat').waitFor();
     expect(await page.getByLabel('Your message').isVisible()).to.equal(false);
     await page.getByRole('button', { name: 'Start a new chat' }).click();
     await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
     expect(await page.getByRole('log').textContent()).not.to.contain('You ended this chat');
-    const second = await conversationIdOf(page);
+    const second = await chatConversationOf(page);
     expect(second).to.not.equal(first);
     await page.reload();
     await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-    expect(await conversationIdOf(page)).to.equal(second);
+    expect(await chatConversationOf(page)).to.equal(second);
     await context.close();
   });
 

@@ -2,19 +2,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { webChatStart } from '../../../core/chat.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
-import { layoutProblems, screenshot, useBrowser, VIEWPORTS } from '../../support/browser.ts';
+import {
+  chatConversationOf,
+  layoutProblems,
+  screenshot,
+  useBrowser,
+  VIEWPORTS,
+  watchPageErrors,
+} from '../../support/browser.ts';
+import { verificationInChat, WEBCHAT_AGENT } from '../../support/webchat.ts';
 
-const AGENT = { id: 'U0AGENT01', displayName: 'Robin Agent', channel: 'slack' as const, locale: 'en' as const };
-
-async function conversationIdOf(page: Page): Promise<string> {
-  return String(
-    await page.evaluate(
-      "JSON.parse(localStorage.getItem('support-verify-chat') ?? sessionStorage.getItem('support-verify-chat') ?? '{}').id",
-    ),
-  );
-}
+const AGENT = WEBCHAT_AGENT;
 
 /** A shop's page on another origin that embeds the chat with the one script tag. */
 async function hostPage(chatUrl: string): Promise<{ url: string; server: Server }> {
@@ -46,13 +45,7 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
       const open = async (b: Browser, locale = 'en-GB') => {
         context = await b.newContext({ locale, viewport: { width: viewport.width, height: viewport.height } });
         page = await context.newPage();
-        errors = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => {
-          // A refused request (a 423, an aborted route) is the browser reporting a status, not a script error.
-          if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-            errors.push(`console: ${m.text()}`);
-        });
+        errors = watchPageErrors(page);
       };
       afterEach(async () => {
         expect(errors, 'page errors').to.deep.equal([]);
@@ -63,13 +56,8 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
         await open(browser());
         await page.goto(`${t.url}/chat`);
         await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-        const conversationId = await conversationIdOf(page);
-        const session = await t.app.verification.start({
-          agent: AGENT,
-          query: 'alex@example.com',
-          ...webChatStart(conversationId),
-        });
-        await t.app.chat.link(conversationId, session.id);
+        const conversationId = await chatConversationOf(page);
+        const session = await verificationInChat(t.app, conversationId, 'alex@example.com');
         await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
         await page.getByLabel('Your 4-digit support PIN').waitFor();
         const waiting = await t.app.verification.chooseDevice(session.id, { kind: 'agent', who: AGENT });
@@ -86,13 +74,8 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
         await page.clock.install();
         await page.goto(`${t.url}/chat`);
         await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-        const conversationId = await conversationIdOf(page);
-        const session = await t.app.verification.start({
-          agent: AGENT,
-          query: 'alex@example.com',
-          ...webChatStart(conversationId),
-        });
-        await t.app.chat.link(conversationId, session.id);
+        const conversationId = await chatConversationOf(page);
+        const session = await verificationInChat(t.app, conversationId, 'alex@example.com');
         await t.app.verification.chooseDevice(session.id, { kind: 'agent', who: AGENT });
         const expiry = page.locator('#number-expiry');
         await expiry.filter({ hasText: /expires in \d+ s/u }).waitFor();
@@ -134,14 +117,9 @@ describe('Web chat screens tell the truth (Chromium, laptop and phone)', functio
         await open(browser());
         await page.goto(`${t.url}/chat`);
         await page.getByRole('log').getByText('Tell us what you need help with').waitFor();
-        const conversationId = await conversationIdOf(page);
+        const conversationId = await chatConversationOf(page);
         // Jan's account is Dutch; this customer's browser is English.
-        const session = await t.app.verification.start({
-          agent: AGENT,
-          query: 'jan@example.nl',
-          ...webChatStart(conversationId),
-        });
-        await t.app.chat.link(conversationId, session.id);
+        const session = await verificationInChat(t.app, conversationId, 'jan@example.nl');
         await t.app.verification.choosePin(session.id, { kind: 'agent', who: AGENT });
         await page.getByRole('log').getByText('To confirm it is you, open your account portal').waitFor();
         expect(await page.getByRole('log').textContent()).not.to.contain('accountportaal');
