@@ -400,6 +400,22 @@ interface ModalInput {
  */
 async function openVerifyModal(deps: ListenerDeps, context: Installation, input: ModalInput): Promise<void> {
   const agent = await deps.directory.user(input.userId, input.fallbackName);
+  try {
+    await openVerifyModalFor(deps, context, input, agent.locale);
+  } catch (error) {
+    // Slack has its ack: without this the agent would see nothing at all. Nothing was started; retrying is safe.
+    await input.say(explain(error, agent.locale));
+    throw error;
+  }
+}
+
+async function openVerifyModalFor(
+  deps: ListenerDeps,
+  context: Installation,
+  input: ModalInput,
+  locale: Locale,
+): Promise<void> {
+  const agent = { locale };
   if (!(await refuseUnlessAgent(deps, context, input.userId, agent.locale, input.say))) return;
   const shared = !input.conversationId && (await deps.directory.isSharedChannel(input.channelId));
   const conversation = input.conversationId

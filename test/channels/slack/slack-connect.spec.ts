@@ -192,6 +192,18 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     h.slack.server.reply = answer;
   });
 
+  it('tells the agent to try again when the verify modal cannot be opened, and a second /verify works', async () => {
+    h.slack.outages.set('views.open', [{ status: 200, body: { ok: false, error: 'internal_error' } }]);
+    await h.send(command('alex@example.com'));
+    const [told] = await h.slack.responses(`cmd-${STAFF}`);
+    expect(told).to.deep.include({ response_type: 'ephemeral' });
+    expect(String(told?.text)).to.contain('temporarily unavailable').and.contain('try again');
+    expect(await h.t.app.verification.runningIn(`slack:${VENDOR}:${CHANNEL}`), 'nothing started').to.equal(undefined);
+    const opened = h.slack.calls('views.open').length;
+    await h.send(command('alex@example.com'));
+    await h.slack.waitFor('views.open', opened + 1);
+  });
+
   it('opens the PIN modal for the customer only, and counts a modal PIN from the customer only', async () => {
     const pin = await issuePin(h.t.url);
     const session = await start();
