@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = new URL('../../test-results/', import.meta.url).pathname;
@@ -20,11 +20,12 @@ export function useBrowser(): () => Browser {
   };
 }
 
-/** Saves what the page shows under test-results/, for the README and for a human to look at. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves what the page (or one part of it) shows under test-results/, for the README and for a human to look at. */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  if (part) await part.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   return path;
 }
 

@@ -40,7 +40,7 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
         await agent().getByRole('button', { name: 'Send' }).click();
         await card().getByRole('button', { name: 'Use support PIN' }).waitFor();
         expect(await layoutProblems(page)).to.deep.equal([]);
-        await screenshot(page, `playground-card-${viewport.name}`);
+        await screenshot(page, `playground-card-${viewport.name}`, viewport.name === 'phone' ? agent() : undefined);
         if (viewport.name === 'phone') {
           await page.setViewportSize({ width: 320, height: 700 });
           await page.reload();
@@ -125,6 +125,7 @@ describe('Playground screens tell the truth (Chromium, laptop and phone)', funct
         await chat.getByRole('log').getByText('You reported this request').waitFor();
         expect(await chat.getByRole('log').textContent()).to.not.contain('You refused');
         expect(await layoutProblems(page)).to.deep.equal([]);
+        await page.locator('#mailbox').getByText('To alex@example.com').first().waitFor({ timeout: 10_000 });
         await screenshot(page, `playground-fraud-reported-${viewport.name}`);
       });
 
