@@ -32,7 +32,11 @@ export class WebChatCustomerChannel implements CustomerChannel {
     // The language the customer chose (or their browser's), not the account's: they read it in this chat.
     const conversation = await this.deps.chat.get(conversationId).catch(() => undefined);
     const text = await this.line(session, conversation?.locale ?? session.customerLocale);
-    if (text) await this.deps.chat.botSays(conversationId, text);
+    if (!text) return;
+    // A step that changes nothing the customer sees (what the account allows, who the customer is) renders
+    // too: the bot does not say the same thing twice in a row.
+    const lastSaid = (await this.deps.chat.transcript(conversationId)).filter((m) => m.from === 'bot').at(-1);
+    if (lastSaid?.text !== text) await this.deps.chat.botSays(conversationId, text);
   }
 
   private async line(session: Session, locale: Locale): Promise<string | undefined> {

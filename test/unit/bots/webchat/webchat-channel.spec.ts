@@ -1,16 +1,17 @@
 import { expect } from 'chai';
 import { DemoAccounts } from '../../../../adapters/accounts/demo-accounts.ts';
 import { WebChatCustomerChannel } from '../../../../bots/webchat/webchat-channel.ts';
-import type { ChatConversation, SupportChat } from '../../../../core/chat.ts';
+import type { ChatConversation, ChatMessage, SupportChat } from '../../../../core/chat.ts';
 import type { Locale } from '../../../../core/messages/catalog.ts';
 import type { Session } from '../../../../core/session.ts';
 import { FakeClock } from '../../../support/clock.ts';
 
 /** The two things the channel asks of the chat: the conversation's language, and where a line goes. */
-function recordingChat(locale: Locale) {
-  const said: string[] = [];
+function recordingChat(locale: Locale, said: string[] = []) {
   const chat = {
     get: async (id: string): Promise<ChatConversation> => ({ id, locale, createdAt: 0 }),
+    transcript: async (): Promise<ChatMessage[]> =>
+      said.map((text, i) => ({ seq: i + 1, from: 'bot', text, at: 0 }) as ChatMessage),
     botSays: async (_id: string, text: string) => {
       said.push(text);
     },
@@ -35,8 +36,8 @@ const session = (extra: Partial<Session>): Session => ({
 });
 
 describe('web chat customer channel', () => {
-  const say = async (s: Session, locale: Locale = 'en') => {
-    const { chat, said } = recordingChat(locale);
+  const say = async (s: Session, locale: Locale = 'en', before: string[] = []) => {
+    const { chat, said } = recordingChat(locale, before);
     const channel = new WebChatCustomerChannel({
       chat,
       accounts: await DemoAccounts.load(),
@@ -53,6 +54,13 @@ describe('web chat customer channel', () => {
     expect(fresh).to.contain('type the 4 digits in the PIN field below').and.not.contain('not accepted');
     const [rejected] = await say(session({ pinTriesLeft: 1, notice: 'pin_rejected' }));
     expect(rejected).to.match(/^That PIN was not accepted\. Tries left: 1\./u);
+  });
+
+  it('does not say the same line twice in a row when a step changed nothing the customer sees', async () => {
+    const said = await say(session({}));
+    expect(said).to.have.length(1);
+    const again = await say(session({ version: 4, availability: { pinFailuresLeft: 2 } }), 'en', [...said]);
+    expect(again, 'nothing new said').to.deep.equal(said);
   });
 
   it('speaks the chat’s language, not the account’s', async () => {
