@@ -275,7 +275,7 @@ export class Verification {
       id: `${session.id}.${randomBytes(6).toString('hex')}`,
       expiresAt: Math.min(now + policies.devicePromptSeconds * 1000, session.expiresAt),
     };
-    const scope = this.accountScope(session);
+    const scope = this.accountScope(session.accountId);
     const allowance = await store.take(scope, {
       blockedBy: [flags.cooldown],
       counters: [
@@ -361,7 +361,7 @@ export class Verification {
     const { store, pins, policies } = this.deps;
     const session = await this.load(sessionId, actor);
     assertAllowed(session, 'pin_rejected');
-    const scope = this.accountScope(session);
+    const scope = this.accountScope(session.accountId);
     const triesCounter = `pin-tries:${session.id}`;
     const checking = {
       name: `pin-check:${session.id}`,
@@ -562,7 +562,7 @@ export class Verification {
     ownPending?: string,
   ): Promise<Availability> {
     const { store, clock, policies } = this.deps;
-    const scope = `a:${this.deps.hashAccount(accountId)}`;
+    const scope = this.accountScope(accountId);
     const [peeked, grantIds] = await Promise.all([
       store.peek(scope, AVAILABILITY_READS),
       forStart ? store.recall(scope, flags.grants) : Promise.resolve([]),
@@ -603,7 +603,7 @@ export class Verification {
    * each with its reason on the agent's card and in the audit trail.
    */
   private async endGrantsFor(session: Session, alert: AccountAlert): Promise<void> {
-    const ids = await this.deps.store.recall(this.accountScope(session), flags.grants);
+    const ids = await this.deps.store.recall(this.accountScope(session.accountId), flags.grants);
     for (const id of ids) {
       if (id === session.id) continue;
       const granted = await this.deps.store.get(id);
@@ -717,15 +717,16 @@ export class Verification {
 
   private async afterTransition(prev: Session, event: SessionEvent, next: Session): Promise<void> {
     const { store } = this.deps;
-    const scope = this.accountScope(next);
+    const scope = this.accountScope(next.accountId);
     if (prev.prompt && prev.prompt.id !== next.prompt?.id)
       await store.clearFlag(scope, flags.pending, holdFor(prev.prompt.id));
     // Decided or ended: the conversation is free for the next verification.
     if (next.conversation && isOpen(prev) && !isOpen(next))
       await store.clearFlag(conversationScope(next.conversation), flags.running, next.id);
-    if (next.reason === 'device_denied' || next.reason === 'fraud_reported' || next.reason === 'number_mismatch') {
-      await store.setFlag(scope, flags.cooldown, next.reason, this.deps.policies.denyCooldownMinutes * MINUTE);
-    }
+    const alert = prev.state !== next.state ? alertOf(next) : undefined;
+    // A refusal on the device pauses prompts; any alert (a PIN lock too) ends the account's grants, below.
+    if (alert && alert !== 'pin_locked')
+      await store.setFlag(scope, flags.cooldown, alert, this.deps.policies.denyCooldownMinutes * MINUTE);
     if (next.state === 'verified' && next.grant)
       await store.remember(scope, flags.grants, next.id, GRANTS_PER_ACCOUNT, next.grant.expiresAt - next.updatedAt);
     for (const [type, outcome] of auditFor(event, prev)) {
@@ -737,8 +738,7 @@ export class Verification {
             : {};
       await this.audit(type, next, outcome, detail);
     }
-    const alert = alertOf(next);
-    if (alert && prev.state !== next.state) await this.endGrantsFor(next, alert);
+    if (alert) await this.endGrantsFor(next, alert);
     await this.publish(next);
     if (next.state === 'verified' || (FINAL_STATES.has(next.state) && prev.state !== 'verified')) {
       this.inBackground(this.mailOutcome(next), 'outcome email');
@@ -819,8 +819,8 @@ export class Verification {
     });
   }
 
-  private accountScope(session: Session): string {
-    return `a:${this.deps.hashAccount(session.accountId)}`;
+  private accountScope(accountId: string): string {
+    return `a:${this.deps.hashAccount(accountId)}`;
   }
 
   private ttl(session: Session, now = this.deps.clock.now()): number {

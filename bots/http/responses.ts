@@ -1,5 +1,5 @@
 import type { Response } from 'restify';
-import { type CodedError, ErrorCode, type PinsLockedError, type RateLimitedError } from '../../core/errors.ts';
+import { type CodedError, ErrorCode, type RateLimitedError } from '../../core/errors.ts';
 
 /** A refusal with a status, a stable machine-readable code and a sentence for people. */
 export class HttpError extends Error {
@@ -52,16 +52,6 @@ export function toHttpError(error: CodedError): HttpError {
       return new HttpError(503, 'temporarily_unavailable', 'temporarily unavailable, try again', {
         'retry-after': '2',
       });
-    case ErrorCode.PinsLocked: {
-      const until = (error as PinsLockedError).until;
-      const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
-      return new HttpError(
-        423,
-        'pins_locked',
-        `PIN checks for this account are locked until ${new Date(until).toISOString()} after too many wrong PINs; no PIN was issued`,
-        { 'retry-after': String(seconds) },
-      );
-    }
     case ErrorCode.DeliveryFailed:
       return new HttpError(502, 'delivery_failed', error.message);
     default:
