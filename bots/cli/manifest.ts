@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   checkSlackManifest,
   readSlackManifest,
@@ -16,7 +16,8 @@ import {
 } from '../manifest/teams-manifest.ts';
 
 // `npm run manifest`: checks the app manifests and writes the ones to install, with this deployment's values.
-const OUT_DIR = new URL('../../dist/manifest/', import.meta.url).pathname;
+// Beside the project's build (dist/), from where `npm run manifest` runs: the project's root.
+const OUT_DIR = resolve('dist/manifest');
 const publicUrl = process.env.PUBLIC_URL?.replace(/\/$/u, '');
 const appId = process.env.MicrosoftAppId;
 const socketMode = Boolean(process.env.SLACK_APP_TOKEN);

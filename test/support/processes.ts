@@ -1,12 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-// The exact command `npm start` runs, so tests that start servers cannot drift from package.json.
-const START = (
-  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start.split(' ');
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -20,18 +14,20 @@ export interface ServerProcess {
 const running = new Set<ChildProcess>();
 
 /**
- * Runs the server as `npm start` does, with only PATH and `env` in its environment. With `nodeArgs` it runs
- * `node <nodeArgs> --import tsx bots/main.ts` instead, for flags node refuses in NODE_OPTIONS (`--cpu-prof`).
+ * Runs the server's entry point from its TypeScript (`node --import tsx bots/main.ts`, what `npm start` runs
+ * once compiled), with only PATH and `env` in its environment; `nodeArgs` go to node first (`--cpu-prof`).
+ * `entry` runs another entry point instead, such as a compiled `dist/bots/main.js`.
  */
-export function startServerProcess(env: Record<string, string>, nodeArgs?: string[]): ServerProcess {
-  const [bin = 'tsx', ...args] = START;
-  const command = nodeArgs ? process.execPath : join(ROOT, 'node_modules', '.bin', bin);
-  const commandArgs = nodeArgs ? [...nodeArgs, '--import', 'tsx', 'bots/main.ts'] : args;
-  const child = spawn(command, commandArgs, {
+export function startServerProcess(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  entry: string[] = ['--import', 'tsx', 'bots/main.ts'],
+): ServerProcess {
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // tsx runs the server in a child node process: a group of its own lets a kill reach both.
+    // A group of its own lets a kill reach anything the server started.
     detached: true,
   });
   running.add(child);
@@ -57,7 +53,7 @@ export function killServerProcesses(): void {
   for (const child of running) signalServer(child, 'SIGKILL');
 }
 
-/** Signals the server and the node process tsx started for it. */
+/** Signals the server's process group. */
 export function signalServer(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     if (child.pid) process.kill(-child.pid, signal);
