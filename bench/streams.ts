@@ -90,8 +90,8 @@ async function serverMemory(base: string): Promise<{ rss: number; heap: number }
   const text = await (await fetch(`${base}/metrics`)).text();
   const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'mu').exec(text)?.[1] ?? 0);
   return {
-    rss: read('support_verify_process_resident_memory_bytes'),
-    heap: read('support_verify_nodejs_heap_size_used_bytes'),
+    rss: read('process_resident_memory_bytes'),
+    heap: read('nodejs_heap_size_used_bytes'),
   };
 }
 

@@ -29,9 +29,13 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    app.logger.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), (config.shutdownDrainSeconds + 10) * 1000);
     force.unref();
+    // Unready but still answering, until the load balancer has stopped sending new work here.
+    app.drain();
+    if (config.shutdownDrainSeconds > 0)
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainSeconds * 1000));
     await app.close();
     process.exit(0);
   };

@@ -39,7 +39,7 @@ import { keyedAccountHash } from '../core/signing.ts';
 import { UpdateDispatcher } from '../core/update-dispatcher.ts';
 import { Verification } from '../core/verification.ts';
 import { deviceResponsesRoute } from './api/device-responses.ts';
-import { healthRoute, metricsRoute, readinessRoute } from './api/health.ts';
+import { healthRoute, metricsRoute, readinessRoute, storeProbe } from './api/health.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
@@ -96,6 +96,11 @@ export interface App {
   metricsUrl?: string;
   /** Starts listening and resolves with the base URL. */
   listen(): Promise<string>;
+  /**
+   * Marks this replica unready (`/readyz` answers 503) while it goes on answering everything else, so a load
+   * balancer moves new work to the other replicas before {@link App.close} stops accepting it.
+   */
+  drain(): void;
   /** Stops accepting, lets in-flight work finish, then closes the store and the bus. */
   close(): Promise<void>;
 }
@@ -306,18 +311,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false, maxParamLength: 512 });
   installBasics(server, logger, metrics);
   const startedAt = clock.now();
+  const storeReachable = storeProbe(() => store.ping());
+  let draining = false;
+  metrics.watchStore(storeReachable);
   server.get(
     '/healthz',
     jsonRoute(
       logger,
-      healthRoute(startedAt, () => clock.now()),
+      healthRoute(startedAt, () => clock.now(), storeReachable),
     ),
   );
   server.get(
     '/readyz',
     jsonRoute(
       logger,
-      readinessRoute(() => store.ping()),
+      readinessRoute(() => draining, storeReachable),
     ),
   );
   const serveMetrics = metricsRoute(() => metrics.text(), metrics.registry.contentType, config.metrics.token);
@@ -450,7 +458,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await teams?.start();
       return local;
     },
+    drain() {
+      draining = true;
+    },
     async close() {
+      draining = true;
       // Live streams never end by themselves; ending them lets the server close.
       await chatApi.hub.stop();
       await chat.stop();

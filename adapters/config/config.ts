@@ -6,7 +6,7 @@ import { ConfigInvalidError } from '../../core/errors.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
 import { invalidProxyEntry } from '../http/client-address.ts';
 import type { RedisNode, RedisTopology } from '../redis/connect.ts';
-import { configFileSchema, ENV_HINTS, envSchema } from './schemas.ts';
+import { configFileSchema, ENV_HINTS, envSchema, SECRET_VARIABLES } from './schemas.ts';
 
 export interface AgentDirectoryConfig {
   slack: { teamIds: string[]; userGroupIds: string[]; userIds: string[] };
@@ -60,6 +60,8 @@ export interface Config {
   metrics: { port?: number; token?: string };
   /** Origins allowed to embed `/chat` in a frame; empty means any (the embed loader runs on your own site). */
   webchatOrigins: string[];
+  /** After SIGTERM, how long `/readyz` says 503 while everything is still answered, before the server stops accepting. */
+  shutdownDrainSeconds: number;
   /** Audit entries older than this many days are trimmed (400 unless AUDIT_RETENTION_DAYS says). */
   auditRetentionDays: number;
   smtpUrl?: string;
@@ -94,16 +96,18 @@ type Env = Readonly<Record<string, string | undefined>>;
  * once, each with the variable's name, and never the value (it may be a secret).
  */
 export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Config {
+  const problems: string[] = [];
+  const fromFiles = secretsFromFiles(env, readFile, problems);
   const known = Object.fromEntries(
     Object.keys(envSchema.properties)
-      .map((name) => [name, env[name]?.trim()])
+      .map((name) => [name, (fromFiles[name] ?? env[name])?.trim()])
       .filter(([, value]) => value !== undefined && value !== ''),
   ) as Record<string, string>;
 
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats.default(ajv);
   const validateEnv = ajv.compile(envSchema);
-  const problems = validateEnv(known) ? [] : describeEnvErrors(validateEnv.errors ?? []);
+  if (!validateEnv(known)) problems.push(...describeEnvErrors(validateEnv.errors ?? []));
   const redisChoices = REDIS_CHOICES.filter((name) => known[name]);
   for (const name of ['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const) {
     if (known[name] && nodeList(known[name]).some((node) => node.port < 1 || node.port > 65535)) {
@@ -176,6 +180,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     },
     webchatOrigins: known.WEBCHAT_ORIGINS ? known.WEBCHAT_ORIGINS.split(',') : [],
     auditRetentionDays: Number(known.AUDIT_RETENTION_DAYS ?? 400),
+    shutdownDrainSeconds: Number(known.SHUTDOWN_DRAIN_SECONDS ?? 0),
     ...(known.SMTP_URL ? { smtpUrl: known.SMTP_URL } : {}),
     ...(known.SECURITY_WEBHOOK_URL && known.SECURITY_WEBHOOK_SECRET
       ? { securityWebhook: { url: known.SECURITY_WEBHOOK_URL, secret: known.SECURITY_WEBHOOK_SECRET } }
@@ -201,6 +206,26 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
     defaulted,
   };
+}
+
+/** `<NAME>_FILE` for each secret variable: the file's content, its trailing newline dropped (as `echo` leaves one). */
+function secretsFromFiles(env: Env, readFile: (path: string) => string, problems: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of SECRET_VARIABLES) {
+    const path = env[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (env[name]?.trim()) {
+      problems.push(`set only one of ${name} and ${name}_FILE`);
+      continue;
+    }
+    try {
+      values[name] = readFile(path).replace(/\r?\n$/u, '');
+    } catch (error) {
+      // The path is the operator's; the content, which may be a secret, is never read into a message.
+      problems.push(`${name}_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return values;
 }
 
 /** A key for one use, derived from a secret with HKDF, so that use never shares the secret's own key. */

@@ -57,6 +57,7 @@ export const envSchema = {
     PIN_PEPPER: secret(32),
     AUDIT_KEY: secret(32),
     AUDIT_RETENTION_DAYS: { type: 'string', pattern: '^(?:[1-9]\\d{0,2}|[1-2]\\d{3}|3[0-5]\\d{2}|36[0-4]\\d|3650)$' },
+    SHUTDOWN_DRAIN_SECONDS: { type: 'string', pattern: '^(?:[0-9]|[1-5][0-9]|60)$' },
     SMTP_URL: url('smtps?'),
     SECURITY_WEBHOOK_URL: url('https?'),
     SECURITY_WEBHOOK_SECRET: secret(32),
@@ -107,6 +108,28 @@ export const envSchema = {
   ],
 } as const;
 
+/**
+ * Variables that hold a secret: each may instead be read from a file named by `<NAME>_FILE` (a mounted
+ * Kubernetes or Docker secret), so the value never sits in the environment or the process list.
+ */
+export const SECRET_VARIABLES = [
+  'METRICS_TOKEN',
+  'CHAT_TOKEN_KEY',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'MicrosoftAppPassword',
+  'PORTAL_API_KEYS',
+  'DEVICE_WEBHOOK_SECRET',
+  'PIN_PEPPER',
+  'AUDIT_KEY',
+  'SMTP_URL',
+  'SECURITY_WEBHOOK_SECRET',
+] as const satisfies readonly (keyof typeof envSchema.properties)[];
+
 /** What each variable must be, in words, for the start-up error list. */
 export const ENV_HINTS: Readonly<Record<string, string>> = {
   NODE_ENV: 'must be development, production or test',
@@ -142,6 +165,7 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
   PIN_PEPPER: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_KEY: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_RETENTION_DAYS: 'must be a number of days from 1 to 3650',
+  SHUTDOWN_DRAIN_SECONDS: 'must be a number of seconds from 0 to 60 (how long /readyz says 503 before stopping)',
   SMTP_URL: 'must be an smtp:// or smtps:// URL',
   SECURITY_WEBHOOK_URL: 'must be the http(s) URL that receives security alerts',
   SECURITY_WEBHOOK_SECRET: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',

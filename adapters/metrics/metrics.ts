@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEvent } from '../../core/audit.ts';
 import type { AuditLog } from '../../core/ports/index.ts';
 
@@ -43,7 +43,20 @@ export class Metrics {
   });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'support_verify_' });
+    // Unprefixed, as prom-client names them, so stock Node.js dashboards and alerts work unchanged.
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** `support_verify_store_up`: 1 while the store answers, asked at each scrape (an alert rule's input). */
+  watchStore(reachable: () => Promise<boolean>): void {
+    new Gauge({
+      name: 'support_verify_store_up',
+      help: 'Whether the session store (Redis) answered a ping within a second at this scrape (1) or not (0).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await reachable()) ? 1 : 0);
+      },
+    });
   }
 
   async text(): Promise<string> {

@@ -3,15 +3,9 @@ import type { Request, Response } from 'restify';
 import { bearerToken } from '../http/handler.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 
-export function healthRoute(startedAt: number, now: () => number) {
-  return async (_req: Request, res: Response): Promise<void> => {
-    sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000) });
-  };
-}
-
-/** Ready only while the store answers within `timeoutMs`: a load balancer stops sending work otherwise. */
-export function readinessRoute(ping: () => Promise<void>, timeoutMs = 1000) {
-  return async (_req: Request, res: Response): Promise<void> => {
+/** Answers within `timeoutMs` whether the store answers; never throws. */
+export function storeProbe(ping: () => Promise<void>, timeoutMs = 1000): () => Promise<boolean> {
+  return async () => {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -20,12 +14,50 @@ export function readinessRoute(ping: () => Promise<void>, timeoutMs = 1000) {
           timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
         }),
       ]);
-      sendJson(res, 200, { status: 'ready', store: 'reachable' });
+      return true;
     } catch {
-      sendJson(res, 503, { status: 'unavailable', store: 'unreachable' }, { 'retry-after': '2' });
+      return false;
     } finally {
       clearTimeout(timer);
     }
+  };
+}
+
+/**
+ * `GET /healthz`, liveness: the process answers, whatever Redis does (restarting a replica cannot bring Redis
+ * back). `GET /healthz?deep` also asks the store and answers 503 while it cannot, for monitoring, never for a
+ * liveness probe.
+ */
+export function healthRoute(startedAt: number, now: () => number, storeReachable: () => Promise<boolean>) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const uptimeSeconds = Math.round((now() - startedAt) / 1000);
+    if (!new URL(req.url ?? '/', 'http://localhost').searchParams.has('deep')) {
+      sendJson(res, 200, { status: 'ok', uptimeSeconds });
+      return;
+    }
+    if (await storeReachable()) sendJson(res, 200, { status: 'ok', uptimeSeconds, store: 'reachable' });
+    else sendJson(res, 503, { status: 'degraded', uptimeSeconds, store: 'unreachable' }, { 'retry-after': '2' });
+  };
+}
+
+/**
+ * `GET /readyz`, readiness: 200 whenever this replica can answer, including while the store cannot, because
+ * then it still gives Slack, Teams and the APIs the designed "temporarily unavailable" answer (fail closed),
+ * where a load balancer with no ready replica would give a proxy error. 503 only once it is shutting down.
+ */
+export function readinessRoute(draining: () => boolean, storeReachable: () => Promise<boolean>) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    if (draining()) {
+      sendJson(res, 503, { status: 'draining' }, { 'retry-after': '2' });
+      return;
+    }
+    sendJson(
+      res,
+      200,
+      (await storeReachable())
+        ? { status: 'ready', store: 'reachable' }
+        : { status: 'ready', store: 'unreachable', answers: 'fail_closed' },
+    );
   };
 }
 

@@ -30,6 +30,8 @@ describe('three replicas while Redis fails', function () {
   }
 
   const readiness = () => Promise.all(replicas.list.map((r) => request(`${r.url}/readyz`).then((a) => a.status)));
+  const storeHealth = () =>
+    Promise.all(replicas.list.map((r) => request(`${r.url}/healthz?deep`).then((a) => a.status)));
 
   /** What every replica answers while Redis cannot: Slack acked with "try again", APIs 503, Teams answered. */
   async function expectFailClosed(flow: Awaited<ReturnType<typeof pendingPrompt>>): Promise<void> {
@@ -52,16 +54,19 @@ describe('three replicas while Redis fails', function () {
     expect(invoke.status, 'a Teams card action is answered, not left to time out').to.equal(200);
     expect(invoke.text).to.contain('temporarily unavailable');
 
-    expect(await readiness()).to.deep.equal([503, 503, 503]);
+    expect(await readiness(), 'every replica stays in the load balancer: it gives the answers above').to.deep.equal([
+      200, 200, 200,
+    ]);
+    expect(await storeHealth(), 'and says Redis is down where monitoring asks').to.deep.equal([503, 503, 503]);
     expect(replicas.allAlive(), 'no replica crashed').to.equal(true);
   }
 
   async function untilReady(): Promise<void> {
     for (let i = 0; i < 100; i++) {
-      if ((await readiness()).every((status) => status === 200)) return;
+      if ((await storeHealth()).every((status) => status === 200)) return;
       await sleep(100);
     }
-    throw new Error('the replicas did not become ready again');
+    throw new Error('the replicas did not reach Redis again');
   }
 
   it('answers every request during a Redis crash, grants nothing, and carries on once it is back', async () => {

@@ -57,11 +57,11 @@ describe('server processes on Redis behind Sentinel', function () {
     expect(first.answer.json).to.deep.equal({ state: 'verified' });
 
     await servers().failover();
-    // Both processes find the new master themselves; /readyz says so without a restart.
+    // Both processes find the new master themselves; /healthz?deep says so without a restart.
     await until(async () => {
       const ready = await Promise.all(
         [0, 1].map((r) =>
-          fetch(`${replicas.url(r)}/readyz`).then(
+          fetch(`${replicas.url(r)}/healthz?deep`).then(
             (a) => a.status,
             () => 0,
           ),

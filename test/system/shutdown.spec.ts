@@ -89,6 +89,32 @@ describe('graceful shutdown on SIGTERM', function () {
     expect(await redisClients(), 'its Redis connections are closed').to.equal(clientsBefore - 2);
   });
 
+  it('with SHUTDOWN_DRAIN_SECONDS, says unready but answers everything for that long, then stops and exits 0', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const run = startServerProcess({
+      PORT: String(port),
+      REDIS_URL: redis().url,
+      OUTBOX_DIR: outbox,
+      SHUTDOWN_DRAIN_SECONDS: '2',
+      LOG_LEVEL: 'info',
+    });
+    await run.started();
+    expect((await request(`${url}/readyz`)).status).to.equal(200);
+    const signalled = Date.now();
+    signalServer(run.child, 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await request(`${url}/readyz`)).json).to.deep.equal({ status: 'draining' });
+    const pin = await request(`${url}/v1/accounts/demo-alex/support-pins`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer demo-portal-key' },
+    });
+    expect(pin.status, 'a request the load balancer still sends is answered').to.equal(201);
+    expect(await run.exited).to.equal(0);
+    expect(Date.now() - signalled).to.be.at.least(2000);
+    expect(run.stdout()).to.match(/"drainSeconds":2.*shutting down|shutting down.*"drainSeconds":2/u);
+  });
+
   async function redisClients(): Promise<number> {
     const client = redis().client();
     const list = await client.client('LIST');

@@ -17,21 +17,50 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(answer.json.status).to.equal('ok');
   });
 
-  it('is ready while Redis answers, unready while it is down, and ready again after', async function () {
+  it('stays ready while Redis is down, so every replica keeps giving the fail-closed answer; ?deep and a metric say Redis is down', async function () {
     this.timeout(20_000);
     expect((await request(`${t.url}/readyz`)).json).to.deep.equal({ status: 'ready', store: 'reachable' });
+    expect((await request(`${t.url}/healthz?deep`)).json).to.include({ status: 'ok', store: 'reachable' });
+    expect((await request(`${t.url}/metrics`)).text).to.match(/^support_verify_store_up 1$/mu);
     await redis().stop();
-    const down = await request(`${t.url}/readyz`);
-    expect(down.status).to.equal(503);
-    expect(down.json).to.deep.equal({ status: 'unavailable', store: 'unreachable' });
-    expect((await request(`${t.url}/healthz`)).status, 'still alive').to.equal(200);
+
+    const ready = await request(`${t.url}/readyz`);
+    expect(ready.status, 'a load balancer keeps sending work: the answers are "temporarily unavailable"').to.equal(200);
+    expect(ready.json).to.deep.equal({ status: 'ready', store: 'unreachable', answers: 'fail_closed' });
+    const pin = await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    });
+    expect(pin.status).to.equal(503);
+    expect(pin.json.error?.code).to.equal('temporarily_unavailable');
+    const deep = await request(`${t.url}/healthz?deep`);
+    expect(deep.status).to.equal(503);
+    expect(deep.json).to.include({ status: 'degraded', store: 'unreachable' });
+    expect(deep.headers.get('retry-after')).to.equal('2');
+    expect((await request(`${t.url}/healthz`)).status, 'liveness: a restart cannot bring Redis back').to.equal(200);
+    expect((await request(`${t.url}/metrics`)).text).to.match(/^support_verify_store_up 0$/mu);
+
     await redis().launch();
-    let up = await request(`${t.url}/readyz`);
+    let up = await request(`${t.url}/healthz?deep`);
     for (let i = 0; i < 100 && up.status !== 200; i++) {
       await sleep(100);
-      up = await request(`${t.url}/readyz`);
+      up = await request(`${t.url}/healthz?deep`);
     }
     expect(up.status).to.equal(200);
+    expect((await request(`${t.url}/readyz`)).json).to.deep.equal({ status: 'ready', store: 'reachable' });
+  });
+
+  it('is unready while it drains before a shutdown, and goes on answering everything else', async () => {
+    t.app.drain();
+    const ready = await request(`${t.url}/readyz`);
+    expect(ready.status).to.equal(503);
+    expect(ready.json).to.deep.equal({ status: 'draining' });
+    expect((await request(`${t.url}/healthz`)).status, 'alive: a drain is not a reason to restart').to.equal(200);
+    const pin = await request(`${t.url}/v1/accounts/demo-alex/support-pins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+    });
+    expect(pin.status, 'work still sent here is done').to.equal(201);
   });
 
   it('reports Prometheus metrics, including audit events and requests', async () => {
@@ -48,7 +77,7 @@ describe('health, readiness, metrics and unknown routes', () => {
     expect(metrics.text).to.match(
       /support_verify_http_request_duration_seconds_count\{route="\/v1\/accounts\/:accountId\/support-pins",method="POST",status="201"\} 1/u,
     );
-    expect(metrics.text).to.contain('support_verify_process_resident_memory_bytes');
+    expect(metrics.text).to.contain('process_resident_memory_bytes');
   });
 
   it('answers unknown routes and methods with JSON errors', async () => {

@@ -41,7 +41,7 @@ describe('Slack while Redis is down', function () {
     expect(h.slack.calls('chat.postMessage'), 'nothing new was started').to.have.length(1);
 
     await redis().launch();
-    for (let i = 0; i < 100 && (await fetch(`${h.t.url}/readyz`)).status !== 200; i++) await sleep(100);
+    for (let i = 0; i < 100 && (await fetch(`${h.t.url}/healthz?deep`)).status !== 200; i++) await sleep(100);
     await h.send(slashCommand('jan@example.nl', {}, h.slack.responseUrl()));
     await h.slack.waitFor('chat.postMessage', 2);
   });

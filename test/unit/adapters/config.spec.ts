@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Config, DEMO_PORTAL_KEY, loadConfig } from '../../../adapters/config/config.ts';
+import { SECRET_VARIABLES } from '../../../adapters/config/schemas.ts';
 import { ConfigInvalidError } from '../../../core/errors.ts';
 import { DEFAULT_POLICIES } from '../../../core/policies.ts';
 
@@ -252,5 +256,77 @@ describe('configuration', () => {
     const slack = { SLACK_SIGNING_SECRET: 'a'.repeat(32), SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
     expect(loadConfig(slack).playground).to.equal(false);
     expect(loadConfig({ ...slack, PLAYGROUND: 'on' }).playground).to.equal(true);
+  });
+
+  describe('secrets from files (NAME_FILE)', () => {
+    let folder: string;
+    beforeEach(() => {
+      folder = mkdtempSync(join(tmpdir(), 'sv-secrets-'));
+    });
+    afterEach(() => rmSync(folder, { recursive: true, force: true }));
+    // The real file system, as a mounted secret is read.
+    const fileProblems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigInvalidError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+    const secretFile = (name: string, content: string) => {
+      const path = join(folder, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+
+    it('reads every secret variable from a mounted file, dropping the newline a secret file ends with', () => {
+      const { PIN_PEPPER, AUDIT_KEY, PORTAL_API_KEYS, SMTP_URL, ...rest } = PRODUCTION;
+      const config = loadConfig({
+        ...rest,
+        PIN_PEPPER_FILE: secretFile('pepper', `${'p'.repeat(40)}\n`),
+        AUDIT_KEY_FILE: secretFile('audit', 'a'.repeat(40)),
+        PORTAL_API_KEYS_FILE: secretFile('portal', 'portal-key-bbbbbbbbbbbbbbbbbbbbbbbb\r\n'),
+        SMTP_URL_FILE: secretFile('smtp', 'smtps://mailer:from-a-file@smtp.example.com\n'),
+      });
+      expect(config.pinPepper).to.equal('p'.repeat(40));
+      expect(config.auditKey).to.equal('a'.repeat(40));
+      expect(config.portalApiKeys).to.deep.equal(['portal-key-bbbbbbbbbbbbbbbbbbbbbbbb']);
+      expect(config.smtpUrl).to.equal('smtps://mailer:from-a-file@smtp.example.com');
+      expect(config.defaulted).to.not.include('PIN_PEPPER');
+    });
+
+    it('validates what a file holds as it would the variable, and never echoes it', () => {
+      const found = fileProblems({ PIN_PEPPER_FILE: secretFile('short', 'too-short-secret\n') });
+      expect(found).to.deep.equal(['PIN_PEPPER must be at least 32 characters (e.g. `openssl rand -hex 32`)']);
+      expect(found.join(' ')).to.not.contain('too-short-secret');
+    });
+
+    it('refuses a file that cannot be read, and a variable set both ways, naming only the variable and the path', () => {
+      const missing = join(folder, 'missing');
+      expect(fileProblems({ AUDIT_KEY_FILE: missing })).to.deep.equal([
+        `AUDIT_KEY_FILE ${missing} cannot be read (ENOENT)`,
+      ]);
+      expect(
+        fileProblems({ AUDIT_KEY: 'a'.repeat(40), AUDIT_KEY_FILE: secretFile('audit', 'b'.repeat(40)) }),
+      ).to.deep.equal(['set only one of AUDIT_KEY and AUDIT_KEY_FILE']);
+    });
+
+    it('offers a _FILE form for every variable that holds a secret', () => {
+      for (const name of ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'REDIS_PASSWORD'])
+        expect(SECRET_VARIABLES).to.include(name);
+      const path = secretFile('slack', 'xoxb-1-2-fromfile\n');
+      expect(loadConfig({ SLACK_SIGNING_SECRET: 'a'.repeat(32), SLACK_BOT_TOKEN_FILE: path }).slack.botToken).to.equal(
+        'xoxb-1-2-fromfile',
+      );
+    });
+  });
+
+  it('drains for SHUTDOWN_DRAIN_SECONDS before a stop (none unless set), from 0 to 60', () => {
+    expect(loadConfig({}).shutdownDrainSeconds).to.equal(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '5' }).shutdownDrainSeconds).to.equal(5);
+    expect(problems({ SHUTDOWN_DRAIN_SECONDS: '61' })).to.deep.equal([
+      'SHUTDOWN_DRAIN_SECONDS must be a number of seconds from 0 to 60 (how long /readyz says 503 before stopping)',
+    ]);
   });
 });
