@@ -61,7 +61,7 @@ export interface AppOptions {
   /** botbuilder authentication overrides (a local OpenID metadata endpoint in tests). */
   teamsAuthSettings?: Record<string, string>;
   /** Azure AD and Microsoft Graph base URLs for the Teams agent group check (doubles in tests). */
-  teamsGraph?: { loginUrl?: string; graphUrl?: string };
+  teamsGraph?: NonNullable<Parameters<typeof createTeamsFrontDoor>[0]['graph']>;
 }
 
 /** Everything one replica runs, composed from the configuration. */

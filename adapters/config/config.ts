@@ -44,7 +44,14 @@ export interface Config {
   /** Replicas that must acknowledge a consumed PIN or a counted failure (`WAIT`); 0 without replicas. */
   redisWaitReplicas: number;
   slack: { signingSecret?: string; botToken?: string; appToken?: string; apiUrl?: string };
-  teams: { appId?: string; appPassword?: string; appType?: string; tenantId?: string };
+  teams: {
+    appId?: string;
+    appPassword?: string;
+    appType?: string;
+    tenantId?: string;
+    certificateThumbprint?: string;
+    certificatePrivateKey?: string;
+  };
   portalApiKeys: string[];
   /** Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDR blocks); none by default. */
   trustedProxies: string[];
@@ -160,6 +167,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
       appPassword: 'MicrosoftAppPassword',
       appType: 'MicrosoftAppType',
       tenantId: 'MicrosoftAppTenantId',
+      certificateThumbprint: 'CertificateThumbprint',
+      certificatePrivateKey: 'CertificatePrivateKey',
     }),
     trustedProxies: known.TRUSTED_PROXIES ? known.TRUSTED_PROXIES.split(',') : [],
     portalApiKeys: known.PORTAL_API_KEYS ? known.PORTAL_API_KEYS.split(',') : [DEMO_PORTAL_KEY],
@@ -281,9 +290,13 @@ function describeEnvErrors(errors: ErrorObject[]): string[] {
           : error.schemaPath.includes('allOf/0')
             ? 'is required when NODE_ENV=production'
             : 'is required by the MicrosoftAppType you set';
-      // The three ways to reach Redis are reported once, by the anyOf below.
+      // The alternatives are reported once each, by the anyOf below.
       if (error.schemaPath.includes('anyOf')) continue;
       problems.push(`${missing} ${because}`);
+      continue;
+    }
+    if (error.keyword === 'anyOf' && !error.schemaPath.includes('allOf/0')) {
+      problems.push('MicrosoftAppPassword or CertificatePrivateKey is required by the MicrosoftAppType you set');
       continue;
     }
     if (error.keyword === 'anyOf') {

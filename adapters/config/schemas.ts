@@ -18,6 +18,7 @@ export const envSchema = {
   type: 'object',
   properties: {
     NODE_ENV: { enum: ['development', 'production', 'test'] },
+    HOST: { type: 'string', pattern: '^[0-9A-Za-z.:-]{1,253}$' },
     PORT: {
       type: 'string',
       pattern: '^(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$',
@@ -50,6 +51,12 @@ export const envSchema = {
     MicrosoftAppPassword: secret(8),
     MicrosoftAppType: { enum: ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] },
     MicrosoftAppTenantId: { type: 'string', minLength: 1, maxLength: 200 },
+    CertificateThumbprint: { type: 'string', pattern: '^[0-9A-Fa-f]{40}$' },
+    CertificatePrivateKey: {
+      type: 'string',
+      maxLength: 65536,
+      pattern: '-----BEGIN (?:RSA |EC )?PRIVATE KEY-----',
+    },
     TRUSTED_PROXIES: { type: 'string', maxLength: 4000, pattern: '^[0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)*$' },
     PORTAL_API_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._~+/=-]{24,}(?:,[A-Za-z0-9._~+/=-]{24,})*$' },
     DEVICE_WEBHOOK_URL: url('https?'),
@@ -74,6 +81,8 @@ export const envSchema = {
     SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
     SLACK_SIGNING_SECRET: ['SLACK_BOT_TOKEN'],
     SLACK_APP_TOKEN: ['SLACK_BOT_TOKEN'],
+    CertificateThumbprint: ['CertificatePrivateKey', 'MicrosoftAppId'],
+    CertificatePrivateKey: ['CertificateThumbprint', 'MicrosoftAppId'],
   },
   allOf: [
     {
@@ -98,7 +107,10 @@ export const envSchema = {
         required: ['MicrosoftAppType'],
       },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
-      then: { required: ['MicrosoftAppId', 'MicrosoftAppPassword'] },
+      then: {
+        required: ['MicrosoftAppId'],
+        anyOf: [{ required: ['MicrosoftAppPassword'] }, { required: ['CertificatePrivateKey'] }],
+      },
     },
     {
       if: { properties: { MicrosoftAppType: { const: 'SingleTenant' } }, required: ['MicrosoftAppType'] },
@@ -122,6 +134,7 @@ export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_APP_TOKEN',
   'MicrosoftAppPassword',
+  'CertificatePrivateKey',
   'PORTAL_API_KEYS',
   'DEVICE_WEBHOOK_SECRET',
   'PIN_PEPPER',
@@ -158,6 +171,9 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
   MicrosoftAppPassword: 'must be the bot’s client secret',
   MicrosoftAppType: 'must be MultiTenant, SingleTenant or UserAssignedMSI',
   MicrosoftAppTenantId: 'must be the Entra tenant id',
+  CertificateThumbprint: 'must be the SHA-1 thumbprint of the app’s certificate (40 hex digits)',
+  CertificatePrivateKey:
+    'must be a PEM with the app’s private key and, for Microsoft Graph group checks, its certificate (a NAME_FILE works best)',
   TRUSTED_PROXIES: 'must be comma-separated addresses or CIDR blocks of your reverse proxies, e.g. 10.0.0.0/8,fd00::/8',
   PORTAL_API_KEYS: 'must be one or more comma-separated keys of at least 24 URL-safe characters',
   DEVICE_WEBHOOK_URL: 'must be the http(s) URL of your device service',

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { LRUCache } from 'lru-cache';
 import { type Locale, resolveLocale } from '../../core/messages/catalog.ts';
 import type { Clock } from '../../core/ports/index.ts';
 
@@ -22,19 +23,29 @@ const LOOKUPS_AT_ONCE = 8;
 // Leaves the rest of Slack's 3 s trigger window for the conversation lookups before and views.open after.
 const MEMBERS_BUDGET_MS = 1500;
 
-/** What support-verify asks Slack about people and channels, cached for five minutes. */
+// Any user or channel id can arrive in a request, so the caches are bounded; these hold every agent of a big org.
+const USERS_KEPT = 20_000;
+const CHANNELS_KEPT = 5_000;
+
+/** What support-verify asks Slack about people and channels, cached for five minutes (least recent go first). */
 export class SlackDirectory {
-  private readonly users = new Map<string, { value: SlackUser; until: number }>();
-  private readonly shared = new Map<string, { value: boolean; until: number }>();
+  private readonly users: LRUCache<string, SlackUser>;
+  private readonly shared: LRUCache<string, { shared: boolean }>;
 
   constructor(
     private readonly client: webApi.WebClient,
     private readonly clock: Clock,
-  ) {}
+    limits: { users?: number; channels?: number } = {},
+  ) {
+    // Expiry follows the injected clock, read on every check.
+    const time = { ttl: CACHE_MS, perf: { now: () => this.clock.now() }, ttlResolution: 0 };
+    this.users = new LRUCache({ max: limits.users ?? USERS_KEPT, ...time });
+    this.shared = new LRUCache({ max: limits.channels ?? CHANNELS_KEPT, ...time });
+  }
 
   async user(userId: string, fallbackName = 'Support'): Promise<SlackUser> {
     const cached = this.users.get(userId);
-    if (cached && cached.until > this.clock.now()) return cached.value;
+    if (cached) return cached;
     let value: SlackUser = { id: userId, name: fallbackName, locale: 'en' };
     try {
       const { user } = await this.client.users.info({ user: userId, include_locale: true });
@@ -52,20 +63,20 @@ export class SlackDirectory {
     } catch {
       // A name is a courtesy; without it the verification still works, under the fallback name.
     }
-    this.users.set(userId, { value, until: this.clock.now() + CACHE_MS });
+    this.users.set(userId, value);
     return value;
   }
 
   /** The user's language if already known, without asking Slack: for answers that must go out at once. */
   cachedLocale(userId: string): Locale {
-    return this.users.get(userId)?.value.locale ?? 'en';
+    return this.users.peek(userId)?.locale ?? 'en';
   }
 
   /** Whether the channel is shared with another organisation (Slack Connect), i.e. the customer may be in it. */
   async isSharedChannel(channelId: string): Promise<boolean> {
     if (!/^[CG]/u.test(channelId)) return false;
     const cached = this.shared.get(channelId);
-    if (cached && cached.until > this.clock.now()) return cached.value;
+    if (cached) return cached.shared;
     let value = false;
     try {
       const { channel } = await this.client.conversations.info({ channel: channelId });
@@ -73,7 +84,7 @@ export class SlackDirectory {
     } catch {
       // Not visible to the app: nothing is posted there.
     }
-    this.shared.set(channelId, { value, until: this.clock.now() + CACHE_MS });
+    this.shared.set(channelId, { shared: value });
     return value;
   }
 

@@ -19,6 +19,7 @@ import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendError } from '../http/responses.ts';
 import { activityProblems } from './activity-schema.ts';
 import { TeamsAgentPolicy, type TeamsAgentRules } from './agent-policy.ts';
+import { type GraphCredentialOptions, graphCredential } from './graph-credential.ts';
 import { GraphGroupMembership } from './graph-groups.ts';
 import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
 import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
@@ -30,10 +31,14 @@ export interface TeamsFrontDoorOptions extends FrontDoorDeps {
   appPassword?: string;
   appType?: string;
   tenantId?: string;
+  /** Certificate credentials instead of a password, under the Bot Framework's own variable names. */
+  certificateThumbprint?: string;
+  /** PEM with the private key and, for Microsoft Graph, the certificate too. */
+  certificatePrivateKey?: string;
   /** Overrides of botbuilder's authentication settings (OpenID metadata, issuer), for tests and sovereign clouds. */
   authSettings?: Record<string, string>;
-  /** Where Azure AD and Microsoft Graph are, for the agent group check; tests point them at doubles. */
-  graph?: { loginUrl?: string; graphUrl?: string };
+  /** Where Entra ID and Microsoft Graph are, for the agent group check; tests point them at doubles. */
+  graph?: GraphCredentialOptions & { graphUrl?: string };
   /** Relays web chat conversations as threads in this Teams channel. */
   webchat?: { chat: SupportChat; bus: Bus; target: TeamsRelayTarget; agentLocale?: Locale };
   agents: TeamsAgentRules;
@@ -73,6 +78,9 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     MicrosoftAppPassword: options.appPassword ?? '',
     MicrosoftAppType: options.appType ?? (appId ? 'MultiTenant' : ''),
     MicrosoftAppTenantId: options.tenantId ?? '',
+    ...(options.certificateThumbprint && options.certificatePrivateKey
+      ? { CertificateThumbprint: options.certificateThumbprint, CertificatePrivateKey: options.certificatePrivateKey }
+      : {}),
     ...(options.authSettings ? { ...PUBLIC_CLOUD, ...options.authSettings } : {}),
   });
   const adapter = new CloudAdapter(auth);
@@ -87,12 +95,20 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     company: options.company,
     pinMinutes: options.pinMinutes,
   };
-  const graph = new GraphGroupMembership({
-    appId,
-    appPassword: options.appPassword ?? '',
-    ...options.graph,
-    clock: options.clock,
-  });
+  const { graphUrl, ...credentialOptions } = options.graph ?? {};
+  const credential = graphCredential(
+    {
+      appId,
+      ...(options.appType ? { appType: options.appType } : {}),
+      ...(options.tenantId ? { tenantId: options.tenantId } : {}),
+      ...(options.appPassword ? { appPassword: options.appPassword } : {}),
+      ...(options.certificatePrivateKey ? { certificate: options.certificatePrivateKey } : {}),
+    },
+    credentialOptions,
+  );
+  const graph = credential
+    ? new GraphGroupMembership({ credential, ...(graphUrl ? { graphUrl } : {}), clock: options.clock })
+    : undefined;
   const agentChannel = new TeamsAgentChannel(channelDeps);
   const customerChannel = new TeamsCustomerChannel(channelDeps);
   const relay = options.webchat
@@ -117,7 +133,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     policy: new TeamsAgentPolicy(
       options.agents,
       options.production,
-      appId && options.appPassword ? (tenantId, user, groups) => graph.isMember(tenantId, user, groups) : undefined,
+      graph ? (tenantId, user, groups) => graph.isMember(tenantId, user, groups) : undefined,
       options.logger,
     ),
     agentChannel,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type Config, loadConfig } from '../../adapters/config/config.ts';
 import { createLogger } from '../../adapters/log/logger.ts';
-import { type App, createApp } from '../../bots/server.ts';
+import { type App, type AppOptions, createApp } from '../../bots/server.ts';
 import type { Clock } from '../../core/ports/index.ts';
 import { request } from './http.ts';
 
@@ -26,7 +26,7 @@ export interface TestAppOptions {
   clock?: Clock;
   mutate?: (config: Config) => void;
   teamsAuthSettings?: Record<string, string>;
-  teamsGraph?: { loginUrl?: string; graphUrl?: string };
+  teamsGraph?: AppOptions['teamsGraph'];
 }
 
 /** The real server on a free port, logging into memory, mail into a temporary outbox. */

@@ -161,8 +161,36 @@ describe('configuration', () => {
     ]);
     expect(problems({ MicrosoftAppType: 'SingleTenant' })).to.have.members([
       'MicrosoftAppId is required by the MicrosoftAppType you set',
-      'MicrosoftAppPassword is required by the MicrosoftAppType you set',
+      'MicrosoftAppPassword or CertificatePrivateKey is required by the MicrosoftAppType you set',
       'MicrosoftAppTenantId is required by the MicrosoftAppType you set',
+    ]);
+  });
+
+  it('takes a certificate instead of a client secret for Teams, under the Bot Framework’s own variable names', () => {
+    const key =
+      '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----';
+    const teams = {
+      MicrosoftAppId: '5a3e9c1b-0000-4000-8000-00000000b071',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: 'tenant',
+    };
+    const config = loadConfig({ ...teams, CertificateThumbprint: 'AB'.repeat(20), CertificatePrivateKey: key });
+    expect(config.teams).to.include({ certificateThumbprint: 'AB'.repeat(20), certificatePrivateKey: key });
+    expect(problems({ ...teams, CertificatePrivateKey: key })).to.deep.equal([
+      'CertificateThumbprint is required when CertificatePrivateKey is set',
+    ]);
+    expect(problems({ ...teams, CertificateThumbprint: 'nope', CertificatePrivateKey: 'not a key' })).to.have.members([
+      'CertificateThumbprint must be the SHA-1 thumbprint of the app’s certificate (40 hex digits)',
+      'CertificatePrivateKey must be a PEM with the app’s private key and, for Microsoft Graph group checks, its certificate (a NAME_FILE works best)',
+    ]);
+  });
+
+  it('listens on HOST, else on loopback unless production', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig(PRODUCTION).host).to.equal('0.0.0.0');
+    expect(loadConfig({ HOST: '::' }).host).to.equal('::');
+    expect(problems({ HOST: 'a b' })).to.deep.equal([
+      'HOST must be an address or host name to listen on, e.g. 0.0.0.0',
     ]);
   });
 
