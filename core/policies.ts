@@ -42,7 +42,7 @@ export const DEFAULT_POLICIES: Readonly<Policies> = Object.freeze({
   portalPinsPerMinute: 120,
 });
 
-/** Inclusive bounds from DESIGN.md; the config schema is generated from this table. */
+/** Inclusive bounds (docs/architecture.md#configurable-policies); the config schema is generated from this table. */
 export const POLICY_BOUNDS: Readonly<Record<NumericPolicy, { min: number; max: number }>> = Object.freeze({
   pinValidMinutes: { min: 1, max: 10 },
   pinTriesPerSession: { min: 1, max: 5 },
@@ -56,7 +56,7 @@ export const POLICY_BOUNDS: Readonly<Record<NumericPolicy, { min: number; max: n
   portalPinsPerMinute: { min: 10, max: 6000 },
 });
 
-/** Limits that DESIGN.md fixes: not configurable at all. */
+/** Limits that are fixed (docs/architecture.md#fixed-limits): not configurable at all. */
 export const FIXED_LIMITS = Object.freeze({
   pinDigits: 4,
   pinLockHours: 24,

@@ -13,7 +13,7 @@ const ids = {
   uniqueItems: true,
 };
 
-/** The environment variables support-verify reads (names fixed by DESIGN.md), as strings. */
+/** The environment variables support-verify reads (names fixed: docs/architecture.md#environment-variables), as strings. */
 export const envSchema = {
   type: 'object',
   properties: {

@@ -41,7 +41,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Numb
 }
 if (bad > 0) process.exitCode = 1;
 
-/** The interface DESIGN.md fixes: findings, redacted and pin, nothing more. */
+/** The interface docs/architecture.md#cli-scripts fixes: findings, redacted and pin, nothing more. */
 function inbound(text: string): { findings: string[]; redacted: string; pin: string | null } {
   const { findings, redacted, pin } = scanInbound(text, { expectingPin, locale });
   return { findings, redacted, pin };

@@ -15,7 +15,7 @@ function accountsContract(name: string, open: () => Promise<{ accounts: Accounts
     });
     afterEach(async () => close());
 
-    it('finds the demo accounts by email, phone or id (DESIGN.md’s fixed demo data)', async () => {
+    it('finds the demo accounts by email, phone or id (the fixed demo data, docs/architecture.md#demo-data)', async () => {
       for (const query of ['alex@example.com', 'Alex@Example.com', '+31 6 1234 5678', '06 1234 5678', 'demo-alex']) {
         expect((await accounts.find(query))?.id, query).to.equal('demo-alex');
       }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { runNpmScript } from '../support/processes.ts';
 
-/** Runs `npm run -s guard -- …args`, exactly as DESIGN.md fixes it, with `input` on stdin. */
+/** Runs `npm run -s guard -- …args`, exactly as docs/architecture.md#cli-scripts fixes it, with `input` on stdin. */
 async function guard(
   input: string,
   args: string[] = [],

@@ -3,7 +3,7 @@ import { PolicyOutOfBoundsError } from '../../../core/errors.ts';
 import { DEFAULT_POLICIES, type NumericPolicy, POLICY_BOUNDS, resolvePolicies } from '../../../core/policies.ts';
 
 describe('policies', () => {
-  it('defaults to the numbers in DESIGN.md', () => {
+  it('defaults to the numbers in docs/architecture.md#configurable-policies', () => {
     expect(resolvePolicies()).to.deep.equal({
       pinValidMinutes: 10,
       pinTriesPerSession: 3,
@@ -19,7 +19,7 @@ describe('policies', () => {
     });
   });
 
-  it('has the bounds from DESIGN.md', () => {
+  it('has the bounds from docs/architecture.md#configurable-policies', () => {
     expect(POLICY_BOUNDS).to.deep.equal({
       pinValidMinutes: { min: 1, max: 10 },
       pinTriesPerSession: { min: 1, max: 5 },
