@@ -1,8 +1,10 @@
+import { parseArgs } from 'node:util';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
 import { loadConfig } from '../../adapters/config/config.ts';
 import { connectRedis, whenReady } from '../../adapters/redis/connect.ts';
 import { AUDIT_EVENTS } from '../../core/audit.ts';
 import { ConfigInvalidError } from '../../core/errors.ts';
+import { optionProblem } from './options.ts';
 
 // `npm run audit -- verify [--json]` checks every retained entry's seal and sequence (exit 1 on a problem);
 // `npm run audit -- export --since <time>` writes entries as NDJSON for a SIEM. Both read the configuration
@@ -23,19 +25,30 @@ function parseSince(value: string, now: number): number | undefined {
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-const [command, ...rest] = process.argv.slice(2);
-let since = 0;
-let json = false;
-for (let i = 0; i < rest.length; i++) {
-  const option = rest[i];
-  if (command === 'verify' && option === '--json') json = true;
-  else if (command === 'export' && option === '--since') {
-    const parsed = parseSince(rest[++i] ?? '', Date.now());
-    if (parsed === undefined) fail(`--since needs a time. ${USAGE}`);
-    since = parsed;
-  } else fail(`unknown option ${option}. ${USAGE}`);
+let parsed: ReturnType<typeof readArguments>;
+try {
+  parsed = readArguments();
+} catch (error) {
+  fail(`${optionProblem(error)}. ${USAGE}`);
 }
-if (command !== 'verify' && command !== 'export') fail(USAGE);
+const command = parsed.positionals[0];
+if ((command !== 'verify' && command !== 'export') || parsed.positionals.length > 1) fail(USAGE);
+const { json } = parsed.values;
+if (command === 'export' && json) fail(`export writes NDJSON; --json is for verify. ${USAGE}`);
+if (command === 'verify' && parsed.values.since !== undefined) fail(`--since is for export. ${USAGE}`);
+let since = 0;
+if (command === 'export' && parsed.values.since !== undefined) {
+  const at = parseSince(parsed.values.since, Date.now());
+  if (at === undefined) fail(`--since needs a time. ${USAGE}`);
+  since = at;
+}
+
+function readArguments() {
+  return parseArgs({
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, since: { type: 'string' } },
+  });
+}
 
 let config: ReturnType<typeof loadConfig>;
 try {

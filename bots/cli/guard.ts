@@ -1,24 +1,29 @@
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { asksForSecret, type MarkerLocale, scanInbound } from '../../core/guard/index.ts';
+import { optionProblem } from './options.ts';
 
 // `npm run -s guard [-- --expecting-pin | --outbound] [--json] [--locale nl]`: one JSON object per input line.
 // With --json each line is a JSON string, so one message may hold line breaks and is scanned whole.
 const USAGE = 'use --expecting-pin or --outbound, --json, --locale en|nl';
-const argv = process.argv.slice(2);
-const flags = new Set<string>();
-let locale: MarkerLocale = 'en';
-for (let i = 0; i < argv.length; i++) {
-  const arg = argv[i] as string;
-  if (arg === '--locale' || arg.startsWith('--locale=')) {
-    const value = arg.includes('=') ? arg.slice('--locale='.length) : argv[++i];
-    if (value !== 'en' && value !== 'nl') fail(`--locale takes en or nl, not ${JSON.stringify(value ?? '')}`);
-    locale = value;
-  } else if (arg === '--expecting-pin' || arg === '--outbound' || arg === '--json') flags.add(arg);
-  else fail(`unknown option ${arg}`);
+let options: { 'expecting-pin': boolean; outbound: boolean; json: boolean; locale: string };
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      'expecting-pin': { type: 'boolean', default: false },
+      outbound: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      locale: { type: 'string', default: 'en' },
+    },
+  }));
+} catch (error) {
+  fail(optionProblem(error));
 }
-const outbound = flags.has('--outbound');
-const expectingPin = flags.has('--expecting-pin');
-const json = flags.has('--json');
+const { outbound, json } = options;
+const expectingPin = options['expecting-pin'];
+if (options.locale !== 'en' && options.locale !== 'nl')
+  fail(`--locale takes en or nl, not ${JSON.stringify(options.locale)}`);
+const locale: MarkerLocale = options.locale;
 if (outbound && expectingPin) fail('--outbound and --expecting-pin do not go together');
 
 let bad = 0;

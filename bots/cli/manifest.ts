@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import {
   checkSlackManifest,
   readSlackManifest,
@@ -14,6 +15,7 @@ import {
   teamsManifestFor,
   teamsPackage,
 } from '../manifest/teams-manifest.ts';
+import { optionProblem } from './options.ts';
 
 // `npm run manifest`: checks the app manifests and writes the ones to install, with this deployment's values.
 // Beside the project's build (dist/), from where `npm run manifest` runs: the project's root.
@@ -21,11 +23,11 @@ const OUT_DIR = resolve('dist/manifest');
 const publicUrl = process.env.PUBLIC_URL?.replace(/\/$/u, '');
 const appId = process.env.MicrosoftAppId;
 const socketMode = Boolean(process.env.SLACK_APP_TOKEN);
-const args = process.argv.slice(2);
-const org = args.includes('--org');
-const unknown = args.filter((arg) => arg !== '--org');
-if (unknown.length > 0) {
-  process.stderr.write(`manifest: unknown option ${unknown[0]}; the one option is --org (Enterprise Grid, org-wide)\n`);
+let org = false;
+try {
+  org = parseArgs({ options: { org: { type: 'boolean', default: false } } }).values.org;
+} catch (error) {
+  process.stderr.write(`manifest: ${optionProblem(error)}; the one option is --org (Enterprise Grid, org-wide)\n`);
   process.exit(2);
 }
 let failed = false;

@@ -23,7 +23,8 @@ function customer(en: string, nl: string): Entry {
 
 /**
  * Every text support-verify shows a person. Keys starting with `customer.`, `device.`, `portal.` or `mail.`
- * reach customers; `agent.` keys reach support agents. `{name}` placeholders are filled by {@link renderMessage}.
+ * reach customers; `agent.` keys reach support agents. `{name}` placeholders are filled by {@link renderMessage};
+ * `{name:one|other}` is a count with its noun, in the form the language's plural rules pick ("1 minute").
  */
 export const MESSAGES = {
   // Agents
@@ -48,8 +49,8 @@ export const MESSAGES = {
     nl: 'Support-pincode: geblokkeerd tot {until} na te veel verkeerde pincodes. De klant kan tot dan geen nieuwe maken.',
   },
   'agent.available.pin_failures_left': {
-    en: 'Support PIN: {tries} wrong PIN(s) left today before PIN checks for this account lock for 24 hours.',
-    nl: 'Support-pincode: nog {tries} verkeerde pincode(s) vandaag voordat pincodecontroles voor dit account 24 uur blokkeren.',
+    en: 'Support PIN: {tries:wrong PIN|wrong PINs} left today before PIN checks for this account lock for 24 hours.',
+    nl: 'Support-pincode: nog {tries:verkeerde pincode|verkeerde pincodes} vandaag voordat pincodecontroles voor dit account 24 uur blokkeren.',
   },
   'agent.available.none': {
     en: 'Neither method can be used now. Cancel, and try again after the times above.',
@@ -367,8 +368,8 @@ export const MESSAGES = {
     '{agent} van {company} wil controleren dat dit jouw account is. We hebben een melding naar je {device} gestuurd: tik daar op Bevestigen. Heb je geen hulp gevraagd, tik dan op Niet bevestigen.',
   ),
   'customer.pin.instructions': customer(
-    'To confirm it is you, open your account portal, choose “Generate support PIN” and read the 4 digits to {agent}. The PIN works once and expires after {minutes} minutes.',
-    'Open je accountportaal, kies “Support-pincode maken” en lees de 4 cijfers voor aan {agent} om te bevestigen dat jij het bent. De pincode werkt één keer en verloopt na {minutes} minuten.',
+    'To confirm it is you, open your account portal, choose “Generate support PIN” and read the 4 digits to {agent}. The PIN works once and expires after {minutes:minute|minutes}.',
+    'Open je accountportaal, kies “Support-pincode maken” en lees de 4 cijfers voor aan {agent} om te bevestigen dat jij het bent. De pincode werkt één keer en verloopt na {minutes:minuut|minuten}.',
   ),
   'customer.pin.not_accepted': customer(
     'That PIN was not accepted. Tries left: {tries}. You can generate a new PIN in your account portal.',
@@ -415,12 +416,12 @@ export const MESSAGES = {
     nl: 'Je hebt dit gesprek beëindigd. Een lopende controle van je account is gestopt en de medewerker ziet je gegevens niet meer.',
   },
   'customer.chat.pin': customer(
-    'To confirm it is you, open your account portal, choose “Generate support PIN”, and type the 4 digits in the PIN field below — they stay private. The PIN works once and expires after {minutes} minutes.',
-    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent, en typ de 4 cijfers in het pincodeveld hieronder — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
+    'To confirm it is you, open your account portal, choose “Generate support PIN”, and type the 4 digits in the PIN field below — they stay private. The PIN works once and expires after {minutes:minute|minutes}.',
+    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent, en typ de 4 cijfers in het pincodeveld hieronder — die blijven privé. De pincode werkt één keer en verloopt na {minutes:minuut|minuten}.',
   ),
   'customer.pin.instructions_button': customer(
-    'To confirm it is you, open your account portal, choose “Generate support PIN”, then press “Enter support PIN” below and type the 4 digits — they stay private. The PIN works once and expires after {minutes} minutes.',
-    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent. Druk daarna hieronder op “Support-pincode invoeren” en typ de 4 cijfers — die blijven privé. De pincode werkt één keer en verloopt na {minutes} minuten.',
+    'To confirm it is you, open your account portal, choose “Generate support PIN”, then press “Enter support PIN” below and type the 4 digits — they stay private. The PIN works once and expires after {minutes:minute|minutes}.',
+    'Open je accountportaal en kies “Support-pincode maken” om te bevestigen dat jij het bent. Druk daarna hieronder op “Support-pincode invoeren” en typ de 4 cijfers — die blijven privé. De pincode werkt één keer en verloopt na {minutes:minuut|minuten}.',
   ),
   'customer.verified': {
     en: 'Thanks, you are verified. {agent} can see your devices’ serial numbers and a limited profile until {until}. They cannot change your account.',
@@ -536,18 +537,34 @@ export type MessageParams = Readonly<Record<string, string | number>>;
  */
 export function renderMessage(key: MessageKey, locale: Locale, params: MessageParams = {}): string {
   const template = MESSAGES[key][locale];
-  const text = template.replace(/\{(\w+)\}/gu, (_, name: string) => {
+  const text = template.replace(PLACEHOLDER, (_, inside: string) => {
+    const { name, forms } = placeholder(inside);
     const value = params[name];
     if (value === undefined) throw new Error(`message ${key} needs the parameter {${name}}`);
-    return String(value);
+    if (!forms) return String(value);
+    return `${value} ${pluralRules[locale].select(Number(value)) === 'one' ? forms.one : forms.other}`;
   });
   return assertSafeOutbound(text, key);
 }
 
+/** `{name}`, or `{name:one|other}` for a count and its noun in the two forms English and Dutch have. */
+const PLACEHOLDER = /\{([^{}]+)\}/gu;
+function placeholder(inside: string): { name: string; forms?: { one: string; other: string } } {
+  const [name = '', nouns] = inside.split(':', 2);
+  if (nouns === undefined) return { name };
+  const [one = '', other = one] = nouns.split('|');
+  return { name, forms: { one, other } };
+}
+const pluralRules: Readonly<Record<Locale, Intl.PluralRules>> = {
+  en: new Intl.PluralRules('en'),
+  nl: new Intl.PluralRules('nl'),
+};
+
 /** The placeholders a message needs, in order of first use. */
 export function messageParams(key: MessageKey): string[] {
   const names = new Set<string>();
-  for (const locale of LOCALES) for (const m of MESSAGES[key][locale].matchAll(/\{(\w+)\}/gu)) names.add(m[1] ?? '');
+  for (const locale of LOCALES)
+    for (const m of MESSAGES[key][locale].matchAll(PLACEHOLDER)) names.add(placeholder(m[1] ?? '').name);
   return [...names];
 }
 

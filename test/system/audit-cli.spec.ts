@@ -74,6 +74,9 @@ describe('npm run audit', function () {
     expect(unknown.code).to.equal(2);
     expect(unknown.err).to.contain('usage: npm run audit -- verify');
     expect((await audit(['export', '--since', 'yesterday-ish'])).err).to.contain('--since needs a time');
+    expect((await audit(['verify', '--loud'])).err).to.contain('unknown option --loud');
+    expect((await audit(['export', '--json'])).err).to.contain('--json is for verify');
+    expect((await audit(['verify', '--since', '1h'])).code).to.equal(2);
     const noServer = await audit(['verify'], { REDIS_URL: '', PORT: '1' });
     expect(noServer.code).to.equal(3);
     expect(noServer.err).to.contain('no embedded server answered at http://127.0.0.1:1/');

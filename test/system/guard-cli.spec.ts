@@ -99,5 +99,9 @@ describe('npm run -s guard', function () {
     const { code, stderr } = await guard('x\n', ['--loud']);
     expect(code).to.equal(2);
     expect(stderr).to.contain('unknown option --loud');
+    const bare = await guard('x\n', ['--locale']);
+    expect(bare.code).to.equal(2);
+    expect(bare.stderr).to.contain('--locale needs a value');
+    expect((await guard('x\n', ['stray'])).stderr).to.contain('unexpected argument');
   });
 });

@@ -86,7 +86,7 @@ describe('Playground in a real browser (Chromium)', function () {
     for (let attempt = 0; attempt < 4; attempt++) {
       await page.locator('#agent-text').fill('verify alex@example.com');
       await agent().getByRole('button', { name: 'Send' }).click();
-      if (attempt === 3) await card().getByText('1 wrong PIN(s) left today', { exact: false }).waitFor();
+      if (attempt === 3) await card().getByText('1 wrong PIN left today', { exact: false }).waitFor();
       await card().getByRole('button', { name: 'Use support PIN' }).click();
       await card()
         .getByText(`Tries left: ${attempt === 3 ? 1 : 3}`, { exact: true })

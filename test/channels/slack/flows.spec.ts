@@ -194,7 +194,7 @@ describe('Slack: verifying a customer', () => {
       }
       // Nine wrong PINs on the account: the tenth locks it, and the card says so before a try is spent.
       const last = await start();
-      expect(shownText(await cardShowing('1 wrong PIN(s) left today'))).to.contain('Use support PIN');
+      expect(shownText(await cardShowing('1 wrong PIN left today'))).to.contain('Use support PIN');
       await click(ACTIONS.choosePin, last);
       await cardShowing('Tries left: 1');
       answer = await submitPin(last, '0003');

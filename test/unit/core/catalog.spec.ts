@@ -32,7 +32,7 @@ describe('message catalog', () => {
         it(`renders in ${locale} and passes the outbound guard`, () => {
           const params = Object.fromEntries(messageParams(key).map((name) => [name, `‹${name}›`]));
           const text = renderMessage(key, locale, params);
-          expect(text).to.not.match(/\{\w+\}/u);
+          expect(text).to.not.match(/\{\w+(?::[^{}]*)?\}/u);
           expect(asksForSecret(text)).to.equal(false);
           for (const name of messageParams(key)) expect(text, `uses {${name}}`).to.contain(`‹${name}›`);
         });
@@ -51,7 +51,7 @@ describe('message catalog', () => {
       }
 
       it('uses the same placeholders in both languages', () => {
-        const names = (text: string) => [...text.matchAll(/\{(\w+)\}/gu)].map((m) => m[1]).sort();
+        const names = (text: string) => [...text.matchAll(/\{(\w+)(?::[^{}]*)?\}/gu)].map((m) => m[1]).sort();
         expect(names(MESSAGES[key].nl)).to.deep.equal(names(MESSAGES[key].en));
       });
     });
@@ -60,6 +60,25 @@ describe('message catalog', () => {
   it('has a Dutch text that differs from the English one for every sentence-length message', () => {
     const untranslated = MESSAGE_KEYS.filter((k) => MESSAGES[k].en.length > 30 && MESSAGES[k].en === MESSAGES[k].nl);
     expect(untranslated).to.deep.equal([]);
+  });
+
+  it('says a count with its noun in the form each language’s plural rules pick', () => {
+    const pin = (locale: 'en' | 'nl', minutes: number) =>
+      renderMessage('customer.pin.instructions', locale, { agent: 'Robin', minutes });
+    expect(pin('en', 1)).to.contain('expires after 1 minute.');
+    expect(pin('en', 10)).to.contain('expires after 10 minutes.');
+    expect(pin('nl', 1)).to.contain('verloopt na 1 minuut.');
+    expect(pin('nl', 10)).to.contain('verloopt na 10 minuten.');
+    const left = (locale: 'en' | 'nl', tries: number) =>
+      renderMessage('agent.available.pin_failures_left', locale, { tries });
+    expect(left('en', 1)).to.contain('1 wrong PIN left today');
+    expect(left('en', 2)).to.contain('2 wrong PINs left today');
+    expect(left('nl', 1)).to.contain('nog 1 verkeerde pincode vandaag');
+    expect(left('nl', 0)).to.contain('nog 0 verkeerde pincodes vandaag');
+    expect(
+      MESSAGE_KEYS.filter((k) => /\(s\)|\(en\)/u.test(MESSAGES[k].en + MESSAGES[k].nl)),
+      'no "PIN(s)"',
+    ).to.deep.equal([]);
   });
 
   it('refuses to render with a missing parameter rather than show braces', () => {
