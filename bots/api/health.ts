@@ -3,6 +3,25 @@ import type { Request, Response } from 'restify';
 import { bearerToken } from '../http/handler.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 
+/** The `/healthz` answer. */
+export const HEALTH_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'uptimeSeconds'],
+  properties: { status: { const: 'ok' }, uptimeSeconds: { type: 'integer', minimum: 0 } },
+} as const;
+
+/** The `/readyz` answer, ready or not. */
+export const READINESS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'store'],
+  properties: {
+    status: { enum: ['ready', 'unavailable'] },
+    store: { enum: ['reachable', 'unreachable'] },
+  },
+} as const;
+
 export function healthRoute(startedAt: number, now: () => number) {
   return async (_req: Request, res: Response): Promise<void> => {
     sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((now() - startedAt) / 1000) });
