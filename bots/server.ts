@@ -44,6 +44,7 @@ import { portalPinsRoute } from './api/portal-pins.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { HttpError, sendError, sendJson } from './http/responses.ts';
+import { openApiRoute } from './openapi/document.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
 import { PLAYGROUND_FILES, playgroundFileRoute } from './playground/playground-page.ts';
 import { playgroundRoutes } from './playground/playground-routes.ts';
@@ -405,6 +406,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.post('/v1/chat/conversations/:conversationId/messages', jsonRoute(logger, chatApi.say));
   server.post('/v1/chat/conversations/:conversationId/pin', jsonRoute(logger, chatApi.pin));
   server.post('/v1/chat/conversations/:conversationId/end', jsonRoute(logger, chatApi.end));
+  server.get('/openapi.json', openApiRoute(config.publicUrl));
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(logger, deviceResponsesRoute({ verification, clock, secret: config.device.secret, refusals, clients })),

@@ -28,7 +28,8 @@ export const SESSION_STATES: readonly SessionState[] = [
 export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['denied', 'failed', 'expired', 'cancelled', 'closed']);
 
 export type Method = 'device' | 'pin';
-export type ChannelKind = 'slack' | 'teams' | 'webchat' | 'playground' | 'api';
+export const CHANNEL_KINDS = ['slack', 'teams', 'webchat', 'playground', 'api'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 /**
  * Who someone is: a platform's user id means something only within its channel and its workspace (the Slack

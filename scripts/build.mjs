@@ -3,7 +3,7 @@
 // manifests and their schemas) copied beside it. Production runs `node dist/bots/main.js`: no compiler at run time.
 // `--out DIR` builds elsewhere inside the project (a test builds its own copy so it never races a developer's dist).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -37,7 +37,12 @@ export function build() {
     cpSync(join(ROOT, path), join(out, path), { recursive: true });
   }
   // The compiled files are ES modules: without this, a dist/ copied elsewhere would be read as CommonJS.
-  writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
+  // The version too: /openapi.json reports it.
+  const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  writeFileSync(
+    join(out, 'package.json'),
+    `${JSON.stringify({ name, version, type: 'module', private: true }, null, 2)}\n`,
+  );
   writeFileSync(join(out, '.built'), `${new Date().toISOString()}\n`);
   return Date.now() - started;
 }

@@ -15,7 +15,8 @@ const device = {
   },
 } as const;
 
-const profileSchema = {
+/** What the directory answers for one account; every answer is checked against it before use. */
+export const ACCOUNT_PROFILE_SCHEMA = {
   type: 'object',
   required: ['id', 'displayName', 'email', 'locale', 'memberSince', 'plan', 'devices'],
   properties: {
@@ -50,7 +51,7 @@ export interface HttpAccountsOptions {
  * profiles are kept for `cacheMs` (30 s) per replica, and concurrent reads of one account share a request.
  */
 export class HttpAccounts implements Accounts {
-  private readonly validate = new Ajv({ allErrors: true }).compile<LimitedProfile>(profileSchema);
+  private readonly validate = new Ajv({ allErrors: true }).compile<LimitedProfile>(ACCOUNT_PROFILE_SCHEMA);
   private readonly fetch: typeof fetch;
   private readonly cache = new Map<string, { at: number; profile: Promise<LimitedProfile | undefined> }>();
   private readonly now: () => number;

@@ -1,10 +1,41 @@
 import type { DevicePromptRequest, DevicePrompts } from '../../core/ports/index.ts';
+import { CHANNEL_KINDS } from '../../core/session.ts';
 import { SignedWebhook, type SignedWebhookOptions } from '../http/signed-webhook.ts';
 
 export interface WebhookDevicePromptsOptions extends SignedWebhookOptions {
   /** Where the device service sends the customer's answer; `{promptId}` is filled in. */
   responseUrl: string;
 }
+
+/** The body of a device prompt, as `send` writes it. */
+export const DEVICE_PROMPT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['promptId', 'accountId', 'deviceIds', 'locale', 'requester', 'expiresAt', 'responseUrl'],
+  properties: {
+    promptId: { type: 'string', description: 'The same on every retry: show a repeated id once.' },
+    accountId: { type: 'string' },
+    deviceIds: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    locale: { enum: ['en', 'nl'] },
+    requester: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['agentName', 'company', 'channel'],
+      properties: {
+        agentName: { type: 'string' },
+        company: { type: 'string' },
+        channel: { enum: [...CHANNEL_KINDS] },
+      },
+    },
+    numberChoices: {
+      type: 'array',
+      items: { type: 'integer', minimum: 0, maximum: 99 },
+      description: 'With number matching: ask the customer to pick the number their agent gives them.',
+    },
+    expiresAt: { type: 'string', format: 'date-time' },
+    responseUrl: { type: 'string', format: 'uri', description: 'Where to POST the signed answer.' },
+  },
+} as const;
 
 /**
  * {@link DevicePrompts} through the company's device service: a signed JSON POST to `DEVICE_WEBHOOK_URL`

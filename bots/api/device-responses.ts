@@ -3,6 +3,7 @@ import type { Request, Response } from 'restify';
 import type { ClientAddresses } from '../../adapters/http/client-address.ts';
 import type { Clock } from '../../core/ports/index.ts';
 import type { RefusalTally } from '../../core/refusal-tally.ts';
+import { SESSION_STATES } from '../../core/session.ts';
 import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signing.ts';
 import type { DeviceDecision, Verification } from '../../core/verification.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
@@ -16,7 +17,8 @@ interface DeviceAnswer {
   matchedNumber?: number;
 }
 
-const validateBody = bodyValidator<DeviceAnswer>({
+/** The body a device service answers a prompt with (ajv's `nullable` reads as `type: [..., 'null']` in OpenAPI). */
+export const DEVICE_ANSWER_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['promptId', 'decision'],
@@ -25,7 +27,17 @@ const validateBody = bodyValidator<DeviceAnswer>({
     decision: { type: 'string', enum: ['confirmed', 'denied', 'fraud'] },
     matchedNumber: { type: 'integer', minimum: 0, maximum: 99, nullable: true },
   },
-} as JSONSchemaType<DeviceAnswer>);
+} as JSONSchemaType<DeviceAnswer>;
+
+/** What an accepted answer gets back: the verification's state after it. */
+export const DEVICE_ANSWER_RESULT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['state'],
+  properties: { state: { type: 'string', enum: [...SESSION_STATES] } },
+} as const;
+
+const validateBody = bodyValidator<DeviceAnswer>(DEVICE_ANSWER_SCHEMA);
 
 export const PROMPT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9a-f]{12}$/u;
 

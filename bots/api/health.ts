@@ -3,6 +3,30 @@ import type { Request, Response } from 'restify';
 import { bearerToken } from '../http/handler.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 
+/** The `/healthz` answer; with `?deep`, also whether the store answers (503 `degraded` when it does not). */
+export const HEALTH_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status', 'uptimeSeconds'],
+  properties: {
+    status: { enum: ['ok', 'degraded'] },
+    uptimeSeconds: { type: 'integer', minimum: 0 },
+    store: { enum: ['reachable', 'unreachable'] },
+  },
+} as const;
+
+/** The `/readyz` answer: ready (whether or not the store answers), or draining before a stop. */
+export const READINESS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status'],
+  properties: {
+    status: { enum: ['ready', 'draining'] },
+    store: { enum: ['reachable', 'unreachable'] },
+    answers: { const: 'fail_closed' },
+  },
+} as const;
+
 /** Answers within `timeoutMs` whether the store answers; never throws. */
 export function storeProbe(ping: () => Promise<void>, timeoutMs = 1000): () => Promise<boolean> {
   return async () => {

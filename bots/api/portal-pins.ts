@@ -10,18 +10,46 @@ import type { RefusalTally } from '../../core/refusal-tally.ts';
 import type { Verification } from '../../core/verification.ts';
 import { bearerToken } from '../http/handler.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
-import { HttpError, sendJson } from '../http/responses.ts';
+import { ERROR_BODY_SCHEMA, HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
 
 interface PinRequest {
   locale?: Locale;
 }
 
-const validateBody = bodyValidator<PinRequest>({
+/** The optional body of a PIN request. */
+export const PIN_REQUEST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: { locale: { type: 'string', enum: ['en', 'nl'], nullable: true } },
-} as JSONSchemaType<PinRequest>);
+} as JSONSchemaType<PinRequest>;
+
+/** The `201` answer: the PIN, shown once. */
+export const SUPPORT_PIN_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['pin', 'expiresAt', 'validForSeconds', 'message'],
+  properties: {
+    pin: { type: 'string', pattern: '^[0-9]{4}$' },
+    expiresAt: { type: 'string', format: 'date-time' },
+    validForSeconds: { type: 'integer', minimum: 0 },
+    message: { type: 'string', description: 'The words to show the customer, in their language.' },
+  },
+} as const;
+
+/** The `423` answer while the account's PIN checks are locked: an error body, with when and what to show. */
+export const PINS_LOCKED_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['error', 'lockedUntil', 'message'],
+  properties: {
+    error: ERROR_BODY_SCHEMA.properties.error,
+    lockedUntil: { type: 'string', format: 'date-time' },
+    message: { type: 'string', description: 'Why no PIN was issued, in the customer’s language.' },
+  },
+} as const;
+
+const validateBody = bodyValidator<PinRequest>(PIN_REQUEST_SCHEMA);
 
 export const ACCOUNT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/u;
 

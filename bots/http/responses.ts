@@ -13,6 +13,23 @@ export class HttpError extends Error {
   }
 }
 
+/** The body of every error answer (`sendError`), and of restify's own 404 and 405. */
+export const ERROR_BODY_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', description: 'Stable and machine-readable, e.g. `invalid_request`.' },
+        message: { type: 'string', description: 'A sentence for people; may change.' },
+      },
+    },
+  },
+} as const;
+
 export function sendJson(res: Response, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {

@@ -5,39 +5,133 @@ import type { ChatConversation, ChatMessage, SupportChat } from '../../core/chat
 import { NotAuthorizedError, SessionNotFoundError } from '../../core/errors.ts';
 import { type Locale, resolveLocale } from '../../core/messages/catalog.ts';
 import type { Bus, ChatEvent } from '../../core/ports/index.ts';
-import type { Verification } from '../../core/verification.ts';
+import { SESSION_STATES } from '../../core/session.ts';
+import type { PinResult, Verification } from '../../core/verification.ts';
 import { bearerToken } from '../http/handler.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
 
-const CONVERSATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+export const CONVERSATION_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 const MAX_BODY_BYTES = 8 * 1024;
 // Proxies drop quiet connections; a comment line every so often keeps the stream open.
 const HEARTBEAT_MS = 25_000;
 
-const validateOpen = bodyValidator<{ locale?: Locale }>({
+/** Request bodies of the chat API, as the routes validate them. */
+export const CHAT_REQUEST_SCHEMAS = {
+  open: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { locale: { type: 'string', enum: ['en', 'nl'], nullable: true } },
+  } as JSONSchemaType<{ locale?: Locale }>,
+  message: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['text'],
+    properties: { text: { type: 'string', minLength: 1, maxLength: 4000 } },
+  } as JSONSchemaType<{ text: string }>,
+  end: { type: 'object', additionalProperties: false, properties: {} } as JSONSchemaType<Record<string, never>>,
+  pin: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['pin'],
+    properties: { pin: { type: 'string', minLength: 1, maxLength: 16 } },
+  } as JSONSchemaType<{ pin: string }>,
+};
+const validateOpen = bodyValidator(CHAT_REQUEST_SCHEMAS.open);
+const validateMessage = bodyValidator(CHAT_REQUEST_SCHEMAS.message);
+const validateEnd = bodyValidator(CHAT_REQUEST_SCHEMAS.end);
+const validatePin = bodyValidator(CHAT_REQUEST_SCHEMAS.pin);
+
+const PIN_RESULTS = ['accepted', 'rejected', 'locked', 'busy'] as const satisfies readonly PinResult[];
+const epochMs = { type: 'integer', description: 'Milliseconds since the epoch.' } as const;
+const chatMessage = {
   type: 'object',
   additionalProperties: false,
-  properties: { locale: { type: 'string', enum: ['en', 'nl'], nullable: true } },
-} as JSONSchemaType<{ locale?: Locale }>);
-const validateMessage = bodyValidator<{ text: string }>({
+  required: ['seq', 'from', 'text', 'at'],
+  properties: {
+    seq: { type: 'integer', minimum: 1, description: 'Orders the transcript; `after` and `Last-Event-ID` take it.' },
+    from: { enum: ['customer', 'agent', 'bot'] },
+    text: { type: 'string' },
+    at: epochMs,
+    author: { type: 'string', description: 'The agent’s display name, on their lines.' },
+  },
+} as const;
+const chatVerification = {
   type: 'object',
   additionalProperties: false,
-  required: ['text'],
-  properties: { text: { type: 'string', minLength: 1, maxLength: 4000 } },
-});
-const validateEnd = bodyValidator<Record<string, never>>({
-  type: 'object',
-  additionalProperties: false,
-  properties: {},
-} as JSONSchemaType<Record<string, never>>);
-const validatePin = bodyValidator<{ pin: string }>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['pin'],
-  properties: { pin: { type: 'string', minLength: 1, maxLength: 16 } },
-});
+  required: ['order', 'state'],
+  properties: {
+    order: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+    state: { type: 'string', enum: [...SESSION_STATES] },
+    method: { enum: ['device', 'pin'] },
+    triesLeft: { type: 'integer', minimum: 0 },
+    expiresAt: epochMs,
+    number: { type: 'integer', description: 'The number the customer picks on their device.' },
+  },
+} as const;
+const conversationView = {
+  conversation: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'locale'],
+    properties: { id: { type: 'string', format: 'uuid' }, locale: { enum: ['en', 'nl'] } },
+  },
+  verification: chatVerification,
+} as const;
+
+/** Answers of the chat API, and the data of its event stream's events. */
+export const CHAT_RESPONSE_SCHEMAS = {
+  message: chatMessage,
+  verification: chatVerification,
+  opened: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['conversation', 'token', 'messages'],
+    properties: {
+      ...conversationView,
+      token: { type: 'string', description: 'Send it as `Authorization: Bearer` (the event stream: `?token=`).' },
+      messages: { type: 'array', items: chatMessage },
+    },
+  },
+  read: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['conversation', 'messages'],
+    properties: { ...conversationView, messages: { type: 'array', items: chatMessage } },
+  },
+  said: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['message', 'warned'],
+    properties: {
+      message: chatMessage,
+      warned: {
+        type: 'boolean',
+        description: 'The line held a secret (redacted) or a PIN too early; the bot said so.',
+      },
+      pin: { enum: PIN_RESULTS },
+    },
+  },
+  pin: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['result', 'conversation'],
+    properties: { result: { enum: PIN_RESULTS }, ...conversationView },
+  },
+  ended: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['ended', 'message'],
+    properties: { ended: { const: true }, message: chatMessage },
+  },
+  closed: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['reason'],
+    properties: { reason: { enum: ['replaced', 'idle', 'ended'] } },
+  },
+} as const;
 
 export interface ChatRouteDeps {
   chat: SupportChat;
@@ -73,7 +167,7 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
 
   async function authorized(req: Request): Promise<ChatConversation> {
     const id = String(req.params?.conversationId ?? '');
-    if (!CONVERSATION_ID.test(id)) throw new HttpError(404, 'not_found', 'no such conversation');
+    if (!CONVERSATION_ID_PATTERN.test(id)) throw new HttpError(404, 'not_found', 'no such conversation');
     // EventSource cannot send headers, so the stream also takes the token as a query parameter.
     const token = bearerToken(req) ?? new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '';
     try {

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { expect } from 'chai';
-import { DEMO_DIRECTORY, DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
+import { DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
 import { HttpAccounts } from '../../adapters/accounts/http-accounts.ts';
-import { normalizeLookup } from '../../adapters/accounts/lookup.ts';
-import type { Accounts, LimitedProfile } from '../../core/ports/index.ts';
+import type { Accounts } from '../../core/ports/index.ts';
+import { directoryDouble } from '../support/directory-double.ts';
 import { RecordingServer } from '../support/recording-server.ts';
 
 function accountsContract(name: string, open: () => Promise<{ accounts: Accounts; close(): Promise<void> }>): void {
@@ -48,29 +47,6 @@ function accountsContract(name: string, open: () => Promise<{ accounts: Accounts
 }
 
 accountsContract('demo directory', async () => ({ accounts: await DemoAccounts.load(), close: async () => {} }));
-
-/** A company directory service serving the demo file, as `ACCOUNTS_URL` expects. */
-async function directoryDouble(): Promise<RecordingServer> {
-  const directory = JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')) as {
-    accounts: Array<LimitedProfile & { phone: string }>;
-  };
-  const server = new RecordingServer();
-  server.reply = ({ url }) => {
-    const parsed = new URL(url, 'http://x');
-    const id = /^\/v1\/accounts\/([^/]+)$/u.exec(parsed.pathname)?.[1];
-    const lookup = parsed.searchParams.get('lookup');
-    const wanted = lookup ? normalizeLookup(lookup) : undefined;
-    const found = directory.accounts.find((a) =>
-      id
-        ? a.id === decodeURIComponent(id)
-        : wanted && (a.id === wanted.id || a.email === wanted.email || a.phone === wanted.phone),
-    );
-    if (!found) return { status: 404, body: { error: 'not found' } };
-    const { phone: _phone, ...profile } = found;
-    return { status: 200, body: profile };
-  };
-  return server;
-}
 
 accountsContract('http directory', async () => {
   const server = await directoryDouble();

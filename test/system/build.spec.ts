@@ -66,6 +66,9 @@ describe('npm run build', function () {
     expect(page.status).to.equal(200);
     expect(page.text).to.contain('<title>');
     expect((await request(`http://127.0.0.1:${port}/webchat.js`)).status).to.equal(200);
+    // dist/package.json carries the version, so the compiled server's contracts name it too.
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect((await request(`http://127.0.0.1:${port}/openapi.json`)).json.info).to.include({ version });
     const pin = await request(`http://127.0.0.1:${port}/v1/accounts/demo-alex/support-pins`, {
       method: 'POST',
       headers: { authorization: 'Bearer demo-portal-key' },
