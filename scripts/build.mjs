@@ -3,7 +3,7 @@
 // manifests and their schemas) copied beside it. Production runs `node dist/bots/main.js`: no compiler at run time.
 // `--out DIR` builds elsewhere inside the project (a test builds its own copy so it never races a developer's dist).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -28,6 +28,13 @@ export function build() {
   for (const folder of ['core', 'adapters', 'bots']) rmSync(join(out, folder), { recursive: true, force: true });
   // typescript's exports map hides its bin; the file is where npm installs it.
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!existsSync(tsc)) {
+    // An install without dev dependencies (npm ci --omit=dev) runs a dist/ built beforehand, as the image does.
+    console.error(
+      'support-verify: dist/ needs building, and TypeScript is not installed: run npm install, then npm run build',
+    );
+    process.exit(1);
+  }
   const compiled = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], {
     stdio: 'inherit',
   });

@@ -79,7 +79,7 @@ describe('agent cards offer only what the account allows now', () => {
       'one wrong PIN left today',
       { pinFailuresLeft: 1 },
       ['Prompt their device', 'Use support PIN', 'Cancel'],
-      /1 wrong PIN\(s\) left today/u,
+      /1 wrong PIN left today/u,
     ],
     [
       'nothing at all',
