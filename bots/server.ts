@@ -104,6 +104,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = new Metrics();
+  for (const { name, use } of config.deprecated)
+    logger.warn(
+      { variable: name, use },
+      `${name} is deprecated and will be removed in the next release: set ${use} (whsec_ secrets; README.md#rotating-webhook-secrets)`,
+    );
   const onHandlerError = (error: unknown) =>
     logger.error({ err: { name: (error as Error).name } }, 'bus handler failed');
 
@@ -157,12 +162,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.device.webhookUrl) {
     devicePrompts = new WebhookDevicePrompts({
       url: config.device.webhookUrl,
-      secret: config.device.secret,
+      keys: config.device.keys,
       responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
       clock,
     });
   } else {
-    device = new SimulatedDevice(config.device.secret, clock);
+    device = new SimulatedDevice(config.device.keys, clock);
     devicePrompts = device;
   }
   let outbox: OutboxMailer | undefined;
@@ -399,7 +404,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.post('/v1/chat/conversations/:conversationId/end', jsonRoute(logger, chatApi.end));
   server.post(
     '/v1/device-prompts/:promptId/response',
-    jsonRoute(logger, deviceResponsesRoute({ verification, clock, secret: config.device.secret, refusals, clients })),
+    jsonRoute(
+      logger,
+      deviceResponsesRoute({ verification, clock, keys: config.device.keys, replays: store, refusals, clients }),
+    ),
   );
 
   const { host } = config;

@@ -1,6 +1,10 @@
 import { POLICY_BOUNDS } from '../../core/policies.ts';
 
 const secret = (minLength: number) => ({ type: 'string', minLength, maxLength: 4096 }) as const;
+/** `whsec_` secrets separated by commas or spaces; the format is checked by `parseSecrets` (core/signing.ts). */
+const webhookSecrets = { type: 'string', maxLength: 2000, format: 'webhook-secrets' } as const;
+/** A webhook URL needs its secrets: the `whsec_` list, or (deprecated, for one release) the single raw secret. */
+const secretsFor = (name: string) => ({ anyOf: [{ required: [`${name}S`] }, { required: [name] }] }) as const;
 const url = (schemes: string) =>
   ({ type: 'string', format: 'uri', pattern: `^(${schemes})://`, maxLength: 2048 }) as const;
 // host:port pairs, comma-separated: `10.0.0.1:7000,10.0.0.2:7000`, `[::1]:26379`.
@@ -53,12 +57,14 @@ export const envSchema = {
     TRUSTED_PROXIES: { type: 'string', maxLength: 4000, pattern: '^[0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)*$' },
     PORTAL_API_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._~+/=-]{24,}(?:,[A-Za-z0-9._~+/=-]{24,})*$' },
     DEVICE_WEBHOOK_URL: url('https?'),
+    DEVICE_WEBHOOK_SECRETS: webhookSecrets,
     DEVICE_WEBHOOK_SECRET: secret(32),
     PIN_PEPPER: secret(32),
     AUDIT_KEY: secret(32),
     AUDIT_RETENTION_DAYS: { type: 'string', pattern: '^(?:[1-9]\\d{0,2}|[1-2]\\d{3}|3[0-5]\\d{2}|36[0-4]\\d|3650)$' },
     SMTP_URL: url('smtps?'),
     SECURITY_WEBHOOK_URL: url('https?'),
+    SECURITY_WEBHOOK_SECRETS: webhookSecrets,
     SECURITY_WEBHOOK_SECRET: secret(32),
     ACCOUNTS_URL: url('https?'),
     LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -67,8 +73,8 @@ export const envSchema = {
     PLAYGROUND: { enum: ['on', 'off'] },
   },
   dependencies: {
-    DEVICE_WEBHOOK_URL: ['DEVICE_WEBHOOK_SECRET'],
-    SECURITY_WEBHOOK_URL: ['SECURITY_WEBHOOK_SECRET'],
+    DEVICE_WEBHOOK_URL: secretsFor('DEVICE_WEBHOOK_SECRET'),
+    SECURITY_WEBHOOK_URL: secretsFor('SECURITY_WEBHOOK_SECRET'),
     MicrosoftAppId: ['MicrosoftAppType'],
     SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
     SLACK_SIGNING_SECRET: ['SLACK_BOT_TOKEN'],
@@ -138,13 +144,17 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
   TRUSTED_PROXIES: 'must be comma-separated addresses or CIDR blocks of your reverse proxies, e.g. 10.0.0.0/8,fd00::/8',
   PORTAL_API_KEYS: 'must be one or more comma-separated keys of at least 24 URL-safe characters',
   DEVICE_WEBHOOK_URL: 'must be the http(s) URL of your device service',
-  DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters',
+  DEVICE_WEBHOOK_SECRETS:
+    'must be one to 8 secrets separated by commas or spaces, each whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
+  DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters (deprecated: use DEVICE_WEBHOOK_SECRETS)',
   PIN_PEPPER: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_KEY: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_RETENTION_DAYS: 'must be a number of days from 1 to 3650',
   SMTP_URL: 'must be an smtp:// or smtps:// URL',
   SECURITY_WEBHOOK_URL: 'must be the http(s) URL that receives security alerts',
-  SECURITY_WEBHOOK_SECRET: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+  SECURITY_WEBHOOK_SECRETS:
+    'must be one to 8 secrets separated by commas or spaces, each whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
+  SECURITY_WEBHOOK_SECRET: 'must be at least 32 characters (deprecated: use SECURITY_WEBHOOK_SECRETS)',
   ACCOUNTS_URL: 'must be the http(s) URL of your account directory',
   LOG_LEVEL: 'must be fatal, error, warn, info, debug, trace or silent',
   CONFIG_FILE: 'must be the path of a JSON config file',
