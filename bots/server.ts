@@ -107,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const { name, use } of config.deprecated)
     logger.warn(
       { variable: name, use },
-      `${name} is deprecated and will be removed in the next release: set ${use} (whsec_ secrets; README.md#rotating-webhook-secrets)`,
+      `${name} is deprecated and will be removed in the next release: set ${use} (whsec_ secrets; README.md#signed-webhooks)`,
     );
   const onHandlerError = (error: unknown) =>
     logger.error({ err: { name: (error as Error).name } }, 'bus handler failed');
