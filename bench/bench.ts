@@ -30,7 +30,7 @@ const { values: options } = parseArgs({
 });
 const CONCURRENCY = Number(options.concurrency);
 const SIGNING_SECRET = 'bench-slack-signing-secret-0123456789';
-const DEVICE_SECRET = 'bench-device-secret-0123456789abcdef';
+const DEVICE_SECRET = `whsec_${Buffer.from('bench-device-secret-0123456789abcdef').toString('base64')}`;
 const ROOT = new URL('../', import.meta.url).pathname;
 
 type Step = 'command' | 'button' | 'device';
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
       SLACK_BOT_TOKEN: 'xoxb-bench-0000',
       SLACK_API_URL: `${doublesUrl}/api/`,
       DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
-      DEVICE_WEBHOOK_SECRET: DEVICE_SECRET,
+      DEVICE_WEBHOOK_SECRETS: DEVICE_SECRET,
       ACCOUNTS_URL: `${doublesUrl}/directory`,
       PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
       AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',

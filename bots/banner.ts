@@ -58,6 +58,8 @@ export function renderBanner(config: Config, url: string): string {
       `${config.defaulted.join(', ')} use built-in development values; set them before production`,
     ]);
   }
+  for (const { name, use } of config.deprecated)
+    lines.push(['deprecated', `${name} is accepted for one more release: set ${use} instead`]);
   const width = Math.max(...lines.map(([k]) => k.length));
   return [
     '',

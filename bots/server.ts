@@ -110,6 +110,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = new Metrics();
+  for (const { name, use } of config.deprecated)
+    logger.warn(
+      { variable: name, use },
+      `${name} is deprecated and will be removed in the next release: set ${use} (whsec_ secrets; README.md#signed-webhooks)`,
+    );
   const onHandlerError = (error: unknown) =>
     logger.error({ err: { name: (error as Error).name } }, 'bus handler failed');
 
@@ -163,12 +168,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.device.webhookUrl) {
     devicePrompts = new WebhookDevicePrompts({
       url: config.device.webhookUrl,
-      secret: config.device.secret,
+      keys: config.device.keys,
       responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
       clock,
     });
   } else {
-    device = new SimulatedDevice(config.device.secret, clock);
+    device = new SimulatedDevice(config.device.keys, clock);
     devicePrompts = device;
   }
   let outbox: OutboxMailer | undefined;
@@ -409,7 +414,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.get('/openapi.json', openApiRoute(config.publicUrl));
   server.post(
     '/v1/device-prompts/:promptId/response',
-    jsonRoute(logger, deviceResponsesRoute({ verification, clock, secret: config.device.secret, refusals, clients })),
+    jsonRoute(
+      logger,
+      deviceResponsesRoute({ verification, clock, keys: config.device.keys, replays: store, refusals, clients }),
+    ),
   );
 
   const { host } = config;

@@ -46,7 +46,7 @@ export const SECURITY_ALERT_SCHEMA = {
 
 /**
  * Sends every security alert (a refused prompt, a denial, fraud reported, a lock-out, an unauthorized agent…)
- * to `SECURITY_WEBHOOK_URL`, signed like device answers, beside the audit trail. Delivery runs in the
+ * to `SECURITY_WEBHOOK_URL`, signed like device prompts (Standard Webhooks, with `SECURITY_WEBHOOK_SECRETS`), beside the audit trail. Delivery runs in the
  * background with retries: an alert never slows the verification that raised it.
  */
 export class SecurityAlertWebhook implements AuditLog {
@@ -59,16 +59,17 @@ export class SecurityAlertWebhook implements AuditLog {
 
   async append(event: AuditEvent): Promise<void> {
     if (!SECURITY_ALERTS.has(event.type)) return;
+    // One id per alert, the same on every retry (in the body and as `webhook-id`), so the receiver can drop repeats.
+    const id = randomUUID();
     const body = JSON.stringify({
-      // One id per alert, the same on every retry, so the receiver can drop repeats.
-      id: randomUUID(),
+      id,
       alert: event.type,
       owasp: AUDIT_EVENTS[event.type],
       ...event,
       at: new Date(event.at).toISOString(),
     });
     const delivery = this.webhook
-      .post(body, 'security webhook')
+      .post(body, 'security webhook', `msg_${id}`)
       .catch((error: unknown) => this.options.onFailure?.(error, event))
       .finally(() => this.pending.delete(delivery));
     this.pending.add(delivery);

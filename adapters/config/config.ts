@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ConfigInvalidError } from '../../core/errors.ts';
 import { type Policies, resolvePolicies } from '../../core/policies.ts';
+import { parseSecrets, type WebhookKeys, webhookKeys } from '../../core/signing.ts';
 import { invalidProxyEntry } from '../http/client-address.ts';
 import type { RedisNode, RedisTopology } from '../redis/connect.ts';
 import { configFileSchema, ENV_HINTS, envSchema, SECRET_VARIABLES } from './schemas.ts';
@@ -55,7 +56,8 @@ export interface Config {
   portalApiKeys: string[];
   /** Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDR blocks); none by default. */
   trustedProxies: string[];
-  device: { webhookUrl?: string; secret: string };
+  /** Signs prompts and verifies answers: `DEVICE_WEBHOOK_SECRETS`, then the deprecated `DEVICE_WEBHOOK_SECRET`. */
+  device: { webhookUrl?: string; keys: WebhookKeys };
   pinPepper: string;
   auditKey: string;
   /** Keys the web chat's conversation tokens: CHAT_TOKEN_KEY, or derived from AUDIT_KEY for that use only. */
@@ -72,8 +74,8 @@ export interface Config {
   /** Audit entries older than this many days are trimmed (400 unless AUDIT_RETENTION_DAYS says). */
   auditRetentionDays: number;
   smtpUrl?: string;
-  /** Where security alerts are also sent, signed with `secret`. */
-  securityWebhook?: { url: string; secret: string };
+  /** Where security alerts are also sent, signed with every key of `SECURITY_WEBHOOK_SECRETS` (and the deprecated secret). */
+  securityWebhook?: { url: string; keys: WebhookKeys };
   outboxDir: string;
   accountsUrl?: string;
   logLevel: string;
@@ -86,6 +88,8 @@ export interface Config {
   playground: boolean;
   /** Variables that fell back to a built-in development value; the start banner lists them. */
   defaulted: string[];
+  /** Deprecated variables that are set, each with the one to use instead; logged as warnings at start-up. */
+  deprecated: Array<{ name: string; use: string }>;
 }
 
 export const DEMO_PORTAL_KEY = 'demo-portal-key';
@@ -93,8 +97,15 @@ export const DEMO_PORTAL_KEY = 'demo-portal-key';
 const DEV_SECRETS = {
   PIN_PEPPER: 'dev-only-pin-pepper-not-for-production-use',
   AUDIT_KEY: 'dev-only-audit-key-not-for-production-use!',
-  DEVICE_WEBHOOK_SECRET: 'dev-only-device-secret-not-for-production',
+  // The bytes of the development secret before DEVICE_WEBHOOK_SECRETS, as a whsec_ secret.
+  DEVICE_WEBHOOK_SECRETS: `whsec_${Buffer.from('dev-only-device-secret-not-for-production').toString('base64')}`,
 } as const;
+
+/** Deprecated for one release: each single raw secret, and the `whsec_` list that replaces it. */
+const DEPRECATED = [
+  { name: 'DEVICE_WEBHOOK_SECRET', use: 'DEVICE_WEBHOOK_SECRETS', partner: 'DEVICE_WEBHOOK_URL' },
+  { name: 'SECURITY_WEBHOOK_SECRET', use: 'SECURITY_WEBHOOK_SECRETS', partner: 'SECURITY_WEBHOOK_URL' },
+] as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -113,6 +124,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
 
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats.default(ajv);
+  ajv.addFormat('webhook-secrets', { type: 'string', validate: (value: string) => parseSecrets(value) !== undefined });
   const validateEnv = ajv.compile(envSchema);
   if (!validateEnv(known)) problems.push(...describeEnvErrors(validateEnv.errors ?? []));
   const redisChoices = REDIS_CHOICES.filter((name) => known[name]);
@@ -143,8 +155,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   if (problems.length > 0 || !policies) throw new ConfigInvalidError([...new Set(problems)]);
 
   const port = Number(known.PORT ?? 3978);
-  const defaulted = ['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRET', 'PORTAL_API_KEYS'].filter(
-    (name) => !known[name],
+  const defaulted = ['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRETS', 'PORTAL_API_KEYS'].filter(
+    (name) => !known[name] && !(name === 'DEVICE_WEBHOOK_SECRETS' && known.DEVICE_WEBHOOK_SECRET),
   );
   const company = file.company ?? 'Example Co';
   const channelsConfigured = Boolean(known.SLACK_SIGNING_SECRET || known.MicrosoftAppId);
@@ -174,7 +186,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     portalApiKeys: known.PORTAL_API_KEYS ? known.PORTAL_API_KEYS.split(',') : [DEMO_PORTAL_KEY],
     device: {
       ...(known.DEVICE_WEBHOOK_URL ? { webhookUrl: known.DEVICE_WEBHOOK_URL } : {}),
-      secret: known.DEVICE_WEBHOOK_SECRET ?? DEV_SECRETS.DEVICE_WEBHOOK_SECRET,
+      keys: keysOf(
+        known.DEVICE_WEBHOOK_SECRETS ?? (known.DEVICE_WEBHOOK_SECRET ? undefined : DEV_SECRETS.DEVICE_WEBHOOK_SECRETS),
+        known.DEVICE_WEBHOOK_SECRET,
+      ),
     },
     pinPepper: known.PIN_PEPPER ?? DEV_SECRETS.PIN_PEPPER,
     auditKey: known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY,
@@ -191,8 +206,13 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     auditRetentionDays: Number(known.AUDIT_RETENTION_DAYS ?? 400),
     shutdownDrainSeconds: Number(known.SHUTDOWN_DRAIN_SECONDS ?? 0),
     ...(known.SMTP_URL ? { smtpUrl: known.SMTP_URL } : {}),
-    ...(known.SECURITY_WEBHOOK_URL && known.SECURITY_WEBHOOK_SECRET
-      ? { securityWebhook: { url: known.SECURITY_WEBHOOK_URL, secret: known.SECURITY_WEBHOOK_SECRET } }
+    ...(known.SECURITY_WEBHOOK_URL && (known.SECURITY_WEBHOOK_SECRETS || known.SECURITY_WEBHOOK_SECRET)
+      ? {
+          securityWebhook: {
+            url: known.SECURITY_WEBHOOK_URL,
+            keys: keysOf(known.SECURITY_WEBHOOK_SECRETS, known.SECURITY_WEBHOOK_SECRET),
+          },
+        }
       : {}),
     outboxDir: known.OUTBOX_DIR ?? 'outbox',
     ...(known.ACCOUNTS_URL ? { accountsUrl: known.ACCOUNTS_URL } : {}),
@@ -214,6 +234,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     },
     playground: known.PLAYGROUND ? known.PLAYGROUND === 'on' : !channelsConfigured && known.NODE_ENV !== 'production',
     defaulted,
+    deprecated: DEPRECATED.filter(({ name }) => known[name]).map(({ name, use }) => ({ name, use })),
   };
 }
 
@@ -235,6 +256,11 @@ function secretsFromFiles(env: Env, readFile: (path: string) => string, problems
     }
   }
   return values;
+}
+
+/** The keys of a validated `whsec_` list and of the deprecated raw secret (its UTF-8 bytes, as before). */
+function keysOf(secrets: string | undefined, legacySecret: string | undefined): WebhookKeys {
+  return webhookKeys(secrets ? (parseSecrets(secrets) ?? []) : [], legacySecret);
 }
 
 /** A key for one use, derived from a secret with HKDF, so that use never shares the secret's own key. */
@@ -293,6 +319,16 @@ function describeEnvErrors(errors: ErrorObject[]): string[] {
       // The alternatives are reported once each, by the anyOf below.
       if (error.schemaPath.includes('anyOf')) continue;
       problems.push(`${missing} ${because}`);
+      continue;
+    }
+    if (error.keyword === 'anyOf' && error.schemaPath.startsWith('#/dependencies/')) {
+      const property = error.schemaPath.split('/')[2] ?? '';
+      const legacy = DEPRECATED.find(({ partner }) => partner === property);
+      problems.push(
+        legacy
+          ? `${legacy.use} is required when ${property} is set (or, for one release, the deprecated ${legacy.name})`
+          : `a partner of ${property} is required when it is set`,
+      );
       continue;
     }
     if (error.keyword === 'anyOf' && !error.schemaPath.includes('allOf/0')) {

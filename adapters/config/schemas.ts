@@ -1,6 +1,10 @@
 import { POLICY_BOUNDS } from '../../core/policies.ts';
 
 const secret = (minLength: number) => ({ type: 'string', minLength, maxLength: 4096 }) as const;
+/** `whsec_` secrets separated by commas or spaces; the format is checked by `parseSecrets` (core/signing.ts). */
+const webhookSecrets = { type: 'string', maxLength: 2000, format: 'webhook-secrets' } as const;
+/** A webhook URL needs its secrets: the `whsec_` list, or (deprecated, for one release) the single raw secret. */
+const secretsFor = (name: string) => ({ anyOf: [{ required: [`${name}S`] }, { required: [name] }] }) as const;
 const url = (schemes: string) =>
   ({ type: 'string', format: 'uri', pattern: `^(${schemes})://`, maxLength: 2048 }) as const;
 // host:port pairs, comma-separated: `10.0.0.1:7000,10.0.0.2:7000`, `[::1]:26379`.
@@ -60,6 +64,7 @@ export const envSchema = {
     TRUSTED_PROXIES: { type: 'string', maxLength: 4000, pattern: '^[0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)*$' },
     PORTAL_API_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._~+/=-]{24,}(?:,[A-Za-z0-9._~+/=-]{24,})*$' },
     DEVICE_WEBHOOK_URL: url('https?'),
+    DEVICE_WEBHOOK_SECRETS: webhookSecrets,
     DEVICE_WEBHOOK_SECRET: secret(32),
     PIN_PEPPER: secret(32),
     AUDIT_KEY: secret(32),
@@ -67,6 +72,7 @@ export const envSchema = {
     SHUTDOWN_DRAIN_SECONDS: { type: 'string', pattern: '^(?:[0-9]|[1-5][0-9]|60)$' },
     SMTP_URL: url('smtps?'),
     SECURITY_WEBHOOK_URL: url('https?'),
+    SECURITY_WEBHOOK_SECRETS: webhookSecrets,
     SECURITY_WEBHOOK_SECRET: secret(32),
     ACCOUNTS_URL: url('https?'),
     LOG_LEVEL: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -75,8 +81,8 @@ export const envSchema = {
     PLAYGROUND: { enum: ['on', 'off'] },
   },
   dependencies: {
-    DEVICE_WEBHOOK_URL: ['DEVICE_WEBHOOK_SECRET'],
-    SECURITY_WEBHOOK_URL: ['SECURITY_WEBHOOK_SECRET'],
+    DEVICE_WEBHOOK_URL: secretsFor('DEVICE_WEBHOOK_SECRET'),
+    SECURITY_WEBHOOK_URL: secretsFor('SECURITY_WEBHOOK_SECRET'),
     MicrosoftAppId: ['MicrosoftAppType'],
     SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
     SLACK_SIGNING_SECRET: ['SLACK_BOT_TOKEN'],
@@ -136,10 +142,12 @@ export const SECRET_VARIABLES = [
   'MicrosoftAppPassword',
   'CertificatePrivateKey',
   'PORTAL_API_KEYS',
+  'DEVICE_WEBHOOK_SECRETS',
   'DEVICE_WEBHOOK_SECRET',
   'PIN_PEPPER',
   'AUDIT_KEY',
   'SMTP_URL',
+  'SECURITY_WEBHOOK_SECRETS',
   'SECURITY_WEBHOOK_SECRET',
 ] as const satisfies readonly (keyof typeof envSchema.properties)[];
 
@@ -177,14 +185,18 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
   TRUSTED_PROXIES: 'must be comma-separated addresses or CIDR blocks of your reverse proxies, e.g. 10.0.0.0/8,fd00::/8',
   PORTAL_API_KEYS: 'must be one or more comma-separated keys of at least 24 URL-safe characters',
   DEVICE_WEBHOOK_URL: 'must be the http(s) URL of your device service',
-  DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters',
+  DEVICE_WEBHOOK_SECRETS:
+    'must be one to 8 secrets separated by commas or spaces, each whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
+  DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters (deprecated: use DEVICE_WEBHOOK_SECRETS)',
   PIN_PEPPER: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_KEY: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
   AUDIT_RETENTION_DAYS: 'must be a number of days from 1 to 3650',
   SHUTDOWN_DRAIN_SECONDS: 'must be a number of seconds from 0 to 60 (how long /readyz says 503 before stopping)',
   SMTP_URL: 'must be an smtp:// or smtps:// URL',
   SECURITY_WEBHOOK_URL: 'must be the http(s) URL that receives security alerts',
-  SECURITY_WEBHOOK_SECRET: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+  SECURITY_WEBHOOK_SECRETS:
+    'must be one to 8 secrets separated by commas or spaces, each whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
+  SECURITY_WEBHOOK_SECRET: 'must be at least 32 characters (deprecated: use SECURITY_WEBHOOK_SECRETS)',
   ACCOUNTS_URL: 'must be the http(s) URL of your account directory',
   LOG_LEVEL: 'must be fatal, error, warn, info, debug, trace or silent',
   CONFIG_FILE: 'must be the path of a JSON config file',

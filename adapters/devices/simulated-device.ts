@@ -1,11 +1,19 @@
 import type { Clock, DevicePromptRequest, DevicePrompts } from '../../core/ports/index.ts';
-import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../core/signing.ts';
+import {
+  newWebhookId,
+  standardSignature,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  type WebhookKeys,
+} from '../../core/signing.ts';
 
 export type SimulatedAnswer = { decision: 'confirmed' | 'denied' | 'fraud'; matchedNumber?: number };
 
 /**
  * A trusted device for the embedded mode: it keeps the prompts it receives so the playground can show
- * them, and answers through the real signed route, exactly as a device service would.
+ * them, and answers through the real signed route (Standard Webhooks, with the first key), exactly as a device
+ * service would.
  */
 export class SimulatedDevice implements DevicePrompts {
   private readonly prompts = new Map<string, DevicePromptRequest>();
@@ -13,7 +21,7 @@ export class SimulatedDevice implements DevicePrompts {
   private baseUrl: string | undefined;
 
   constructor(
-    private readonly secret: string,
+    private readonly keys: WebhookKeys,
     private readonly clock: Clock,
   ) {}
 
@@ -45,12 +53,15 @@ export class SimulatedDevice implements DevicePrompts {
     if (!this.baseUrl) throw new Error('the simulated device is not attached to a server yet');
     const body = JSON.stringify({ promptId, ...answer });
     const timestamp = Math.floor(this.clock.now() / 1000);
+    const id = newWebhookId();
+    const key = this.keys.all[0] ?? this.keys.legacy;
     const response = await fetch(`${this.baseUrl}/v1/device-prompts/${encodeURIComponent(promptId)}/response`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [TIMESTAMP_HEADER]: String(timestamp),
-        [SIGNATURE_HEADER]: signBody(this.secret, timestamp, body),
+        [WEBHOOK_ID_HEADER]: id,
+        [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+        [WEBHOOK_SIGNATURE_HEADER]: standardSignature(key, id, timestamp, body),
       },
       body,
     });

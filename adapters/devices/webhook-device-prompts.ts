@@ -38,8 +38,9 @@ export const DEVICE_PROMPT_SCHEMA = {
 } as const;
 
 /**
- * {@link DevicePrompts} through the company's device service: a signed JSON POST to `DEVICE_WEBHOOK_URL`
- * (same HMAC scheme as the answers it sends back), which pushes the prompt to the customer's devices.
+ * {@link DevicePrompts} through the company's device service: a JSON POST to `DEVICE_WEBHOOK_URL` signed in the
+ * Standard Webhooks format with every `DEVICE_WEBHOOK_SECRETS` key (the scheme of the answers it sends back),
+ * which pushes the prompt to the customer's devices.
  */
 export class WebhookDevicePrompts implements DevicePrompts {
   private readonly webhook: SignedWebhook;
@@ -50,7 +51,8 @@ export class WebhookDevicePrompts implements DevicePrompts {
 
   /**
    * Delivers the prompt, retrying with backoff where that is safe: the device service gets the same
-   * `promptId` each time (signed afresh) and shows a repeated id once, so a retry never means two prompts.
+   * `promptId` and `webhook-id` each time (signed afresh) and shows a repeated id once, so a retry never means
+   * two prompts.
    */
   async send(request: DevicePromptRequest): Promise<void> {
     const body = JSON.stringify({

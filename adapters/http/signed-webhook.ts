@@ -1,10 +1,13 @@
 import type { Clock } from '../../core/ports/index.ts';
-import { SIGNATURE_HEADER, signBody, TIMESTAMP_HEADER } from '../../core/signing.ts';
+import { newWebhookId, signedHeaders, type WebhookKeys } from '../../core/signing.ts';
 
 export interface SignedWebhookOptions {
   url: string;
-  /** Signs every body (HMAC-SHA256 over timestamp and body, the scheme device answers use too). */
-  secret: string;
+  /**
+   * Sign every attempt (Standard Webhooks, one `v1,` signature per key, the scheme device answers use too;
+   * and the deprecated `x-support-verify-*` headers, for one release).
+   */
+  keys: WebhookKeys;
   clock: Clock;
   /** Per attempt. */
   timeoutMs?: number;
@@ -25,16 +28,17 @@ type Attempt =
 
 /**
  * A signed JSON POST to a service of the company's own, retried with backoff where that is safe (a timeout,
- * a network failure, a 5xx, a 429 after its Retry-After). Each attempt is signed afresh; the body stays the
- * same, so the receiver can recognise a repeat by the id inside it.
+ * a network failure, a 5xx, a 429 after its Retry-After). Each attempt is signed afresh with its own
+ * `webhook-timestamp`; the body and the `webhook-id` stay the same, so the receiver can recognise a repeat.
  */
 export class SignedWebhook {
   constructor(private readonly options: SignedWebhookOptions) {}
 
-  async post(body: string, name: string): Promise<void> {
+  /** `id` is the message's `webhook-id` (a new one by default), the same on every attempt. */
+  async post(body: string, name: string, id = newWebhookId()): Promise<void> {
     let wait = this.options.backoffMs ?? 250;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(body, name);
+      const outcome = await this.attempt(body, name, id);
       if (outcome.kind === 'delivered') return;
       if (outcome.kind === 'refused' || attempt >= (this.options.attempts ?? 3)) throw outcome.error;
       await (this.options.sleep ?? delay)(outcome.retryAfterMs ?? wait);
@@ -42,17 +46,13 @@ export class SignedWebhook {
     }
   }
 
-  private async attempt(body: string, name: string): Promise<Attempt> {
+  private async attempt(body: string, name: string, id: string): Promise<Attempt> {
     let response: Response;
     try {
       const timestamp = Math.floor(this.options.clock.now() / 1000);
       response = await (this.options.fetch ?? fetch)(this.options.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signBody(this.options.secret, timestamp, body),
-        },
+        headers: { 'content-type': 'application/json', ...signedHeaders(this.options.keys, id, timestamp, body) },
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 4000),
       });

@@ -1,10 +1,19 @@
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
 import type { ClientAddresses } from '../../adapters/http/client-address.ts';
-import type { Clock } from '../../core/ports/index.ts';
+import type { Clock, SessionStore } from '../../core/ports/index.ts';
 import type { RefusalTally } from '../../core/refusal-tally.ts';
 import { SESSION_STATES } from '../../core/session.ts';
-import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signing.ts';
+import {
+  SIGNATURE_HEADER,
+  SIGNATURE_TOLERANCE_SECONDS,
+  TIMESTAMP_HEADER,
+  verifyWebhook,
+  WEBHOOK_ID_HEADER,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  type WebhookKeys,
+} from '../../core/signing.ts';
 import type { DeviceDecision, Verification } from '../../core/verification.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
@@ -44,35 +53,53 @@ export const PROMPT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export interface DeviceResponsesDeps {
   verification: Verification;
   clock: Clock;
-  secret: string;
+  /** `DEVICE_WEBHOOK_SECRETS` (and the deprecated `DEVICE_WEBHOOK_SECRET`): an answer signed by any is accepted. */
+  keys: WebhookKeys;
+  /** Where each verified answer's `webhook-id` is claimed once, across replicas, for as long as it could be replayed. */
+  replays: Pick<SessionStore, 'claim'>;
   /** Where refusals of unsigned or stale answers are counted, per source. */
   refusals: RefusalTally;
   clients: ClientAddresses;
 }
 
+/** A verified message id is remembered while its timestamp could still be accepted: up to the window on either side. */
+const REPLAY_WINDOW_MS = 2 * SIGNATURE_TOLERANCE_SECONDS * 1000;
+
 /**
  * `POST /v1/device-prompts/:promptId/response`: the device service reports the customer's answer. The body
- * must be signed (HMAC-SHA256 with `DEVICE_WEBHOOK_SECRET`), timestamped within 5 minutes and name the
- * prompt it answers (`{promptId, decision, matchedNumber?}`); each prompt
- * takes one answer, so a replayed or late answer is refused by the session itself.
+ * must be signed in the Standard Webhooks format by any key of `DEVICE_WEBHOOK_SECRETS` (or, for one
+ * release, with the deprecated `x-support-verify-*` headers), timestamped within 5 minutes, never seen before
+ * (its `webhook-id`), and name the prompt it answers (`{promptId, decision, matchedNumber?}`); each prompt
+ * also takes one answer, so a late or second answer is refused by the session itself.
  */
 export function deviceResponsesRoute(deps: DeviceResponsesDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const raw = await readBody(req, 4096);
-    const check = checkSignature(
-      deps.secret,
-      { timestamp: header(req, TIMESTAMP_HEADER), signature: header(req, SIGNATURE_HEADER) },
+    const verified = verifyWebhook(
+      deps.keys,
+      {
+        id: header(req, WEBHOOK_ID_HEADER),
+        timestamp: header(req, WEBHOOK_TIMESTAMP_HEADER),
+        signature: header(req, WEBHOOK_SIGNATURE_HEADER),
+        legacyTimestamp: header(req, TIMESTAMP_HEADER),
+        legacySignature: header(req, SIGNATURE_HEADER),
+      },
       raw,
       deps.clock.now(),
     );
-    if (check !== 'valid') {
+    if (verified.check !== 'valid') {
       // Counted, not audited one by one: an unsigned answer proved nothing, and could flood the trail.
-      deps.refusals.refused('device_response_rejected', deps.clients.of(req), check);
-      const message =
-        check === 'stale'
-          ? 'the request timestamp is more than 5 minutes away'
-          : 'the request signature is missing or wrong';
-      throw new HttpError(401, check === 'stale' ? 'stale_request' : 'invalid_signature', message);
+      deps.refusals.refused('device_response_rejected', deps.clients.of(req), verified.check);
+      const stale = verified.check === 'stale';
+      const message = stale
+        ? 'the request timestamp is more than 5 minutes away'
+        : 'the request signature is missing or wrong';
+      throw new HttpError(401, stale ? 'stale_request' : 'invalid_signature', message);
+    }
+    // Claimed only once verified: the id is signed, so nobody without a secret can use up another's.
+    if (!(await deps.replays.claim(`device-answer:${verified.replayKey}`, REPLAY_WINDOW_MS))) {
+      deps.refusals.refused('device_response_rejected', deps.clients.of(req), 'replayed');
+      throw new HttpError(409, 'replayed_request', 'this webhook-id was received already');
     }
     const answer = validateBody(parseJson(raw));
     const promptId = String(req.params?.promptId ?? '');

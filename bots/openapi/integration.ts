@@ -56,7 +56,7 @@ export const INTEGRATION_PATHS: Record<string, OpenApiObject> = {
           type: 'string',
           pattern: PROMPT_ID_PATTERN.source,
         }),
-        ...signatureHeaders('DEVICE_WEBHOOK_SECRET'),
+        ...signatureHeaders('DEVICE_WEBHOOK_SECRETS', 'DEVICE_WEBHOOK_SECRET', 'received'),
       ],
       requestBody: { required: true, content: jsonContent('DeviceAnswer') },
       responses: {
@@ -64,8 +64,8 @@ export const INTEGRATION_PATHS: Record<string, OpenApiObject> = {
         ...errorResponses({
           400: 'The body is invalid, or its `promptId` is not the URL’s.',
           401: 'The signature is missing, wrong, or stale (`stale_request`).',
+          409: 'The prompt is no longer pending (answered, replaced, expired), or this `webhook-id` was already taken (`replayed_request`).',
           404: 'No such prompt.',
-          409: 'The prompt is no longer pending (answered, replaced, expired).',
           413: 'The body is too large.',
           415: 'The body must be `application/json`.',
           503: unavailable,

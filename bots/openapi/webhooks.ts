@@ -22,7 +22,7 @@ export const WEBHOOKS: Record<string, OpenApiObject> = {
         'Push the prompt to the customer’s devices: show who is asking, have them pick the number their agent gives ' +
         `them (\`numberChoices\`), then Confirm, Don’t confirm or Report fraud, answered at \`responseUrl\`. ${delivery}`,
       security: [{ deviceSignature: [] }],
-      parameters: signatureHeaders('DEVICE_WEBHOOK_SECRET'),
+      parameters: signatureHeaders('DEVICE_WEBHOOK_SECRETS', 'DEVICE_WEBHOOK_SECRET', 'sent'),
       requestBody: { required: true, content: jsonContent('DevicePrompt') },
       responses: { '2XX': { description: 'Taken; the answer comes later, at `responseUrl`.' } },
     },
@@ -36,7 +36,7 @@ export const WEBHOOKS: Record<string, OpenApiObject> = {
         'Sent beside the audit trail for a refused prompt, a denial, fraud reported, a lock-out, an unauthorized ' +
         `agent or a rate limit hit, in the background: it never slows a verification. ${delivery}`,
       security: [{ securityAlertSignature: [] }],
-      parameters: signatureHeaders('SECURITY_WEBHOOK_SECRET'),
+      parameters: signatureHeaders('SECURITY_WEBHOOK_SECRETS', 'SECURITY_WEBHOOK_SECRET', 'sent'),
       requestBody: { required: true, content: jsonContent('SecurityAlert') },
       responses: { '2XX': { description: 'Taken.' } },
     },

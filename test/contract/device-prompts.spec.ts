@@ -2,11 +2,24 @@ import { expect } from 'chai';
 import { SimulatedDevice } from '../../adapters/devices/simulated-device.ts';
 import { WebhookDevicePrompts } from '../../adapters/devices/webhook-device-prompts.ts';
 import type { DevicePromptRequest, DevicePrompts } from '../../core/ports/index.ts';
-import { checkSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../core/signing.ts';
+import { checkSignature, parseSecrets, SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookKeys } from '../../core/signing.ts';
 import { FakeClock } from '../support/clock.ts';
-import { RecordingServer } from '../support/recording-server.ts';
+import { newWhsecSecret, verifyWithLibrary } from '../support/device-signing.ts';
+import { type RecordedRequest, RecordingServer } from '../support/recording-server.ts';
 
-const SECRET = 'device-secret-0123456789abcdef0123456789';
+const SECRET = newWhsecSecret();
+const KEYS = webhookKeys(parseSecrets(SECRET) ?? []);
+
+/** The library checks the clock itself: a request signed at a fake time is checked with the clock set to it. */
+function verifiedAt(clock: FakeClock, sent: RecordedRequest | undefined, secret = SECRET): unknown {
+  const realNow = Date.now;
+  Date.now = () => clock.now();
+  try {
+    return verifyWithLibrary(secret, sent ?? { headers: {}, body: '' });
+  } finally {
+    Date.now = realNow;
+  }
+}
 
 interface DeviceHarness {
   prompts: DevicePrompts;
@@ -57,7 +70,7 @@ function devicePromptsContract(name: string, open: (clock: FakeClock) => Promise
 }
 
 devicePromptsContract('simulated device', async (clock) => {
-  const device = new SimulatedDevice(SECRET, clock);
+  const device = new SimulatedDevice(KEYS, clock);
   return { prompts: device, received: async () => device.pending(), close: async () => {} };
 });
 
@@ -69,7 +82,7 @@ async function webhookToRecorder(
   const url = await service.start();
   const prompts = new WebhookDevicePrompts({
     url: `${url}/push`,
-    secret: SECRET,
+    keys: KEYS,
     responseUrl: 'https://verify.example.com/v1/device-prompts/{promptId}/response',
     clock,
   });
@@ -91,7 +104,7 @@ describe('WebhookDevicePrompts', () => {
     const service = new RecordingServer();
     const url = await service.start();
     service.reply = () => ({ status: 503 });
-    const options = { secret: SECRET, responseUrl: 'https://x/{promptId}', clock, timeoutMs: 500, backoffMs: 1 };
+    const options = { keys: KEYS, responseUrl: 'https://x/{promptId}', clock, timeoutMs: 500, backoffMs: 1 };
     for (const prompts of [
       new WebhookDevicePrompts({ ...options, url: `${url}/push` }),
       new WebhookDevicePrompts({ ...options, url: 'http://127.0.0.1:1/push' }),
@@ -106,7 +119,7 @@ describe('WebhookDevicePrompts', () => {
     await service.stop();
   });
 
-  it('retries a 5xx, a 429 (after its Retry-After) and a timeout with backoff, with the same prompt id, signed afresh', async () => {
+  it('retries a 5xx, a 429 (after its Retry-After) and a timeout with backoff, with the same prompt id and webhook-id, signed afresh', async () => {
     const clock = new FakeClock(Date.now());
     const service = new RecordingServer();
     const url = await service.start();
@@ -119,7 +132,7 @@ describe('WebhookDevicePrompts', () => {
     const waits: number[] = [];
     const prompts = new WebhookDevicePrompts({
       url: `${url}/push`,
-      secret: SECRET,
+      keys: KEYS,
       responseUrl: 'https://x/{promptId}',
       clock,
       backoffMs: 100,
@@ -132,17 +145,12 @@ describe('WebhookDevicePrompts', () => {
     expect(waits, 'backoff, then what Retry-After asked').to.deep.equal([100, 1000]);
     const ids = service.requests.map((r) => JSON.parse(r.body).promptId);
     expect(new Set(ids).size, 'one prompt, sent three times').to.equal(1);
-    const stamps = service.requests.map((r) => String(r.headers[TIMESTAMP_HEADER]));
+    const stamps = service.requests.map((r) => String(r.headers['webhook-timestamp']));
     expect(stamps[2], 'signed afresh').to.not.equal(stamps[0]);
-    const last = service.requests[2];
-    expect(
-      checkSignature(
-        SECRET,
-        { timestamp: String(last?.headers[TIMESTAMP_HEADER]), signature: String(last?.headers[SIGNATURE_HEADER]) },
-        last?.body ?? '',
-        clock.now(),
-      ),
-    ).to.equal('valid');
+    const webhookIds = service.requests.map((r) => String(r.headers['webhook-id']));
+    expect(new Set(webhookIds).size, 'one message: the receiver dedupes by its webhook-id').to.equal(1);
+    expect(webhookIds[0]).to.match(/^msg_[0-9a-f-]{36}$/u);
+    expect(verifiedAt(clock, service.requests[2])).to.deep.include({ promptId: request(clock).promptId });
 
     let slow = true;
     service.reply = async () => {
@@ -155,7 +163,7 @@ describe('WebhookDevicePrompts', () => {
     const before = service.requests.length;
     await new WebhookDevicePrompts({
       url: `${url}/push`,
-      secret: SECRET,
+      keys: KEYS,
       responseUrl: 'https://x/{promptId}',
       clock,
       timeoutMs: 100,
@@ -170,7 +178,7 @@ describe('WebhookDevicePrompts', () => {
     const service = new RecordingServer();
     const url = await service.start();
     service.reply = () => ({ status: 400, body: { error: 'unknown device' } });
-    const prompts = new WebhookDevicePrompts({ url, secret: SECRET, responseUrl: 'https://x/{promptId}', clock });
+    const prompts = new WebhookDevicePrompts({ url, keys: KEYS, responseUrl: 'https://x/{promptId}', clock });
     let failure: unknown;
     await prompts.send(request(clock)).catch((error: unknown) => {
       failure = error;
@@ -180,19 +188,16 @@ describe('WebhookDevicePrompts', () => {
     await service.stop();
   });
 
-  it('signs what it sends so the device service can check it, and says where to answer', async () => {
+  it('signs what it sends so a receiver using the standardwebhooks library accepts it, and says where to answer', async () => {
     const clock = new FakeClock(Date.now());
     const { prompts, service } = await webhookToRecorder(clock);
     await prompts.send(request(clock));
     const [received] = service.requests;
-    const headers = received?.headers ?? {};
-    const check = checkSignature(
-      SECRET,
-      { timestamp: String(headers[TIMESTAMP_HEADER]), signature: String(headers[SIGNATURE_HEADER]) },
-      received?.body ?? '',
-      clock.now(),
+    expect(verifiedAt(clock, received)).to.deep.include({ promptId: request(clock).promptId, accountId: 'demo-alex' });
+    expect(() => verifiedAt(clock, received, newWhsecSecret()), 'another secret').to.throw('No matching signature');
+    expect(() => verifiedAt(clock, received && { ...received, body: `${received.body} ` }), 'a changed byte').to.throw(
+      'No matching signature',
     );
-    expect(check).to.equal('valid');
     expect(JSON.parse(received?.body ?? '{}').responseUrl).to.equal(
       'https://verify.example.com/v1/device-prompts/8d3c1c52-0a0b-4c6f-9a47-1d0b7a4b9f10.a1b2c3d4e5f6/response',
     );
@@ -200,11 +205,53 @@ describe('WebhookDevicePrompts', () => {
   });
 });
 
+describe('WebhookDevicePrompts during a secret rotation', () => {
+  const OLD = newWhsecSecret();
+  const NEW = newWhsecSecret();
+  const RAW = 'the-deprecated-raw-device-secret-0123456789';
+  const sendWith = async (keys: ReturnType<typeof webhookKeys>) => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    await new WebhookDevicePrompts({ url, keys, responseUrl: 'https://x/{promptId}', clock }).send(request(clock));
+    await service.stop();
+    const [sent] = service.requests;
+    if (!sent) throw new Error('nothing sent');
+    return { clock, sent };
+  };
+
+  it('signs once per secret, so a receiver holding the old or the new secret verifies with the library', async () => {
+    const { clock, sent } = await sendWith(webhookKeys([...(parseSecrets(OLD) ?? []), ...(parseSecrets(NEW) ?? [])]));
+    expect(String(sent.headers['webhook-signature']).split(' ')).to.have.length(2);
+    for (const secret of [OLD, NEW]) expect(verifiedAt(clock, sent, secret)).to.have.property('promptId');
+    expect(() => verifiedAt(clock, sent, newWhsecSecret())).to.throw('No matching signature');
+  });
+
+  it('still sends the deprecated headers: signed with the raw secret when set, otherwise the first', async () => {
+    const legacyCheck = (clock: FakeClock, sent: RecordedRequest, secret: string | Uint8Array) =>
+      checkSignature(
+        secret,
+        { timestamp: String(sent.headers[TIMESTAMP_HEADER]), signature: String(sent.headers[SIGNATURE_HEADER]) },
+        sent.body,
+        clock.now(),
+      );
+    const both = await sendWith(webhookKeys(parseSecrets(NEW) ?? [], RAW));
+    expect(legacyCheck(both.clock, both.sent, RAW)).to.equal('valid');
+    expect(verifiedAt(both.clock, both.sent, NEW), 'and the new secret in webhook-signature').to.have.property(
+      'promptId',
+    );
+    expect(verifiedAt(both.clock, both.sent, RAW), 'the raw secret signs there too').to.have.property('promptId');
+
+    const whsecOnly = await sendWith(webhookKeys(parseSecrets(`${NEW},${OLD}`) ?? []));
+    expect(legacyCheck(whsecOnly.clock, whsecOnly.sent, parseSecrets(NEW)?.[0] ?? '')).to.equal('valid');
+  });
+});
+
 describe('SimulatedDevice', () => {
   it('answers through the signed response route, naming the prompt in the signed body', async () => {
     const clock = new FakeClock(Date.now());
     const server = new RecordingServer();
-    const device = new SimulatedDevice(SECRET, clock);
+    const device = new SimulatedDevice(KEYS, clock);
     device.attach(await server.start());
     await device.send(request(clock));
     expect(await device.answer(request(clock).promptId, { decision: 'confirmed', matchedNumber: 42 })).to.equal(200);
@@ -215,22 +262,14 @@ describe('SimulatedDevice', () => {
       decision: 'confirmed',
       matchedNumber: 42,
     });
-    const headers = sent?.headers ?? {};
-    expect(
-      checkSignature(
-        SECRET,
-        { timestamp: String(headers[TIMESTAMP_HEADER]), signature: String(headers[SIGNATURE_HEADER]) },
-        sent?.body ?? '',
-        clock.now(),
-      ),
-    ).to.equal('valid');
+    expect(verifiedAt(clock, sent), 'Standard Webhooks, by the library').to.deep.include({ decision: 'confirmed' });
     expect(device.pending(), 'answered prompts leave the screen').to.deep.equal([]);
     await server.stop();
   });
 
   it('drops prompts from the screen once they expire', async () => {
     const clock = new FakeClock(Date.now());
-    const device = new SimulatedDevice(SECRET, clock);
+    const device = new SimulatedDevice(KEYS, clock);
     await device.send(request(clock));
     expect(device.pending('demo-alex')).to.have.length(1);
     expect(device.pending('demo-jan')).to.have.length(0);

@@ -8,7 +8,8 @@ import { type App, type AppOptions, createApp } from '../../bots/server.ts';
 import type { Clock } from '../../core/ports/index.ts';
 import { request } from './http.ts';
 
-export const TEST_DEVICE_SECRET = 'test-device-secret-0123456789abcdef0123456789';
+/** The device webhook's secret in tests, in the Standard Webhooks form (`whsec_` + base64 of its bytes). */
+export const TEST_DEVICE_SECRET = `whsec_${Buffer.from('test-device-secret-0123456789abcdef0123456789').toString('base64')}`;
 export const TEST_PORTAL_KEY = 'test-portal-key-0123456789abcdef';
 export const TEST_PORTAL_KEY_2 = 'test-portal-key-rotated-0123456789';
 
@@ -34,7 +35,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const outbox = mkdtempSync(join(tmpdir(), 'sv-outbox-'));
   const config = loadConfig({
     NODE_ENV: 'test',
-    DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET,
+    DEVICE_WEBHOOK_SECRETS: TEST_DEVICE_SECRET,
     PORTAL_API_KEYS: `${TEST_PORTAL_KEY},${TEST_PORTAL_KEY_2}`,
     PIN_PEPPER: 'test-pin-pepper-0123456789abcdef0123456789',
     AUDIT_KEY: 'test-audit-key-0123456789abcdef0123456789',

@@ -68,3 +68,33 @@ function requestFrom(
     req.end(options.body);
   });
 }
+
+/**
+ * One HTTP/1.1 request written byte for byte on a socket, header values as UTF-8 and unchecked: what a hostile
+ * client can send and Node's own clients refuse to. Resolves with the status (0 if the server closed first).
+ */
+export async function rawRequest(
+  url: string,
+  options: { method?: string; headers: Record<string, string>; body: string },
+): Promise<number> {
+  const { createConnection } = await import('node:net');
+  const target = new URL(url);
+  const head = [
+    `${options.method ?? 'POST'} ${target.pathname}${target.search} HTTP/1.1`,
+    `host: ${target.host}`,
+    'connection: close',
+    `content-length: ${Buffer.byteLength(options.body)}`,
+    ...Object.entries(options.headers).map(([name, value]) => `${name}: ${value}`),
+  ].join('\r\n');
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(Number(target.port), target.hostname);
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/u.exec(answer)?.[1] ?? 0)));
+    // Written, not ended: a client that half-closes may lose a slow answer; `connection: close` ends it.
+    socket.write(Buffer.from(`${head}\r\n\r\n${options.body}`, 'utf8'));
+  });
+}

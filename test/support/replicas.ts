@@ -49,7 +49,7 @@ export class Replicas {
       SLACK_BOT_TOKEN,
       SLACK_API_URL: apiUrl,
       DEVICE_WEBHOOK_URL: `${deviceUrl}/push`,
-      DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET,
+      DEVICE_WEBHOOK_SECRETS: TEST_DEVICE_SECRET,
       PORTAL_API_KEYS: TEST_PORTAL_KEY,
       PIN_PEPPER: 'replicas-pin-pepper-0123456789abcdef',
       AUDIT_KEY: 'replicas-audit-key-0123456789abcdef',

@@ -41,7 +41,7 @@ describe('slow and failing third parties', function () {
     answered = 0;
     reply = () => ({ status: 200, body: { ok: true } });
   });
-  const deviceEnv = () => ({ DEVICE_WEBHOOK_URL: `${deviceUrl}/push`, DEVICE_WEBHOOK_SECRET: TEST_DEVICE_SECRET });
+  const deviceEnv = () => ({ DEVICE_WEBHOOK_URL: `${deviceUrl}/push`, DEVICE_WEBHOOK_SECRETS: TEST_DEVICE_SECRET });
 
   describe('in Slack', () => {
     let h: SlackHarness;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Session } from '../../../core/session.ts';
 import { startTestApp, TEST_DEVICE_SECRET, type TestApp } from '../../support/app.ts';
-import { signedDeviceAnswer, signRawBody } from '../../support/device-signing.ts';
+import { newWhsecSecret, signedDeviceAnswer, signRawBody } from '../../support/device-signing.ts';
 import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
 import { useRedisServer } from '../../support/redis-fixture.ts';
@@ -66,12 +66,15 @@ describe('POST /v1/device-prompts/:promptId/response', () => {
     expect((await t.app.verification.get(waiting.id)).reason).to.equal('number_mismatch');
   });
 
-  it('refuses a replayed answer: each prompt takes one', async () => {
+  it('refuses a replayed answer (its webhook-id was seen), and a second answer: each prompt takes one', async () => {
     const signed = answer('confirmed');
     expect((await post(promptId, signed)).status).to.equal(200);
     const replay = await post(promptId, signed);
     expect(replay.status).to.equal(409);
-    expect(replay.json.error?.code).to.equal('not_pending');
+    expect(replay.json.error?.code).to.equal('replayed_request');
+    const secondAnswer = await post(promptId, answer('confirmed'));
+    expect(secondAnswer.status).to.equal(409);
+    expect(secondAnswer.json.error?.code).to.equal('not_pending');
     const denyAfter = await post(promptId, answer('denied'));
     expect(denyAfter.status).to.equal(409);
     expect((await t.app.verification.get(waiting.id)).state).to.equal('verified');
@@ -95,8 +98,8 @@ describe('POST /v1/device-prompts/:promptId/response', () => {
     const good = answer('confirmed');
     const cases = [
       { headers: { 'content-type': 'application/json' }, body: good.body },
-      { headers: { ...good.headers, 'x-support-verify-signature': 'v1=00' }, body: good.body },
-      signedDeviceAnswer('another-secret-0123456789abcdef0123456789', JSON.parse(good.body)),
+      { headers: { ...good.headers, 'webhook-signature': 'v1,00' }, body: good.body },
+      signedDeviceAnswer(newWhsecSecret(), JSON.parse(good.body)),
       { headers: good.headers, body: good.body.replace('confirmed', 'Confirmed') },
       { headers: good.headers, body: `${good.body} ` },
     ];

@@ -50,7 +50,7 @@ describe('GET /openapi.json', () => {
     expect(document.components.securitySchemes.deviceSignature).to.include({
       type: 'apiKey',
       in: 'header',
-      name: 'x-support-verify-signature',
+      name: 'webhook-signature',
     });
     expect(document.webhooks).to.include.keys('devicePrompt', 'securityAlert');
   });

@@ -49,7 +49,8 @@ describe('configuration', () => {
     });
     expect(config.redis).to.equal(undefined);
     expect(config.policies).to.deep.equal(DEFAULT_POLICIES);
-    expect(config.defaulted).to.deep.equal(['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRET', 'PORTAL_API_KEYS']);
+    expect(config.defaulted).to.deep.equal(['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRETS', 'PORTAL_API_KEYS']);
+    expect(config.deprecated).to.deep.equal([]);
   });
 
   it('accepts a complete production configuration', () => {
@@ -151,7 +152,10 @@ describe('configuration', () => {
 
   it('requires the partner of a variable that needs one', () => {
     expect(problems({ DEVICE_WEBHOOK_URL: 'https://devices.example.com' })).to.deep.equal([
-      'DEVICE_WEBHOOK_SECRET is required when DEVICE_WEBHOOK_URL is set',
+      'DEVICE_WEBHOOK_SECRETS is required when DEVICE_WEBHOOK_URL is set (or, for one release, the deprecated DEVICE_WEBHOOK_SECRET)',
+    ]);
+    expect(problems({ SECURITY_WEBHOOK_URL: 'https://siem.example.com' })).to.deep.equal([
+      'SECURITY_WEBHOOK_SECRETS is required when SECURITY_WEBHOOK_URL is set (or, for one release, the deprecated SECURITY_WEBHOOK_SECRET)',
     ]);
     expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc' })).to.deep.equal([
       'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set',
@@ -192,6 +196,85 @@ describe('configuration', () => {
     expect(problems({ HOST: 'a b' })).to.deep.equal([
       'HOST must be an address or host name to listen on, e.g. 0.0.0.0',
     ]);
+  });
+
+  describe('webhook secrets', () => {
+    const secretOf = (bytes: number, fill = 1) => `whsec_${Buffer.alloc(bytes, fill).toString('base64')}`;
+    const A = secretOf(32, 1);
+    const B = secretOf(24, 2);
+    const { DEVICE_WEBHOOK_SECRET: _, ...PRODUCTION_WITHOUT_SECRET } = PRODUCTION;
+
+    it('reads DEVICE_WEBHOOK_SECRETS as whsec_ secrets separated by commas or spaces: every one a key', () => {
+      for (const list of [`${A},${B}`, `${A} ${B}`, `${A}, ${B}`, `${A}\n${B}`]) {
+        const { device, defaulted, deprecated } = loadConfig({ DEVICE_WEBHOOK_SECRETS: list });
+        expect(device.keys.all.map((key) => key.toString('base64'))).to.deep.equal([
+          Buffer.alloc(32, 1).toString('base64'),
+          Buffer.alloc(24, 2).toString('base64'),
+        ]);
+        expect(device.keys.legacy.equals(Buffer.alloc(32, 1)), 'the old headers: the first').to.equal(true);
+        expect(defaulted).to.not.include('DEVICE_WEBHOOK_SECRETS');
+        expect(deprecated).to.deep.equal([]);
+      }
+    });
+
+    it('keeps the deprecated DEVICE_WEBHOOK_SECRET for one release: its raw bytes, beside the list when both are set', () => {
+      const raw = 'r'.repeat(40);
+      const alone = loadConfig({ DEVICE_WEBHOOK_SECRET: raw });
+      expect(alone.device.keys.all.map(String)).to.deep.equal([raw]);
+      expect(alone.defaulted).to.not.include('DEVICE_WEBHOOK_SECRETS');
+      expect(alone.deprecated).to.deep.equal([{ name: 'DEVICE_WEBHOOK_SECRET', use: 'DEVICE_WEBHOOK_SECRETS' }]);
+      const both = loadConfig({ DEVICE_WEBHOOK_SECRETS: A, DEVICE_WEBHOOK_SECRET: raw });
+      expect(both.device.keys.all).to.have.length(2);
+      expect(String(both.device.keys.legacy), 'the old headers: the raw secret').to.equal(raw);
+    });
+
+    it('falls back to a built-in development secret, listed as defaulted', () => {
+      const { device, defaulted } = loadConfig({});
+      expect(device.keys.all).to.have.length(1);
+      expect(String(device.keys.all[0])).to.equal('dev-only-device-secret-not-for-production');
+      expect(defaulted).to.include('DEVICE_WEBHOOK_SECRETS');
+    });
+
+    it('accepts either variable in production', () => {
+      expect(problems(PRODUCTION)).to.deep.equal([]);
+      expect(problems({ ...PRODUCTION_WITHOUT_SECRET, DEVICE_WEBHOOK_SECRETS: A })).to.deep.equal([]);
+      expect(problems(PRODUCTION_WITHOUT_SECRET)).to.deep.equal([
+        'DEVICE_WEBHOOK_SECRETS is required when DEVICE_WEBHOOK_URL is set (or, for one release, the deprecated DEVICE_WEBHOOK_SECRET)',
+      ]);
+    });
+
+    it('reads SECURITY_WEBHOOK_SECRETS the same way, beside the deprecated SECURITY_WEBHOOK_SECRET', () => {
+      const url = 'https://siem.example.com/alerts';
+      const config = loadConfig({ SECURITY_WEBHOOK_URL: url, SECURITY_WEBHOOK_SECRETS: `${A} ${B}` });
+      expect(config.securityWebhook?.keys.all).to.have.length(2);
+      const legacy = loadConfig({ SECURITY_WEBHOOK_URL: url, SECURITY_WEBHOOK_SECRET: LONG });
+      expect(legacy.securityWebhook?.keys.all.map(String)).to.deep.equal([LONG]);
+      expect(legacy.deprecated).to.deep.equal([{ name: 'SECURITY_WEBHOOK_SECRET', use: 'SECURITY_WEBHOOK_SECRETS' }]);
+    });
+
+    it('refuses malformed secrets, saying what a secret must be, and never echoes one', () => {
+      const bad = [
+        'x'.repeat(40), // not whsec_
+        secretOf(23), // fewer than 24 bytes
+        secretOf(65), // more than 64
+        `${A.slice(0, -1)}`, // base64 cut short
+        `whsec_${Buffer.alloc(32, 3).toString('base64url')}_-`, // not base64
+        `${A.slice(0, -2)}B=`, // not canonical: bits past the end
+        `${A},`.repeat(9), // more than 8
+        `${A},nope`,
+        'whsec_',
+        `whsec_${'A'.repeat(2000)}`,
+      ];
+      for (const value of bad) {
+        for (const name of ['DEVICE_WEBHOOK_SECRETS', 'SECURITY_WEBHOOK_SECRETS']) {
+          const found = problems({ [name]: value });
+          expect(found, value).to.have.length(1);
+          expect(found[0]).to.match(new RegExp(`^${name} must be one to 8 secrets`, 'u'));
+          expect(found[0]).to.contain('whsec_ followed by the base64 of 24 to 64 random bytes');
+          if (value.length > 12) expect(found.join('\n')).to.not.contain(value.slice(6, 30));
+        }
+      }
+    });
   });
 
   it('treats empty variables as unset', () => {
