@@ -322,6 +322,16 @@ describe('configuration', () => {
     });
   });
 
+  it('listens on HOST: loopback unless production, where it is every address', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig(PRODUCTION).host).to.equal('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host, 'a container in development mode').to.equal('0.0.0.0');
+    expect(loadConfig({ ...PRODUCTION, HOST: '::' }).host).to.equal('::');
+    expect(problems({ HOST: 'not a host' })).to.deep.equal([
+      'HOST must be an address or host name to listen on, e.g. 0.0.0.0',
+    ]);
+  });
+
   it('drains for SHUTDOWN_DRAIN_SECONDS before a stop (none unless set), from 0 to 60', () => {
     expect(loadConfig({}).shutdownDrainSeconds).to.equal(0);
     expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '5' }).shutdownDrainSeconds).to.equal(5);
