@@ -336,14 +336,15 @@ async function main(): Promise<void> {
   const redisImage = await step('redis image', () => baseImage('redis', process.env.REDIS_IMAGE, UPSTREAM_REDIS));
   await step('build the image (Dockerfile)', () => build(nodeImage));
 
-  const image = JSON.parse(await must(['image', 'inspect', '--format', '{{json .Config}}', IMAGE])) as {
-    User: string;
+  const [inspected] = JSON.parse(await must(['image', 'inspect', IMAGE])) as Array<{
+    Config: { User: string; Healthcheck?: { Test?: string[] }; Env: string[]; Cmd: string[] };
     Healthcheck?: { Test?: string[] };
-    Env: string[];
-    Cmd: string[];
-  };
+  }>;
+  // docker keeps the HEALTHCHECK in the image's Config, podman beside it.
+  const image = { ...inspected?.Config, Healthcheck: inspected?.Config.Healthcheck ?? inspected?.Healthcheck };
   check('the image runs as uid 10001, NODE_ENV=production, node dist/bots/main.js, with a HEALTHCHECK', () => {
     expect(image.User).to.equal('10001:10001');
+    expect(image.Env).to.be.an('array');
     expect(image.Env).to.include('NODE_ENV=production');
     expect(image.Cmd).to.deep.equal(['node', 'dist/bots/main.js']);
     expect(image.Healthcheck?.Test?.join(' ')).to.contain('/healthz');
