@@ -53,11 +53,15 @@ const checked: string[] = [];
 const notes: string[] = [];
 const containers: string[] = [];
 let engine: Engine | undefined;
+/** Commands still running, ended first on Ctrl-C so none creates a container after the clean-up. */
+const inFlight = new Set<ChildProcess>();
+let interrupted = false;
 
 /** A command, asynchronously: the doubles run in this process and must keep answering meanwhile. */
 function run(bin: string, args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Ran> {
   return new Promise((resolve) => {
     const child = spawn(bin, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    inFlight.add(child);
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -72,6 +76,7 @@ function run(bin: string, args: string[], options: { timeoutMs?: number; env?: N
       resolve({ code: 127, out, err: `${err}${error.message}` });
     });
     child.on('close', (code) => {
+      inFlight.delete(child);
       clearTimeout(timer);
       resolve({ code, out, err });
     });
@@ -246,13 +251,17 @@ async function build(nodeImage: string): Promise<void> {
 
 async function start(name: string, args: string[]): Promise<string> {
   const full = `sv-ct-${name}-${RUN_ID}`;
+  if (interrupted) throw new Error('interrupted');
   containers.push(full);
-  await must(['run', '-d', '--name', full, '--label', 'support-verify.test=container', '--network=host', ...args]);
+  await must(['run', '-d', '--name', full, '--label', `support-verify.test=${RUN_ID}`, '--network=host', ...args]);
   return full;
 }
 
+/** Every container this run made, by name and by label (one whose `run` was cut short has no name here yet). */
 async function removeContainers(): Promise<void> {
-  for (const name of containers.splice(0)) await ctr(['rm', '-f', '-v', name], 60_000);
+  const labelled = await ctr(['ps', '-aq', '--filter', `label=support-verify.test=${RUN_ID}`]);
+  const all = [...new Set([...containers.splice(0), ...labelled.out.split(/\s+/u).filter(Boolean)])];
+  if (all.length) await ctr(['rm', '-f', '-v', ...all], 60_000);
 }
 
 /** The HEALTHCHECK's verdict; podman runs it only when asked (it schedules checks through systemd). */
@@ -535,14 +544,21 @@ async function cleanUp(): Promise<void> {
     if (appName && process.exitCode)
       process.stderr.write(`\napp logs (last lines):\n${tail(await logs(appName), 40)}\n`);
     await removeContainers();
-    const left = await ctr(['ps', '-aq', '--filter', `name=sv-ct-.*-${RUN_ID}`]);
+    const left = await ctr(['ps', '-aq', '--filter', `label=support-verify.test=${RUN_ID}`]);
     if (left.out.trim()) process.stderr.write(`containers left behind: ${left.out}\n`);
-    if (engine.daemon?.pid) {
-      try {
-        process.kill(engine.daemon.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
+    const daemon = engine.daemon?.pid;
+    if (daemon) {
+      const gone = () => {
+        try {
+          process.kill(daemon, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      if (!gone()) process.kill(daemon, 'SIGTERM');
+      await until(gone, 20_000);
+      if (!gone()) process.stderr.write(`dockerd (pid ${daemon}) has not stopped after 20 s\n`);
     }
   }
   await replicas.stop().catch(() => undefined);
@@ -562,17 +578,25 @@ function report(): void {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
-    process.exitCode = 130;
-    void cleanUp().finally(() => process.exit(130));
+    interrupted = true;
+    process.stderr.write(`\n${signal}: cleaning up\n`);
+    const ending = [...inFlight].map((child) => new Promise((resolve) => child.once('close', resolve)));
+    for (const child of inFlight) child.kill('SIGTERM');
+    void Promise.race([Promise.all(ending), new Promise((r) => setTimeout(r, 15_000))])
+      .then(cleanUp)
+      .finally(() => process.exit(130));
   });
 
 try {
   await main();
 } catch (error) {
   process.exitCode = 1;
-  process.stderr.write(`\ncontainer test FAILED: ${(error as Error).message}\n`);
+  if (!interrupted) process.stderr.write(`\ncontainer test FAILED: ${(error as Error).message}\n`);
 } finally {
-  report();
-  await cleanUp();
+  // After a signal its handler cleans up and exits 130.
+  if (!interrupted) {
+    report();
+    await cleanUp();
+  }
 }
-process.exit(process.exitCode ?? 0);
+if (!interrupted) process.exit(process.exitCode ?? 0);
