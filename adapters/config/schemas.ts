@@ -22,7 +22,7 @@ export const envSchema = {
   type: 'object',
   properties: {
     NODE_ENV: { enum: ['development', 'production', 'test'] },
-    HOST: { type: 'string', pattern: '^[0-9A-Za-z.:-]{1,253}$' },
+    HOST: { type: 'string', pattern: '^[A-Za-z0-9.:%_-]{1,253}$' },
     PORT: {
       type: 'string',
       pattern: '^(?:[1-9]\\d{0,3}|[1-5]\\d{4}|6[0-4]\\d{3}|65[0-4]\\d{2}|655[0-2]\\d|6553[0-5])$',

@@ -35,11 +35,24 @@ export class Replicas {
   readonly slack = new SlackApiDouble();
   readonly devices = new RecordingServer();
   list: Replica[] = [];
+  private readonly attached: string[] = [];
   private outbox = '';
   private env: Record<string, string> = {};
 
   /** `redis` is a URL, or the variables that reach a Cluster or Sentinel (`REDIS_CLUSTER_NODES`, …). */
   async start(count: number, redis: string | Record<string, string>, env: Record<string, string> = {}): Promise<void> {
+    await this.startDoubles(redis, env);
+    this.list = await Promise.all(Array.from({ length: count }, () => this.spawn()));
+  }
+
+  /**
+   * The doubles alone, resolving with the environment a replica gets; for servers started elsewhere (a
+   * container image), which {@link Replicas.attach} then adds by their URL.
+   */
+  async startDoubles(
+    redis: string | Record<string, string>,
+    env: Record<string, string> = {},
+  ): Promise<Record<string, string>> {
     const apiUrl = await this.slack.start();
     const deviceUrl = await this.devices.start();
     this.outbox = mkdtempSync(join(tmpdir(), 'sv-replicas-'));
@@ -57,7 +70,13 @@ export class Replicas {
       LOG_LEVEL: 'warn',
       ...env,
     };
-    this.list = await Promise.all(Array.from({ length: count }, () => this.spawn()));
+    return { ...this.env };
+  }
+
+  /** A server this class did not start (a container), reached at `url`; returns its index. */
+  attach(url: string): number {
+    this.attached.push(url);
+    return this.list.length + this.attached.length - 1;
   }
 
   /** One more replica, as the others (a replacement after a crash); resolves with its index. */
@@ -82,7 +101,7 @@ export class Replicas {
   }
 
   url(replica: number): string {
-    const url = this.list[replica]?.url;
+    const url = this.list[replica]?.url ?? this.attached[replica - this.list.length];
     if (!url) throw new Error(`no replica ${replica}`);
     return url;
   }

@@ -189,15 +189,6 @@ describe('configuration', () => {
     ]);
   });
 
-  it('listens on HOST, else on loopback unless production', () => {
-    expect(loadConfig({}).host).to.equal('127.0.0.1');
-    expect(loadConfig(PRODUCTION).host).to.equal('0.0.0.0');
-    expect(loadConfig({ HOST: '::' }).host).to.equal('::');
-    expect(problems({ HOST: 'a b' })).to.deep.equal([
-      'HOST must be an address or host name to listen on, e.g. 0.0.0.0',
-    ]);
-  });
-
   describe('webhook secrets', () => {
     const secretOf = (bytes: number, fill = 1) => `whsec_${Buffer.alloc(bytes, fill).toString('base64')}`;
     const A = secretOf(32, 1);
@@ -431,6 +422,16 @@ describe('configuration', () => {
         'xoxb-1-2-fromfile',
       );
     });
+  });
+
+  it('listens on HOST: loopback unless production, where it is every address', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig(PRODUCTION).host).to.equal('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host, 'a container in development mode').to.equal('0.0.0.0');
+    expect(loadConfig({ ...PRODUCTION, HOST: '::' }).host).to.equal('::');
+    expect(problems({ HOST: 'not a host' })).to.deep.equal([
+      'HOST must be an address or host name to listen on, e.g. 0.0.0.0',
+    ]);
   });
 
   it('drains for SHUTDOWN_DRAIN_SECONDS before a stop (none unless set), from 0 to 60', () => {
