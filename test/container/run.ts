@@ -18,15 +18,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { expect } from 'chai';
-import { SMTPServer } from 'smtp-server';
 import { TEST_DEVICE_SECRET, TEST_PORTAL_KEY } from '../support/app.ts';
 import { verifyWithLibrary } from '../support/device-signing.ts';
+import { directoryDouble } from '../support/directory-double.ts';
 import { request } from '../support/http.ts';
 import { until } from '../support/processes.ts';
-import { RecordingServer } from '../support/recording-server.ts';
+import type { RecordingServer } from '../support/recording-server.ts';
 import { freePort } from '../support/redis-server.ts';
 import { Replicas } from '../support/replicas.ts';
 import { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, type SlackCall, shownText, TEAM } from '../support/slack.ts';
+import { smtpDouble } from '../support/smtp-double.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const OFFLINE_BASE = join(ROOT, 'deploy/container/offline-base-image.sh');
@@ -286,54 +287,10 @@ function secretFiles(values: Record<string, string>): string {
   return dir;
 }
 
-function smtpDouble(): Promise<{ url: string; received: string[]; close(): Promise<void> }> {
-  const received: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push(Buffer.concat(chunks).toString('utf8'));
-        done();
-      });
-    },
-  });
-  return freePort().then(
-    (port) =>
-      new Promise((resolve) =>
-        server.listen(port, '127.0.0.1', () =>
-          resolve({
-            url: `smtp://127.0.0.1:${port}`,
-            received,
-            close: () => new Promise<void>((done) => server.close(() => done())),
-          }),
-        ),
-      ),
-  );
-}
-
-/** The company's account directory (ACCOUNTS_URL): the demo accounts, looked up by email or id. */
-function directoryDouble(): RecordingServer {
-  const { accounts } = JSON.parse(readFileSync(join(ROOT, 'adapters/accounts/demo-directory.json'), 'utf8')) as {
-    accounts: Array<{ id: string; email: string }>;
-  };
-  const directory = new RecordingServer();
-  directory.reply = ({ url }) => {
-    const parsed = new URL(url, 'http://directory');
-    const wanted = parsed.searchParams.get('lookup') ?? decodeURIComponent(parsed.pathname.split('/').at(-1) ?? '');
-    const account = accounts.find((a) => a.id === wanted || a.email === wanted.toLowerCase());
-    return account ? { status: 200, body: account } : { status: 404, body: { error: 'not_found' } };
-  };
-  return directory;
-}
-
 // --- the run --------------------------------------------------------------------------------------------------
 
 const replicas = new Replicas();
-const directory = directoryDouble();
+let directory: RecordingServer | undefined;
 let smtp: Awaited<ReturnType<typeof smtpDouble>> | undefined;
 let appName = '';
 
@@ -388,6 +345,7 @@ async function main(): Promise<void> {
   await step('start the app (production, secrets from files, read-only root)', async () => {
     smtp = await smtpDouble();
     const doubles = await replicas.startDoubles(`redis://127.0.0.1:${redisPort}`);
+    directory = await directoryDouble();
     const accountsUrl = await directory.start();
     const secrets = secretFiles({
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
@@ -562,7 +520,7 @@ async function cleanUp(): Promise<void> {
     }
   }
   await replicas.stop().catch(() => undefined);
-  await directory.stop().catch(() => undefined);
+  await directory?.stop().catch(() => undefined);
   await smtp?.close().catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 }

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { OutboxMailer } from '../../adapters/mailer/outbox-mailer.ts';
 import { SmtpMailer } from '../../adapters/mailer/smtp-mailer.ts';
 import type { Mail, Mailer } from '../../core/ports/index.ts';
-import { freePort } from '../support/redis-server.ts';
+import { smtpDouble } from '../support/smtp-double.ts';
 
 const FROM = 'Example Co Support <no-reply@example.com>';
 
@@ -64,41 +63,8 @@ mailerContract('outbox folder', async () => {
   };
 });
 
-/** A real SMTP server on a free port that refuses `MAIL FROM` with each of `replies` in turn, then accepts. */
-async function smtpServer(replies: Array<{ code: number; text: string } | undefined> = []) {
-  const received: string[] = [];
-  let tries = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onMailFrom(_address, _session, done) {
-      tries++;
-      const refusal = replies.shift();
-      if (!refusal) return done();
-      return done(Object.assign(new Error(refusal.text), { responseCode: refusal.code }));
-    },
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push(Buffer.concat(chunks).toString('utf8'));
-        done();
-      });
-    },
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    received,
-    tries: () => tries,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 mailerContract('SMTP', async () => {
-  const server = await smtpServer();
+  const server = await smtpDouble();
   const mailer = new SmtpMailer(server.url, FROM);
   return {
     mailer,
@@ -114,7 +80,7 @@ describe('SmtpMailer when the mail server has trouble', () => {
   const mail: Mail = { to: 'alex@example.com', locale: 'en', subject: 'Your verification', text: 'Hello' };
 
   it('retries a temporary refusal (4xx) with backoff, and delivers once', async () => {
-    const server = await smtpServer([
+    const server = await smtpDouble([
       { code: 421, text: 'Try again later' },
       { code: 451, text: 'Local error' },
     ]);
@@ -129,7 +95,7 @@ describe('SmtpMailer when the mail server has trouble', () => {
   });
 
   it('gives up at once on a permanent refusal (5xx), and after its attempts on a temporary one', async () => {
-    const permanent = await smtpServer([{ code: 550, text: 'No such user' }]);
+    const permanent = await smtpDouble([{ code: 550, text: 'No such user' }]);
     let failure: unknown;
     await new SmtpMailer(permanent.url, FROM, { sleep: async () => {} }).send(mail).catch((error: unknown) => {
       failure = error;
