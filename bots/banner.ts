@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { Config } from '../adapters/config/config.ts';
 import { DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
 import { describeTopology } from '../adapters/redis/connect.ts';
@@ -21,7 +22,12 @@ export function renderBanner(config: Config, url: string): string {
         ? `webhook ${redactUrl(config.device.webhookUrl)}`
         : 'simulated device (set DEVICE_WEBHOOK_URL)',
     ],
-    ['mail', config.smtpUrl ? `SMTP ${redactUrl(config.smtpUrl)}` : `written to ./${config.outboxDir} (set SMTP_URL)`],
+    [
+      'mail',
+      config.smtpUrl
+        ? `SMTP ${redactUrl(config.smtpUrl)}`
+        : `written to ${isAbsolute(config.outboxDir) ? config.outboxDir : `./${config.outboxDir}`} (set SMTP_URL)`,
+    ],
     [
       'portal API',
       config.portalApiKeys.includes(DEMO_PORTAL_KEY)
@@ -46,7 +52,14 @@ export function renderBanner(config: Config, url: string): string {
           ? 'off (set MicrosoftAppId and MicrosoftAppPassword; README.md#teams)'
           : `on at ${url}/api/messages WITHOUT authentication (no MicrosoftAppId: local use and the Bot Framework Emulator only)`,
     ],
-    ['health', `${url}/healthz  ${url}/readyz  ${url}/metrics`],
+    [
+      'health',
+      `${url}/healthz  ${url}/readyz  ${
+        config.metrics.port === undefined
+          ? `${url}/metrics`
+          : `http://127.0.0.1:${config.metrics.port}/metrics (loopback only, METRICS_PORT)`
+      }`,
+    ],
     [
       'policies',
       `PIN ${config.policies.pinValidMinutes} min, ${config.policies.pinTriesPerSession} tries; device prompt ${config.policies.devicePromptSeconds} s; access ${config.policies.grantMinutes} min${config.policies.numberMatching ? '; number matching on' : ''}`,
@@ -66,7 +79,12 @@ export function renderBanner(config: Config, url: string): string {
     `support-verify is running at ${url} (${config.nodeEnv}, ${config.redis ? 'Redis' : 'embedded'} mode)`,
     ...lines.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     '',
-    `  Try it: curl -s -X POST -H 'Authorization: Bearer ${config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? DEMO_PORTAL_KEY : '<portal key>'}' ${url}/v1/accounts/demo-alex/support-pins`,
+    // The demo account exists only in the demo directory.
+    ...(config.accountsUrl
+      ? []
+      : [
+          `  Try it: curl -s -X POST -H 'Authorization: Bearer ${config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? DEMO_PORTAL_KEY : '<portal key>'}' ${url}/v1/accounts/demo-alex/support-pins`,
+        ]),
     '  Configuration: README.md#configuration',
     '',
   ].join('\n');

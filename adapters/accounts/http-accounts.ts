@@ -1,4 +1,5 @@
 import { Ajv } from 'ajv';
+import { DirectoryUnavailableError } from '../../core/errors.ts';
 import type { AccountSummary, Accounts, LimitedProfile } from '../../core/ports/index.ts';
 import { toSummary } from './demo-accounts.ts';
 
@@ -100,15 +101,30 @@ export class HttpAccounts implements Accounts {
 
   private async request(path: string): Promise<LimitedProfile | undefined> {
     const url = new URL(path, this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
-    const response = await this.fetch(url, {
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
-    });
+    let response: Response;
+    try {
+      response = await this.fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 3000),
+      });
+    } catch (error) {
+      // The name only (TimeoutError, TypeError for a refused connection): the URL holds what the agent typed.
+      throw new DirectoryUnavailableError(`account directory did not answer (${(error as Error).name})`, {
+        cause: error,
+      });
+    }
     if (response.status === 404) return undefined;
-    if (!response.ok) throw new Error(`account directory answered ${response.status}`);
-    const body: unknown = await response.json();
+    if (!response.ok) throw new DirectoryUnavailableError(`account directory answered ${response.status}`);
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new DirectoryUnavailableError('account directory sent a body that is not JSON');
+    }
     if (!this.validate(body)) {
-      throw new Error(`account directory sent an invalid profile: ${this.validate.errors?.[0]?.message ?? 'unknown'}`);
+      throw new DirectoryUnavailableError(
+        `account directory sent an invalid profile: ${this.validate.errors?.[0]?.message ?? 'unknown'}`,
+      );
     }
     return body;
   }

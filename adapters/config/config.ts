@@ -136,7 +136,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   if (known.TRUSTED_PROXIES && invalidProxyEntry(known.TRUSTED_PROXIES.split(',')) !== undefined)
     problems.push(`TRUSTED_PROXIES ${ENV_HINTS.TRUSTED_PROXIES}`);
   if (redisChoices.length > 1)
-    problems.push(`set only one of ${redisChoices.join(', ')}: they are three ways to reach Redis`);
+    problems.push(`set only one of ${redisChoices.join(', ')}: each is a way to reach Redis on its own`);
 
   let file: ReturnType<typeof readConfigFile> = {};
   if (known.CONFIG_FILE) {
@@ -152,7 +152,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   } catch (error) {
     problems.push(`CONFIG_FILE ${(error as Error).message}`);
   }
-  if (problems.length > 0 || !policies) throw new ConfigInvalidError([...new Set(problems)]);
+  // A secret whose file could not be read is reported once, as that, not again as missing.
+  const unreadable = SECRET_VARIABLES.filter((name) => env[`${name}_FILE`]?.trim() && fromFiles[name] === undefined);
+  const reported = problems.filter((problem) => !unreadable.some((name) => problem.startsWith(`${name} is required`)));
+  if (reported.length > 0 || !policies) throw new ConfigInvalidError([...new Set(reported)]);
 
   const port = Number(known.PORT ?? 3978);
   const defaulted = ['PIN_PEPPER', 'AUDIT_KEY', 'DEVICE_WEBHOOK_SECRETS', 'PORTAL_API_KEYS'].filter(

@@ -21,6 +21,12 @@ export function jsonRoute(logger: Logger, handler: RouteHandler): RouteHandler {
         logger.error({ err: { name: coded.name, code: coded.code, stack: coded.stack } }, 'request failed');
       } else if (coded.code === ErrorCode.StoreUnavailable) {
         logger.warn({ code: coded.code }, 'store unavailable: refused (fail closed)');
+      } else if (coded.code === ErrorCode.DirectoryUnavailable) {
+        // Its message names a status or an error name, never the lookup: ACCOUNTS_URL is the place to look.
+        logger.warn(
+          { code: coded.code, reason: coded.message },
+          'account directory (ACCOUNTS_URL) unavailable: refused',
+        );
       }
       sendError(res, toHttpError(coded));
     }

@@ -69,6 +69,10 @@ export function toHttpError(error: CodedError): HttpError {
       return new HttpError(503, 'temporarily_unavailable', 'temporarily unavailable, try again', {
         'retry-after': '2',
       });
+    case ErrorCode.DirectoryUnavailable:
+      return new HttpError(503, 'directory_unavailable', 'the account directory did not answer; try again', {
+        'retry-after': '2',
+      });
     case ErrorCode.DeliveryFailed:
       return new HttpError(502, 'delivery_failed', error.message);
     default:

@@ -3,6 +3,7 @@ import {
   ConversationBusyError,
   CustomerUnidentifiedError,
   DeliveryFailedError,
+  DirectoryUnavailableError,
   ErrorCode,
   IllegalTransitionError,
   isCodedError,
@@ -66,6 +67,7 @@ export function explain(error: unknown, locale: Locale): string {
     return t('agent.prompt_refused.limit', locale, { minutes });
   }
   if (isCodedError(error) && error.code === ErrorCode.SessionNotFound) return t('agent.no_longer_pending', locale);
+  if (error instanceof DirectoryUnavailableError) return t('agent.directory_unavailable', locale);
   // The store being unreachable, or anything unforeseen: nothing was verified or granted, and retrying is safe.
   return t('agent.store_unavailable', locale);
 }

@@ -146,6 +146,10 @@ export const MESSAGES = {
     en: 'Verification is temporarily unavailable. Nothing was verified or granted; please try again in a moment.',
     nl: 'Verificatie is tijdelijk niet beschikbaar. Er is niets geverifieerd of vrijgegeven; probeer het zo opnieuw.',
   },
+  'agent.directory_unavailable': {
+    en: 'The account directory did not answer, so the customer could not be looked up. Nothing was verified or granted; please try again in a moment.',
+    nl: 'De accountdirectory gaf geen antwoord, dus de klant kon niet worden opgezocht. Er is niets geverifieerd of vrijgegeven; probeer het zo opnieuw.',
+  },
   'agent.prompt_refused.pending': {
     en: 'A device prompt for this account is still waiting for an answer. Wait for it, or use the support PIN.',
     nl: 'Er wacht nog een apparaatmelding voor dit account op antwoord. Wacht daarop, of gebruik de support-pincode.',

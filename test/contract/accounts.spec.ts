@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
 import { HttpAccounts } from '../../adapters/accounts/http-accounts.ts';
+import { DirectoryUnavailableError } from '../../core/errors.ts';
 import type { Accounts } from '../../core/ports/index.ts';
 import { directoryDouble } from '../support/directory-double.ts';
 import { RecordingServer } from '../support/recording-server.ts';
@@ -78,6 +79,7 @@ describe('HttpAccounts', () => {
       failure = error;
     });
     expect(String(failure)).to.match(/invalid profile/u);
+    expect(failure).to.be.instanceOf(DirectoryUnavailableError);
   });
 
   it('fails on a server error or a slow directory instead of guessing', async () => {
@@ -87,12 +89,20 @@ describe('HttpAccounts', () => {
       failure = error;
     });
     expect(String(failure)).to.match(/500/u);
+    expect(failure).to.be.instanceOf(DirectoryUnavailableError);
     server.reply = () => new Promise((resolve) => setTimeout(() => resolve({ status: 404 }), 1000));
     failure = undefined;
     await accounts.find('x').catch((error: unknown) => {
       failure = error;
     });
-    expect((failure as Error).name).to.match(/TimeoutError|AbortError/u);
+    expect(failure).to.be.instanceOf(DirectoryUnavailableError);
+    expect((failure as Error).message).to.match(/did not answer \((TimeoutError|AbortError)\)/u);
+    await server.stop();
+    failure = undefined;
+    await accounts.find('x').catch((error: unknown) => {
+      failure = error;
+    });
+    expect((failure as Error).message, 'a refused connection').to.match(/did not answer/u);
   });
 
   describe('profile cache', () => {

@@ -47,7 +47,9 @@ describe('deadlines survive the replica that set them (real processes)', functio
     // Applied once: one card update says so, however many sweeps ran since.
     await new Promise((r) => setTimeout(r, 2500));
     expect(replicas.agentUpdates(AGENT).filter((c) => shownText(c).includes('expired'))).to.have.length(1);
-    const deadlines = await redis().client().keys('sv:{deadlines:*');
-    for (const key of deadlines) expect(await redis().client().zscore(key, sessionId), key).to.equal(null);
+    const client = redis().client();
+    const deadlines = await client.keys('sv:{deadlines:*');
+    for (const key of deadlines) expect(await client.zscore(key, sessionId), key).to.equal(null);
+    await client.quit();
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { ACTIONS } from '../../bots/slack/blocks.ts';
 import { cardText } from '../support/adaptive-cards.ts';
-import { TEST_DEVICE_SECRET } from '../support/app.ts';
+import { TEST_DEVICE_SECRET, TEST_PORTAL_KEY } from '../support/app.ts';
+import { request } from '../support/http.ts';
 import { RecordingServer, type Reply } from '../support/recording-server.ts';
 import { useRedisServer } from '../support/redis-fixture.ts';
 import { AGENT_USER, buttonClick, type SlackCall, shownText, slashCommand, TEAM } from '../support/slack.ts';
@@ -191,5 +192,48 @@ describe('slow and failing third parties', function () {
         10_000,
       );
     });
+  });
+
+  describe('the account directory (ACCOUNTS_URL)', () => {
+    const directory = new RecordingServer();
+    let directoryUrl = '';
+    before(async () => {
+      directoryUrl = await directory.start();
+    });
+    after(() => directory.stop());
+
+    for (const [what, answer] of [
+      ['answers 500', () => ({ status: 500, body: { error: 'down' } })],
+      ['sends something that is not a profile', () => ({ status: 200, body: { id: 1 } })],
+      ['is too slow', () => new Promise<Reply>((resolve) => setTimeout(() => resolve({ status: 404 }), 4000))],
+    ] as const) {
+      it(`when it ${what}: the portal gets 503 directory_unavailable, the agent is told, the log names ACCOUNTS_URL`, async () => {
+        directory.reply = answer;
+        const h = await startSlackApp({ redisUrl: redis().url, env: { ACCOUNTS_URL: `${directoryUrl}/v1` } });
+        try {
+          const pin = await request(`${h.t.url}/v1/accounts/demo-alex/support-pins`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TEST_PORTAL_KEY}` },
+          });
+          expect(pin.status).to.equal(503);
+          expect(pin.json.error).to.deep.equal({
+            code: 'directory_unavailable',
+            message: 'the account directory did not answer; try again',
+          });
+          expect(pin.headers.get('retry-after')).to.equal('2');
+          expect(h.t.logs.join('')).to.contain('account directory (ACCOUNTS_URL) unavailable');
+
+          const ack = await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl('v')));
+          expect(ack.status).to.equal(200);
+          const said = [...(await h.slack.responses('v')), ack.json].map((m) => JSON.stringify(m)).join(' ');
+          expect(said).to.contain('The account directory did not answer');
+          const client = redis().client();
+          expect(await client.keys('*grant*'), 'nothing granted').to.deep.equal([]);
+          await client.quit();
+        } finally {
+          await h.close();
+        }
+      });
+    }
   });
 });

@@ -101,7 +101,7 @@ describe('configuration', () => {
 
   it('refuses two ways to reach Redis at once, and malformed node lists', () => {
     expect(problems({ REDIS_URL: 'redis://a:6379', REDIS_SENTINELS: 's1:26379' })).to.deep.equal([
-      'set only one of REDIS_URL, REDIS_SENTINELS: they are three ways to reach Redis',
+      'set only one of REDIS_URL, REDIS_SENTINELS: each is a way to reach Redis on its own',
     ]);
     expect(problems({ REDIS_CLUSTER_NODES: 'redis://a:7000' })).to.deep.equal([
       'REDIS_CLUSTER_NODES must be comma-separated host:port pairs of Redis Cluster nodes, e.g. 10.0.0.1:7000,10.0.0.2:7000',
@@ -402,6 +402,14 @@ describe('configuration', () => {
       const found = fileProblems({ PIN_PEPPER_FILE: secretFile('short', 'too-short-secret\n') });
       expect(found).to.deep.equal(['PIN_PEPPER must be at least 32 characters (e.g. `openssl rand -hex 32`)']);
       expect(found.join(' ')).to.not.contain('too-short-secret');
+    });
+
+    it('reports an unreadable file once, not again as a missing variable', () => {
+      const { PIN_PEPPER: _pepper, ...rest } = PRODUCTION;
+      const missing = join(folder, 'pepper');
+      expect(fileProblems({ ...rest, PIN_PEPPER_FILE: missing })).to.deep.equal([
+        `PIN_PEPPER_FILE ${missing} cannot be read (ENOENT)`,
+      ]);
     });
 
     it('refuses a file that cannot be read, and a variable set both ways, naming only the variable and the path', () => {
