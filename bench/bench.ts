@@ -389,8 +389,11 @@ async function main(): Promise<void> {
         topLevel.set(String(args[0]).toLowerCase(), (topLevel.get(String(args[0]).toLowerCase()) ?? 0) + 1);
     });
     await redis.config('RESETSTAT');
+    doubles.resetCalls();
     await pool(counted, 10, (_, slot) => deviceFlow(ours, doubles, slot, warm));
     await waitQuiet(redis);
+    const outbound = [...doubles.calls].sort((a, b) => b[1] - a[1]);
+    const outboundCallsPerFlow = round(outbound.reduce((sum, [, calls]) => sum + calls, 0) / counted);
     const stats = await commandStats(redis);
     monitor.disconnect();
     for (const name of ['info', 'config', 'monitor']) topLevel.delete(name);
@@ -402,6 +405,12 @@ async function main(): Promise<void> {
         .sort((a, b) => b[1] - a[1])
         .map(([name, calls]) => `${name} ${round(calls / counted)}`)
         .join(', ')}); ${round(executed / counted)} executed counting calls inside scripts (INFO commandstats)`,
+    );
+
+    say(
+      `outbound calls per complete flow: ${outboundCallsPerFlow} (${outbound
+        .map(([what, calls]) => `${what} ${round(calls / counted)}`)
+        .join(', ')})`,
     );
 
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
@@ -448,6 +457,7 @@ async function main(): Promise<void> {
       bytesPerPendingSession,
       errors,
       redisCallsPerFlowInclScripts: round(executed / counted),
+      outboundCallsPerFlow,
       serverCpuMsPerFlow: round(serverCpuMsPerFlow, 2),
       redisCpuMsPerFlow: round(redisCpuMsPerFlow, 2),
       ...guardJson(guard),

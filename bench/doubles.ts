@@ -75,11 +75,31 @@ export class BenchDoubles {
     else this.waiters.delete(key);
   }
 
+  /** Requests received, by what was called (`chat.update`, `directory`, `device`), since the last {@link resetCalls}. */
+  readonly calls = new Map<string, number>();
+
+  resetCalls(): void {
+    this.calls.clear();
+  }
+
+  private count(what: string): void {
+    this.calls.set(what, (this.calls.get(what) ?? 0) + 1);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString();
     const url = req.url ?? '';
+    this.count(
+      url.startsWith('/api/')
+        ? (url.slice(5).split('?')[0] ?? 'api')
+        : url.startsWith('/directory')
+          ? 'directory'
+          : url.startsWith('/device')
+            ? 'device'
+            : 'other',
+    );
     const send = (value: unknown, status = 200) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
