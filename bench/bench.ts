@@ -9,9 +9,11 @@ import { signedDeviceAnswer } from '../test/support/device-signing.ts';
 import { type ServerProcess, signalServer, startServerProcess } from '../test/support/processes.ts';
 import { freePort, RedisServer } from '../test/support/redis-server.ts';
 import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
+import { BotConnectorDouble } from '../test/support/teams.ts';
 import { BenchDoubles } from './doubles.ts';
 import { type GuardFigures, measureGuard } from './guard.ts';
 import { measureStreams, type StreamFigures } from './streams.ts';
+import { measureTeams } from './teams.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -202,6 +204,38 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (read('used_cpu_sys') + read('used_cpu_user')) * 1000;
 }
 
+/** Redis commands per flow while `run` runs `flows` flows: sent by the server (MONITOR), and executed counting calls inside scripts (INFO commandstats). */
+async function countRedisCommands(
+  redis: Redis,
+  flows: number,
+  run: () => Promise<void>,
+): Promise<{ sentPerFlow: number; executedPerFlow: number; byName: string }> {
+  await waitQuiet(redis);
+  const monitor = await redis.monitor();
+  const topLevel = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    // Calls a script makes come from "lua"; INFO commandstats counts those too.
+    const name = String(args[0]).toLowerCase();
+    if (source !== 'lua' && !['info', 'config', 'monitor'].includes(name))
+      topLevel.set(name, (topLevel.get(name) ?? 0) + 1);
+  });
+  await redis.config('RESETSTAT');
+  await run();
+  await waitQuiet(redis);
+  const stats = await commandStats(redis);
+  monitor.disconnect();
+  const sent = [...topLevel.values()].reduce((a, b) => a + b, 0);
+  const executed = [...stats.values()].reduce((a, b) => a + b, 0);
+  return {
+    sentPerFlow: round(sent / flows),
+    executedPerFlow: round(executed / flows),
+    byName: [...topLevel]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, calls]) => `${name} ${round(calls / flows)}`)
+      .join(', '),
+  };
+}
+
 async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/u.exec(await redis.info('memory'))?.[1] ?? 0);
 }
@@ -233,8 +267,9 @@ async function metric(url: string, name: string): Promise<number> {
   return Number(new RegExp(`^${name} (\\S+)$`, 'mu').exec(text)?.[1] ?? Number.NaN);
 }
 
-function startBareBolt(port: number): { child: ChildProcess; ready: Promise<void> } {
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['bench/bare-bolt.ts'], {
+/** A baseline (`bench/bare-bolt.ts`, `bench/bare-teams.ts`) as a process of its own, like the server. */
+function startBare(script: string, port: number): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -244,7 +279,7 @@ function startBareBolt(port: number): { child: ChildProcess; ready: Promise<void
     child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`bare Bolt exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   return { child, ready };
 }
@@ -312,6 +347,10 @@ async function main(): Promise<void> {
   if (options.soak) agents = 10_000;
   const port = await freePort();
   const barePort = await freePort();
+  const bareTeamsPort = await freePort();
+  const connector = new BotConnectorDouble();
+  await connector.start();
+  let bareTeamsChild: ChildProcess | undefined;
   let server: ServerProcess | undefined;
   let streamServer: ServerProcess | undefined;
   let bare: ChildProcess | undefined;
@@ -336,9 +375,12 @@ async function main(): Promise<void> {
     );
     await server.started();
     if (server.child.exitCode !== null) throw new Error(`the server did not start: ${server.stderr()}`);
-    const bareBolt = startBareBolt(barePort);
+    const bareBolt = startBare('bench/bare-bolt.ts', barePort);
     bare = bareBolt.child;
     await bareBolt.ready;
+    const bareTeams = startBare('bench/bare-teams.ts', bareTeamsPort);
+    bareTeamsChild = bareTeams.child;
+    await bareTeams.ready;
     const ours = new Target(`http://127.0.0.1:${port}`);
     const baseline = new Target(`http://127.0.0.1:${barePort}`);
 
@@ -381,36 +423,47 @@ async function main(): Promise<void> {
 
     // Redis commands: a separate run, so MONITOR's cost does not touch the latencies above.
     const counted = 50;
-    const monitor = await redis.monitor();
-    const topLevel = new Map<string, number>();
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      // Calls a script makes come from "lua"; INFO commandstats counts those too.
-      if (source !== 'lua')
-        topLevel.set(String(args[0]).toLowerCase(), (topLevel.get(String(args[0]).toLowerCase()) ?? 0) + 1);
-    });
-    await redis.config('RESETSTAT');
     doubles.resetCalls();
-    await pool(counted, 10, (_, slot) => deviceFlow(ours, doubles, slot, warm));
-    await waitQuiet(redis);
+    const slackRedis = await countRedisCommands(redis, counted, () =>
+      pool(counted, 10, (_, slot) => deviceFlow(ours, doubles, slot, warm)),
+    );
+    const redisCommandsPerFlow = slackRedis.sentPerFlow;
+    say(
+      `Redis commands per complete flow: ${redisCommandsPerFlow} sent (${slackRedis.byName}); ${slackRedis.executedPerFlow} executed counting calls inside scripts (INFO commandstats)`,
+    );
     const outbound = [...doubles.calls].sort((a, b) => b[1] - a[1]);
     const outboundCallsPerFlow = round(outbound.reduce((sum, [, calls]) => sum + calls, 0) / counted);
-    const stats = await commandStats(redis);
-    monitor.disconnect();
-    for (const name of ['info', 'config', 'monitor']) topLevel.delete(name);
-    const sent = [...topLevel.values()].reduce((a, b) => a + b, 0);
-    const executed = [...stats.values()].reduce((a, b) => a + b, 0);
-    const redisCommandsPerFlow = round(sent / counted);
-    say(
-      `Redis commands per complete flow: ${redisCommandsPerFlow} sent (${[...topLevel]
-        .sort((a, b) => b[1] - a[1])
-        .map(([name, calls]) => `${name} ${round(calls / counted)}`)
-        .join(', ')}); ${round(executed / counted)} executed counting calls inside scripts (INFO commandstats)`,
-    );
-
     say(
       `outbound calls per complete flow: ${outboundCallsPerFlow} (${outbound
         .map(([what, calls]) => `${what} ${round(calls / counted)}`)
         .join(', ')})`,
+    );
+
+    // Teams: the same flows through /api/messages, against a bare botbuilder bot on the same restify server.
+    const teams = await measureTeams({
+      ours: ours.url,
+      bare: `http://127.0.0.1:${bareTeamsPort}`,
+      connector,
+      doubles,
+      deviceSecret: DEVICE_SECRET,
+      concurrency: CONCURRENCY,
+      messages: Number(options.commands),
+      flows: Number(options.flows),
+      nextAccount: () => ++accountSequence,
+      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
+      cpuMs: () => cpuMs(server?.child.pid),
+      quiet: () => waitQuiet(redis),
+      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+    });
+    ours.errors += teams.errors;
+    ours.errorSamples.push(...teams.errorSamples);
+    say(
+      `Teams messages answered: ${teams.messagesPerSec}/s (bare botbuilder ${teams.bareMessagesPerSec}/s), ratio ${teams.ratio}`,
+    );
+    for (const step of ['message', 'invoke', 'device'] as const)
+      say(`  ${step.padEnd(8)} p50 ${teams.steps[step].p50Ms} ms  p99 ${teams.steps[step].p99Ms} ms`);
+    say(
+      `  complete Teams flows: ${teams.flowsPerSec}/s; CPU per flow ${teams.serverCpuMsPerFlow} ms; Redis commands per flow ${teams.redisCommandsPerFlow}`,
     );
 
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
@@ -456,10 +509,11 @@ async function main(): Promise<void> {
       redisCommandsPerFlow,
       bytesPerPendingSession,
       errors,
-      redisCallsPerFlowInclScripts: round(executed / counted),
+      redisCallsPerFlowInclScripts: slackRedis.executedPerFlow,
       outboundCallsPerFlow,
       serverCpuMsPerFlow: round(serverCpuMsPerFlow, 2),
       redisCpuMsPerFlow: round(redisCpuMsPerFlow, 2),
+      teams: { ...teams, errorSamples: undefined },
       ...guardJson(guard),
       streams,
       ...(soak ? { soak } : {}),
@@ -480,6 +534,8 @@ async function main(): Promise<void> {
     if (streamServer) signalServer(streamServer.child, 'SIGKILL');
     await streamServer?.exited;
     if (bare) signalServer(bare, 'SIGKILL');
+    if (bareTeamsChild) signalServer(bareTeamsChild, 'SIGKILL');
+    await connector.stop();
     redis.disconnect();
     await doubles.stop();
     await redisServer.dispose();
@@ -497,12 +553,17 @@ interface BenchResult {
 
 /** The budgets (docs/architecture.md#budgets), each with the figure that meets it or not. */
 function budgetsOf(
-  result: BenchResult,
+  result: BenchResult & { teams: { ratio: number } },
   guard: GuardFigures,
   streams: StreamFigures,
 ): Array<{ name: string; line: string; met: boolean }> {
   return [
     { name: 'slackRatio', line: `ratio to bare Bolt ${result.ratio} (≥ 0.5)`, met: result.ratio >= 0.5 },
+    {
+      name: 'teamsRatio',
+      line: `Teams ratio to bare botbuilder ${result.teams.ratio} (≥ 0.5)`,
+      met: result.teams.ratio >= 0.5,
+    },
     { name: 'p99', line: `p99 per step ${result.p99Ms} ms (≤ 25)`, met: result.p99Ms <= 25 },
     {
       name: 'redisCommandsPerFlow',
