@@ -12,6 +12,7 @@ import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.t
 import { BotConnectorDouble } from '../test/support/teams.ts';
 import { BenchDoubles } from './doubles.ts';
 import { type GuardFigures, measureGuard } from './guard.ts';
+import { measurePortal } from './portal.ts';
 import { measureStreams, type StreamFigures } from './streams.ts';
 import { measureTeams } from './teams.ts';
 
@@ -32,6 +33,7 @@ const { values: options } = parseArgs({
 });
 const CONCURRENCY = Number(options.concurrency);
 const SIGNING_SECRET = 'bench-slack-signing-secret-0123456789';
+const PORTAL_KEYS = Array.from({ length: 20 }, (_, i) => `bench-portal-key-${String(i).padStart(4, '0')}-abcdefgh`);
 const DEVICE_SECRET = `whsec_${Buffer.from('bench-device-secret-0123456789abcdef').toString('base64')}`;
 const ROOT = new URL('../', import.meta.url).pathname;
 
@@ -268,10 +270,14 @@ async function metric(url: string, name: string): Promise<number> {
 }
 
 /** A baseline (`bench/bare-bolt.ts`, `bench/bare-teams.ts`) as a process of its own, like the server. */
-function startBare(script: string, port: number): { child: ChildProcess; ready: Promise<void> } {
+function startBare(
+  script: string,
+  port: number,
+  env: Record<string, string> = {},
+): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), SLACK_SIGNING_SECRET: SIGNING_SECRET, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
@@ -343,7 +349,10 @@ async function main(): Promise<void> {
   const doublesUrl = await doubles.start();
   const outbox = mkdtempSync(join(tmpdir(), 'sv-bench-'));
   const configFile = join(outbox, 'bench-config.json');
-  writeFileSync(configFile, JSON.stringify({ policies: { agentVerificationsPerHour: 200 } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ policies: { agentVerificationsPerHour: 200, portalPinsPerMinute: 6000 } }),
+  );
   if (options.soak) agents = 10_000;
   const port = await freePort();
   const barePort = await freePort();
@@ -351,6 +360,8 @@ async function main(): Promise<void> {
   const connector = new BotConnectorDouble();
   await connector.start();
   let bareTeamsChild: ChildProcess | undefined;
+  const barePortalPort = await freePort();
+  let barePortalChild: ChildProcess | undefined;
   let server: ServerProcess | undefined;
   let streamServer: ServerProcess | undefined;
   let bare: ChildProcess | undefined;
@@ -362,6 +373,8 @@ async function main(): Promise<void> {
       SLACK_API_URL: `${doublesUrl}/api/`,
       DEVICE_WEBHOOK_URL: `${doublesUrl}/device/push`,
       DEVICE_WEBHOOK_SECRETS: DEVICE_SECRET,
+      // Each key has its own 6,000 a minute; the portal bench takes turns with them.
+      PORTAL_API_KEYS: PORTAL_KEYS.join(','),
       ACCOUNTS_URL: `${doublesUrl}/directory`,
       PIN_PEPPER: 'bench-pin-pepper-0123456789abcdef0123',
       AUDIT_KEY: 'bench-audit-key-0123456789abcdef01234',
@@ -381,6 +394,12 @@ async function main(): Promise<void> {
     const bareTeams = startBare('bench/bare-teams.ts', bareTeamsPort);
     bareTeamsChild = bareTeams.child;
     await bareTeams.ready;
+    const barePortal = startBare('bench/bare-portal.ts', barePortalPort, {
+      REDIS_URL: redisServer.url,
+      PORTAL_API_KEYS: PORTAL_KEYS.join(','),
+    });
+    barePortalChild = barePortal.child;
+    await barePortal.ready;
     const ours = new Target(`http://127.0.0.1:${port}`);
     const baseline = new Target(`http://127.0.0.1:${barePort}`);
 
@@ -466,6 +485,24 @@ async function main(): Promise<void> {
       `  complete Teams flows: ${teams.flowsPerSec}/s; CPU per flow ${teams.serverCpuMsPerFlow} ms; Redis commands per flow ${teams.redisCommandsPerFlow}`,
     );
 
+    // The portal PIN API, against bare restify with one Redis call per PIN.
+    const portal = await measurePortal({
+      ours: ours.url,
+      bare: `http://127.0.0.1:${barePortalPort}`,
+      keys: PORTAL_KEYS,
+      concurrency: CONCURRENCY,
+      pins: Number(options.commands),
+      nextAccount: () => ++accountSequence,
+      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
+      cpuMs: () => cpuMs(server?.child.pid),
+      quiet: () => waitQuiet(redis),
+      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+    });
+    ours.errors += portal.errors;
+    say(
+      `portal PINs issued: ${portal.pinsPerSec}/s (bare restify + one Redis call ${portal.barePinsPerSec}/s), ratio ${portal.ratio}; p50 ${portal.p50Ms} ms, p99 ${portal.p99Ms} ms; CPU per PIN ${portal.serverCpuMsPerPin} ms; Redis commands per PIN ${portal.redisCommandsPerPin}`,
+    );
+
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
     const sessions = Number(options.sessions);
     // Everything earlier has finished; starting empty lets the breakdown below show only these sessions.
@@ -514,6 +551,7 @@ async function main(): Promise<void> {
       serverCpuMsPerFlow: round(serverCpuMsPerFlow, 2),
       redisCpuMsPerFlow: round(redisCpuMsPerFlow, 2),
       teams: { ...teams, errorSamples: undefined },
+      portal,
       ...guardJson(guard),
       streams,
       ...(soak ? { soak } : {}),
@@ -535,6 +573,7 @@ async function main(): Promise<void> {
     await streamServer?.exited;
     if (bare) signalServer(bare, 'SIGKILL');
     if (bareTeamsChild) signalServer(bareTeamsChild, 'SIGKILL');
+    if (barePortalChild) signalServer(barePortalChild, 'SIGKILL');
     await connector.stop();
     redis.disconnect();
     await doubles.stop();
