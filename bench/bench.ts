@@ -15,6 +15,7 @@ import { type GuardFigures, measureGuard } from './guard.ts';
 import { measurePortal } from './portal.ts';
 import { measureStreams, type StreamFigures } from './streams.ts';
 import { measureTeams } from './teams.ts';
+import { measureWebChat } from './webchat.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -362,6 +363,8 @@ async function main(): Promise<void> {
   let bareTeamsChild: ChildProcess | undefined;
   const barePortalPort = await freePort();
   let barePortalChild: ChildProcess | undefined;
+  const bareChatPort = await freePort();
+  let bareChatChild: ChildProcess | undefined;
   let server: ServerProcess | undefined;
   let streamServer: ServerProcess | undefined;
   let bare: ChildProcess | undefined;
@@ -400,6 +403,9 @@ async function main(): Promise<void> {
     });
     barePortalChild = barePortal.child;
     await barePortal.ready;
+    const bareChat = startBare('bench/bare-webchat.ts', bareChatPort);
+    bareChatChild = bareChat.child;
+    await bareChat.ready;
     const ours = new Target(`http://127.0.0.1:${port}`);
     const baseline = new Target(`http://127.0.0.1:${barePort}`);
 
@@ -503,6 +509,23 @@ async function main(): Promise<void> {
       `portal PINs issued: ${portal.pinsPerSec}/s (bare restify + one Redis call ${portal.barePinsPerSec}/s), ratio ${portal.ratio}; p50 ${portal.p50Ms} ms, p99 ${portal.p99Ms} ms; CPU per PIN ${portal.serverCpuMsPerPin} ms; Redis commands per PIN ${portal.redisCommandsPerPin}`,
     );
 
+    // The web chat: lines posted and delivered over each conversation's event stream, against a bare SSE chat.
+    const webchat = await measureWebChat({
+      ours: ours.url,
+      bare: `http://127.0.0.1:${bareChatPort}`,
+      concurrency: CONCURRENCY,
+      conversations: 250,
+      linesPerConversation: 12,
+      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
+      cpuMs: () => cpuMs(server?.child.pid),
+      quiet: () => waitQuiet(redis),
+      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+    });
+    ours.errors += webchat.errors;
+    say(
+      `web chat lines delivered: ${webchat.linesPerSec}/s (bare restify SSE chat ${webchat.bareLinesPerSec}/s), ratio ${webchat.ratio}; post to delivery p50 ${webchat.p50Ms} ms, p99 ${webchat.p99Ms} ms; CPU per line ${webchat.serverCpuMsPerLine} ms; Redis commands per line ${webchat.redisCommandsPerLine}`,
+    );
+
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
     const sessions = Number(options.sessions);
     // Everything earlier has finished; starting empty lets the breakdown below show only these sessions.
@@ -552,6 +575,7 @@ async function main(): Promise<void> {
       redisCpuMsPerFlow: round(redisCpuMsPerFlow, 2),
       teams: { ...teams, errorSamples: undefined },
       portal,
+      webchat,
       ...guardJson(guard),
       streams,
       ...(soak ? { soak } : {}),
@@ -574,6 +598,7 @@ async function main(): Promise<void> {
     if (bare) signalServer(bare, 'SIGKILL');
     if (bareTeamsChild) signalServer(bareTeamsChild, 'SIGKILL');
     if (barePortalChild) signalServer(barePortalChild, 'SIGKILL');
+    if (bareChatChild) signalServer(bareChatChild, 'SIGKILL');
     await connector.stop();
     redis.disconnect();
     await doubles.stop();
@@ -592,7 +617,7 @@ interface BenchResult {
 
 /** The budgets (docs/architecture.md#budgets), each with the figure that meets it or not. */
 function budgetsOf(
-  result: BenchResult & { teams: { ratio: number } },
+  result: BenchResult & { teams: { ratio: number }; webchat: { ratio: number } },
   guard: GuardFigures,
   streams: StreamFigures,
 ): Array<{ name: string; line: string; met: boolean }> {
@@ -602,6 +627,11 @@ function budgetsOf(
       name: 'teamsRatio',
       line: `Teams ratio to bare botbuilder ${result.teams.ratio} (≥ 0.5)`,
       met: result.teams.ratio >= 0.5,
+    },
+    {
+      name: 'webchatRatio',
+      line: `web chat ratio to a bare SSE chat ${result.webchat.ratio} (≥ 0.5)`,
+      met: result.webchat.ratio >= 0.5,
     },
     { name: 'p99', line: `p99 per step ${result.p99Ms} ms (≤ 25)`, met: result.p99Ms <= 25 },
     {

@@ -18,7 +18,7 @@ export interface StreamFigures {
   streamErrors: number;
 }
 
-interface Conversation {
+export interface Conversation {
   id: string;
   token: string;
   from: string;
@@ -51,14 +51,14 @@ function post(base: string, path: string, from: string): Promise<{ status: numbe
   });
 }
 
-async function openConversations(base: string, count: number): Promise<Conversation[]> {
+export async function openConversations(base: string, count: number, firstAddress = 0): Promise<Conversation[]> {
   const out: Conversation[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 20 }, async () => {
       while (next < count) {
         const n = next++;
-        const from = address(Math.floor(n / CONVERSATIONS_PER_ADDRESS));
+        const from = address(firstAddress + Math.floor(n / CONVERSATIONS_PER_ADDRESS));
         const answer = await post(base, '/v1/chat/conversations', from);
         if (answer.status !== 201) throw new Error(`opening a conversation answered ${answer.status}`);
         const body = JSON.parse(answer.body) as { conversation: { id: string }; token: string };
