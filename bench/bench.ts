@@ -28,6 +28,8 @@ const { values: options } = parseArgs({
     'soak-minutes': { type: 'string', default: '10' },
     /** Measures the guard only (no server, no Redis). */
     'guard-only': { type: 'boolean', default: false },
+    /** Adds the scale-out curve: the same Slack flows against 1, 2 and 3 replicas on one Redis. */
+    scale: { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the server to this folder (see `node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
   },
@@ -63,12 +65,18 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 class Target {
   errors = 0;
   readonly errorSamples: string[] = [];
-  constructor(readonly url: string) {}
+  private turn = 0;
+  /** Requests take turns among `urls`, as a load balancer spreads them over replicas. */
+  constructor(
+    readonly url: string,
+    private readonly urls: readonly string[] = [url],
+  ) {}
 
   async post(path: string, body: string, headers: Record<string, string>): Promise<{ ms: number; text: string }> {
     const started = performance.now();
+    const base = this.urls[this.turn++ % this.urls.length] ?? this.url;
     try {
-      const response = await fetch(`${this.url}${path}`, { method: 'POST', headers, body });
+      const response = await fetch(`${base}${path}`, { method: 'POST', headers, body });
       const text = await response.text();
       const ms = performance.now() - started;
       if (response.status !== 200) this.fail(`${path} answered ${response.status}: ${text.slice(0, 120)}`);
@@ -526,6 +534,15 @@ async function main(): Promise<void> {
       `web chat lines delivered: ${webchat.linesPerSec}/s (bare restify SSE chat ${webchat.bareLinesPerSec}/s), ratio ${webchat.ratio}; post to delivery p50 ${webchat.p50Ms} ms, p99 ${webchat.p99Ms} ms; CPU per line ${webchat.serverCpuMsPerLine} ms; Redis commands per line ${webchat.redisCommandsPerLine}`,
     );
 
+    let scale: ScalePoint[] | undefined;
+    if (options.scale) {
+      scale = await scaleCurve(ours, serverEnv, server, doubles, redis, warm);
+      for (const point of scale)
+        say(
+          `scale-out, ${point.replicas} replica(s) on one Redis: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms`,
+        );
+    }
+
     // Memory: sessions left waiting for the customer's device, the longest-lived pending state.
     const sessions = Number(options.sessions);
     // Everything earlier has finished; starting empty lets the breakdown below show only these sessions.
@@ -576,6 +593,7 @@ async function main(): Promise<void> {
       teams: { ...teams, errorSamples: undefined },
       portal,
       webchat,
+      ...(scale ? { scale } : {}),
       ...guardJson(guard),
       streams,
       ...(soak ? { soak } : {}),
@@ -663,6 +681,76 @@ function budgetsOf(
     },
     { name: 'streamErrors', line: `streams refused ${streams.streamErrors} (0)`, met: streams.streamErrors === 0 },
   ];
+}
+
+interface ScalePoint {
+  replicas: number;
+  flowsPerSec: number;
+  flowsPerSecPerReplica: number;
+  serverCpuMsPerFlow: number;
+  redisCpuMsPerFlow: number;
+  p99Ms: number;
+}
+
+/**
+ * The same complete Slack flows against 1, 2 and 3 replicas on one Redis, each step of a flow going to the next
+ * replica in turn (a load balancer's round robin). On a 2-core machine the flows/s curve is flat by nature;
+ * the CPU per flow of the servers (all replicas together) and of Redis is what shows the next bottleneck.
+ */
+async function scaleCurve(
+  first: Target,
+  env: Record<string, string>,
+  firstServer: ServerProcess,
+  doubles: BenchDoubles,
+  redis: Redis,
+  warm: Record<Step, number[]>,
+): Promise<ScalePoint[]> {
+  const extra: ServerProcess[] = [];
+  const points: ScalePoint[] = [];
+  try {
+    for (let replicas = 1; replicas <= 3; replicas++) {
+      while (extra.length < replicas - 1) {
+        const port = await freePort();
+        const replica = startServerProcess({ ...env, PORT: String(port) });
+        await replica.started();
+        extra.push(replica);
+      }
+      const servers = [firstServer, ...extra.slice(0, replicas - 1)];
+      const urls = [first.url, ...servers.slice(1).map((_, i) => `http://127.0.0.1:${extraPorts(extra)[i]}`)];
+      const target = new Target(first.url, urls);
+      await pool(100, CONCURRENCY, (_, slot) => deviceFlow(target, doubles, slot, warm));
+      await waitQuiet(redis);
+      const flows = Number(options.flows);
+      const latencies = { command: [], button: [], device: [] } as Record<Step, number[]>;
+      const cpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
+      const redisBefore = await redisCpuMs(redis);
+      const started = performance.now();
+      await pool(flows, CONCURRENCY, (_, slot) => deviceFlow(target, doubles, slot, latencies));
+      const flowsPerSec = flows / ((performance.now() - started) / 1000);
+      await waitQuiet(redis);
+      const cpuAfter = servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
+      const all = [...latencies.command, ...latencies.button, ...latencies.device].sort((a, b) => a - b);
+      first.errors += target.errors;
+      first.errorSamples.push(...target.errorSamples);
+      points.push({
+        replicas,
+        flowsPerSec: round(flowsPerSec),
+        flowsPerSecPerReplica: round(flowsPerSec / replicas),
+        serverCpuMsPerFlow: round((cpuAfter - cpuBefore) / flows, 2),
+        redisCpuMsPerFlow: round(((await redisCpuMs(redis)) - redisBefore) / flows, 2),
+        p99Ms: round(percentile(all, 99), 2),
+      });
+    }
+  } finally {
+    for (const replica of extra) signalServer(replica.child, 'SIGKILL');
+    await Promise.all(extra.map((replica) => replica.exited));
+  }
+  return points;
+}
+
+/** The ports the extra replicas listen on, from their banners. */
+function extraPorts(servers: ServerProcess[]): number[] {
+  return servers.map((s) => Number(/running at http:\/\/127\.0\.0\.1:(\d+)/u.exec(s.stdout())?.[1] ?? 0));
 }
 
 /** Complete flows without pause for `minutes`, sampling the server's memory and Redis's every 30 s. */
