@@ -166,7 +166,7 @@ function parseUpdate(message: string): SessionUpdate | undefined {
       Number.isInteger(value.version) &&
       SESSION_STATES.includes(value.state as SessionState) &&
       (value.deadline === undefined || Number.isFinite(value.deadline)) &&
-      (value.turnMs === undefined || (Number.isInteger(value.turnMs) && (value.turnMs as number) > 0))
+      (value.turnMs === undefined || (Number.isFinite(value.turnMs) && (value.turnMs as number) > 0))
     ) {
       return {
         sessionId: value.sessionId,
