@@ -61,9 +61,13 @@ export class UpdateDispatcher {
     this.detach = this.deps.verification.renderCommits({
       lease: () => this.turns.lease(),
       committed: (session: Session, turn: CommitTurn, taken: NonNullable<Committed['turn']>) =>
-        this.enqueue(session.id, () =>
-          this.turns.follow(session.id, session.version, turn.token, taken, (s, messages) => this.render(s, messages)),
-        ),
+        this.enqueue(session.id, async () => {
+          // After the committing request has had its turn to answer: the render is not part of the answer.
+          await new Promise((resolve) => setImmediate(resolve));
+          await this.turns.follow(session.id, session.version, turn.token, taken, (s, messages) =>
+            this.render(s, messages),
+          );
+        }),
     });
     this.sweeper = setInterval(() => {
       // One sweep at a time: a slow store must not pile sweeps up.
