@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock, MessageBook, SessionStore } from './ports/index.ts';
+import type { Clock, MessageBook, RenderTurn, SessionStore } from './ports/index.ts';
 import type { Session } from './session.ts';
+
+/** A turn for a commit to take in its own step (see `Announcement.turn`). */
+export interface CommitTurn {
+  token: string;
+  turnMs: number;
+}
+
+export type Render = (session: Session, messages: MessageBook) => Promise<void>;
 
 export interface RenderTurnsOptions {
   /** How long one replica may hold a session's turn; a crashed holder frees it when this runs out. */
@@ -16,6 +24,8 @@ const DEFAULT_TURN_MS = 10_000;
 const SHOWN_TTL_MS = 24 * 60 * 60_000;
 const RECHECK_MARGIN_MS = 100;
 const MAX_POLL_MS = 200;
+// How many sessions this replica remembers having shown, for its own commits' updates coming back to it.
+const SHOWN_HERE_KEPT = 1000;
 
 /**
  * Renders each session's messages one replica at a time, always from the latest stored version, and
@@ -29,6 +39,10 @@ export class RenderTurns {
   private readonly clock: Clock;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly onError: (error: unknown) => void;
+  // One look per session after the lease of a turn taken in a commit, however many of its updates arrive.
+  private readonly watched = new Map<string, { version: number; timer: NodeJS.Timeout }>();
+  // The version this replica last recorded as shown, by session, oldest first.
+  private readonly shownHere = new Map<string, number>();
 
   constructor(
     private readonly store: SessionStore,
@@ -46,13 +60,23 @@ export class RenderTurns {
    * and a re-check after the turn's lease covers a holder that died. Otherwise renders from the latest
    * stored version until nothing newer is stored. Costs two store calls per render, one when nothing is due.
    */
-  async show(
-    sessionId: string,
-    version: number,
-    render: (session: Session, messages: MessageBook) => Promise<void>,
-  ): Promise<void> {
-    const token = randomBytes(8).toString('hex');
+  async show(sessionId: string, version: number, render: Render): Promise<void> {
+    const token = newToken();
     const turn = await this.store.takeRenderTurn(sessionId, version, token, this.turnMs);
+    await this.follow(sessionId, version, token, turn, render);
+  }
+
+  /** A fresh token and this replica's lease, for a commit that takes the turn in its own step. */
+  lease(): CommitTurn {
+    return { token: newToken(), turnMs: this.turnMs };
+  }
+
+  /**
+   * Goes on from a turn asked for with `token`, by {@link show} or inside a commit: renders from the session
+   * and record it came with until nothing newer is stored (one store call per render), or, when another
+   * holder has it, re-checks once its lease has run out.
+   */
+  async follow(sessionId: string, version: number, token: string, turn: RenderTurn, render: Render): Promise<void> {
     if (turn.kind === 'shown') return;
     if (turn.kind === 'busy') {
       this.recheck(turn.retryInMs, () => this.show(sessionId, version, render));
@@ -69,6 +93,7 @@ export class RenderTurns {
       record = { version: session.version, messages: Object.fromEntries(messages) };
       const timing = { turnMs: this.turnMs, release: failure !== undefined };
       const pass = await this.store.passRenderTurn(sessionId, token, record, timing);
+      if (pass.kind !== 'lost') this.shown(sessionId, record.version);
       if (failure !== undefined) throw failure;
       if (pass.kind !== 'again') return;
       session = pass.session;
@@ -76,10 +101,54 @@ export class RenderTurns {
     await this.store.passRenderTurn(sessionId, token, record, { turnMs: this.turnMs });
   }
 
+  /**
+   * An update whose commit took the turn (`turnMs`, its lease): the holder renders it, so this replica only
+   * looks once that lease has run out, in case the holder died, and not at all when it has shown that version
+   * itself meanwhile (its own commit's update coming back). One look per session, however many updates come.
+   */
+  watch(sessionId: string, version: number, turnMs: number, render: Render): void {
+    if ((this.shownHere.get(sessionId) ?? 0) >= version) {
+      this.shownHere.delete(sessionId);
+      return;
+    }
+    const watching = this.watched.get(sessionId);
+    if (watching) {
+      watching.version = Math.max(watching.version, version);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.watched.delete(sessionId);
+      if ((this.shownHere.get(sessionId) ?? 0) >= entry.version) return;
+      this.show(sessionId, entry.version, render).catch((error: unknown) => this.onError(error));
+    }, turnMs + RECHECK_MARGIN_MS);
+    const entry = { version, timer };
+    timer.unref();
+    this.timers.add(timer);
+    this.watched.set(sessionId, entry);
+  }
+
+  /** This replica recorded `version` as shown: a watch up to it has nothing left to look for. */
+  private shown(sessionId: string, version: number): void {
+    const watching = this.watched.get(sessionId);
+    if (watching && watching.version <= version) {
+      clearTimeout(watching.timer);
+      this.timers.delete(watching.timer);
+      this.watched.delete(sessionId);
+    }
+    this.shownHere.delete(sessionId);
+    this.shownHere.set(sessionId, version);
+    if (this.shownHere.size > SHOWN_HERE_KEPT) {
+      const oldest = this.shownHere.keys().next();
+      if (!oldest.done) this.shownHere.delete(oldest.value);
+    }
+  }
+
   /** Drops pending re-checks; for shutdown. */
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.watched.clear();
   }
 
   private recheck(afterMs: number, run: () => Promise<void>): void {
@@ -97,7 +166,7 @@ export class RenderTurns {
    * is left to do.
    */
   async advance(key: string, target: number, step: (shown: number) => Promise<number | undefined>): Promise<boolean> {
-    const token = randomBytes(8).toString('hex');
+    const token = newToken();
     // A crashed holder frees the turn after turnMs; waiting a little longer lets this replica take over.
     const deadline = this.clock.now() + this.turnMs * 1.5;
     for (let poll = 25; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
@@ -122,4 +191,8 @@ export class RenderTurns {
       await this.store.clearFlag(key, 'turn', token);
     }
   }
+}
+
+function newToken(): string {
+  return randomBytes(8).toString('hex');
 }

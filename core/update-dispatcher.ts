@@ -2,12 +2,13 @@ import type {
   AgentChannel,
   Bus,
   Clock,
+  Committed,
   CustomerChannel,
   MessageBook,
   SessionStore,
   SessionUpdate,
 } from './ports/index.ts';
-import { RenderTurns } from './render-turns.ts';
+import { type CommitTurn, RenderTurns } from './render-turns.ts';
 import type { ChannelKind, Session } from './session.ts';
 import type { Verification } from './verification.ts';
 
@@ -34,13 +35,15 @@ const SWEEP_MS = 1000;
  * ({@link Verification.settleDue}): every replica sweeps the due ones, so each is applied once, by whichever
  * replica is alive, within a sweep of its time, even when the one that set it has gone. One replica at a time
  * renders the latest version ({@link RenderTurns}), so each state is shown once and the messages always end
- * on the latest state.
+ * on the latest state. A commit on this replica takes that turn in its own step and renders here at once;
+ * the other replicas, hearing its update, only look again once the turn's lease has run out.
  */
 export class UpdateDispatcher {
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private sweeping: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private unsubscribe: (() => Promise<void>) | undefined;
+  private detach: (() => void) | undefined;
   private readonly turns: RenderTurns;
   // Updates of one session are handled in order here, so this replica never competes with itself for a turn.
   private readonly queues = new Map<string, Promise<void>>();
@@ -53,16 +56,18 @@ export class UpdateDispatcher {
 
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribe((update) => {
-      const previous = this.queues.get(update.sessionId) ?? Promise.resolve();
-      const work = previous
-        .then(() => this.handle(update))
-        .catch((error: unknown) => this.deps.onError?.(error, 'session update'));
-      this.queues.set(update.sessionId, work);
-      this.inFlight.add(work);
-      void work.finally(() => {
-        this.inFlight.delete(work);
-        if (this.queues.get(update.sessionId) === work) this.queues.delete(update.sessionId);
-      });
+      this.enqueue(update.sessionId, () => this.handle(update));
+    });
+    this.detach = this.deps.verification.renderCommits({
+      lease: () => this.turns.lease(),
+      committed: (session: Session, turn: CommitTurn, taken: NonNullable<Committed['turn']>) =>
+        this.enqueue(session.id, async () => {
+          // After the committing request has had its turn to answer: the render is not part of the answer.
+          await new Promise((resolve) => setImmediate(resolve));
+          await this.turns.follow(session.id, session.version, turn.token, taken, (s, messages) =>
+            this.render(s, messages),
+          );
+        }),
     });
     this.sweeper = setInterval(() => {
       // One sweep at a time: a slow store must not pile sweeps up.
@@ -78,6 +83,7 @@ export class UpdateDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.detach?.();
     await this.unsubscribe?.();
     this.turns.close();
     clearInterval(this.sweeper);
@@ -90,8 +96,22 @@ export class UpdateDispatcher {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
+  private enqueue(sessionId: string, task: () => Promise<void>): void {
+    const previous = this.queues.get(sessionId) ?? Promise.resolve();
+    const work = previous.then(task).catch((error: unknown) => this.deps.onError?.(error, 'session update'));
+    this.queues.set(sessionId, work);
+    this.inFlight.add(work);
+    void work.finally(() => {
+      this.inFlight.delete(work);
+      if (this.queues.get(sessionId) === work) this.queues.delete(sessionId);
+    });
+  }
+
   private async handle(update: SessionUpdate): Promise<void> {
-    await this.turns.show(update.sessionId, update.version, (session, messages) => this.render(session, messages));
+    const render = (session: Session, messages: MessageBook) => this.render(session, messages);
+    // Its commit took the turn: the holder renders (this replica, for its own), the others only stand by.
+    if (update.turnMs !== undefined) this.turns.watch(update.sessionId, update.version, update.turnMs, render);
+    else await this.turns.show(update.sessionId, update.version, render);
   }
 
   private async render(session: Session, messages: MessageBook): Promise<void> {

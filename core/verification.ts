@@ -22,16 +22,20 @@ import { formatDateTime } from './messages/format.ts';
 import { FIXED_LIMITS, type Policies } from './policies.ts';
 import type {
   Accounts,
+  Announcement,
   AuditLog,
   Bus,
   Clock,
+  Committed,
   Deadlines,
   DevicePrompts,
   LimitedProfile,
   Mailer,
   Pins,
   SessionStore,
+  SessionUpdate,
 } from './ports/index.ts';
+import type { CommitTurn } from './render-turns.ts';
 import {
   type AccountAlert,
   type AgentRef,
@@ -72,6 +76,21 @@ export interface VerificationDeps {
   newId?(): string;
   /** A whole number in [min, max). */
   randomInt?(min: number, max: number): number;
+}
+
+/**
+ * Renders this replica's own commits (the update dispatcher, while it runs): each commit takes the session's
+ * render turn for it in the same step, and hands over what that gave once the transition's side effects are done.
+ */
+export interface CommitRenderer {
+  lease(): CommitTurn;
+  committed(session: Session, turn: CommitTurn, taken: NonNullable<Committed['turn']>): void;
+}
+
+/** A commit's announcement, and who renders with the turn it takes. */
+interface Pending {
+  announce: Announcement;
+  renderer?: CommitRenderer;
 }
 
 /** `busy`: another check of this session's PIN was in flight; nothing was counted, re-read the session. */
@@ -128,10 +147,23 @@ export class Verification {
   private readonly background = new Set<Promise<void>>();
   private readonly newId: () => string;
   private readonly randomInt: (min: number, max: number) => number;
+  private readonly renderers: CommitRenderer[] = [];
 
   constructor(private readonly deps: VerificationDeps) {
     this.newId = deps.newId ?? randomUUID;
     this.randomInt = deps.randomInt ?? randomInt;
+  }
+
+  /**
+   * From now on this replica's commits take the render turn for `renderer` (the latest one attached, while
+   * several are); the returned function detaches it. Without one, commits announce without taking the turn.
+   */
+  renderCommits(renderer: CommitRenderer): () => void {
+    this.renderers.push(renderer);
+    return () => {
+      const index = this.renderers.lastIndexOf(renderer);
+      if (index >= 0) this.renderers.splice(index, 1);
+    };
   }
 
   async start(input: StartInput): Promise<Session> {
@@ -175,8 +207,10 @@ export class Verification {
     if (input.customer && sameIdentity(input.customer, input.agent))
       throw new RequestInvalidError(['the agent cannot be the customer']);
     if (input.conversation) await this.holdConversation(input.conversation, session);
+    const pending = this.announcement(session);
+    let committed: Committed;
     try {
-      await store.create(session, this.ttl(session, now));
+      committed = await store.create(session, this.ttl(session, now), pending.announce);
     } catch (error) {
       if (input.conversation)
         await store.clearFlag(conversationScope(input.conversation), flags.running, session.id).catch(() => undefined);
@@ -193,7 +227,7 @@ export class Verification {
         (policies.sessionMinutes + policies.grantMinutes) * MINUTE + RETENTION_MS,
       );
     await this.audit('verification_started', session, 'info');
-    await this.publish(session);
+    await this.announced(session, pending, committed);
     return session;
   }
 
@@ -685,8 +719,10 @@ export class Verification {
       const now = this.deps.clock.now();
       const applied = typeof event === 'function' ? event(current) : event;
       const next = transition(current, applied, now);
-      if (await this.deps.store.replace(next, this.ttl(next, now))) {
-        await this.afterTransition(current, applied, next);
+      const pending = this.announcement(next);
+      const committed = await this.deps.store.replace(next, this.ttl(next, now), pending.announce);
+      if (committed) {
+        await this.afterTransition(current, applied, next, () => this.announced(next, pending, committed));
         return next;
       }
       const fresh = await this.deps.store.get(session.id);
@@ -715,7 +751,12 @@ export class Verification {
     }
   }
 
-  private async afterTransition(prev: Session, event: SessionEvent, next: Session): Promise<void> {
+  private async afterTransition(
+    prev: Session,
+    event: SessionEvent,
+    next: Session,
+    announced: () => Promise<void>,
+  ): Promise<void> {
     const { store } = this.deps;
     const scope = this.accountScope(next.accountId);
     if (prev.prompt && prev.prompt.id !== next.prompt?.id)
@@ -739,7 +780,7 @@ export class Verification {
       await this.audit(type, next, outcome, detail);
     }
     if (alert) await this.endGrantsFor(next, alert);
-    await this.publish(next);
+    await announced();
     if (next.state === 'verified' || (FINAL_STATES.has(next.state) && prev.state !== 'verified')) {
       this.inBackground(this.mailOutcome(next), 'outcome email');
     }
@@ -808,15 +849,29 @@ export class Verification {
     });
   }
 
-  private async publish(session: Session): Promise<void> {
+  /**
+   * What a commit of `session` announces in its own step: the update every replica hears, and the render turn
+   * for this replica's renderer, if one runs here (the update then says so, with the turn's lease).
+   */
+  private announcement(session: Session): Pending {
+    const renderer = this.renderers.at(-1);
+    const turn = renderer?.lease();
     const deadline = nextDeadline(session);
-    await this.schedule(session.id, deadline);
-    await this.deps.bus.publish({
+    const update: SessionUpdate = {
       sessionId: session.id,
       version: session.version,
       state: session.state,
       ...(deadline === undefined ? {} : { deadline }),
-    });
+      ...(turn ? { turnMs: turn.turnMs } : {}),
+    };
+    return { announce: { bus: this.deps.bus, update, ...(turn ? { turn } : {}) }, ...(renderer ? { renderer } : {}) };
+  }
+
+  /** Once a commit's side effects are done: its next deadline, and this replica's render with the turn it took. */
+  private async announced(session: Session, pending: Pending, committed: Committed): Promise<void> {
+    await this.schedule(session.id, pending.announce.update.deadline);
+    const { turn } = pending.announce;
+    if (turn && committed.turn) pending.renderer?.committed(session, turn, committed.turn);
   }
 
   private accountScope(accountId: string): string {

@@ -7,6 +7,17 @@ import { storeKeys } from '../store/keys.ts';
 const SUBSCRIBE_WAIT_MS = 2000;
 
 /**
+ * A session update as another process publishes it on {@link storeKeys.busChannel} for this bus, from inside a
+ * script that commits it (the session store's): `message` is exactly what {@link RedisBus.publish} would send.
+ * Call `settle(false)` when it was not published after all (the commit was refused or failed).
+ */
+export interface OutgoingUpdate {
+  channel: string;
+  message: string;
+  settle(published: boolean): void;
+}
+
+/**
  * {@link Bus} on Redis pub/sub. Publishing uses the shared client; subscribing needs a connection of its
  * own, which is created on the first subscription. Messages are validated before any handler sees them.
  */
@@ -26,6 +37,23 @@ export class RedisBus implements Bus {
 
   async publish(update: SessionUpdate): Promise<void> {
     await this.send(storeKeys.busChannel, update);
+  }
+
+  /**
+   * The update as it is sent, for a script on this bus's own Redis connection (`client`) to PUBLISH in the step
+   * that commits it; undefined for any other connection, which must call {@link publish} instead.
+   */
+  outgoing(client: RedisClient, update: SessionUpdate): OutgoingUpdate | undefined {
+    if (client !== this.publisher) return undefined;
+    const counted = this.subscriber !== undefined;
+    if (counted) this.inTransit++;
+    return {
+      channel: storeKeys.busChannel,
+      message: this.encode(update),
+      settle: (published) => {
+        if (counted && !published) this.arrived();
+      },
+    };
   }
 
   subscribe(handler: SessionUpdateHandler): Promise<() => Promise<void>> {
@@ -53,11 +81,16 @@ export class RedisBus implements Bus {
     const counted = this.subscriber !== undefined;
     if (counted) this.inTransit++;
     try {
-      await guarded('publish', () => this.publisher.publish(channel, JSON.stringify({ ...value, o: this.origin })));
+      await guarded('publish', () => this.publisher.publish(channel, this.encode(value)));
     } catch (error) {
       if (counted) this.arrived();
       throw error;
     }
+  }
+
+  /** The one wire form of everything this bus sends: the value and its publisher's id. */
+  private encode(value: SessionUpdate | ChatEvent): string {
+    return JSON.stringify({ ...value, o: this.origin });
   }
 
   private arrived(): void {
@@ -132,13 +165,15 @@ function parseUpdate(message: string): SessionUpdate | undefined {
       typeof value.sessionId === 'string' &&
       Number.isInteger(value.version) &&
       SESSION_STATES.includes(value.state as SessionState) &&
-      (value.deadline === undefined || Number.isFinite(value.deadline))
+      (value.deadline === undefined || Number.isFinite(value.deadline)) &&
+      (value.turnMs === undefined || (Number.isFinite(value.turnMs) && (value.turnMs as number) > 0))
     ) {
       return {
         sessionId: value.sessionId,
         version: value.version as number,
         state: value.state as SessionState,
         ...(value.deadline === undefined ? {} : { deadline: value.deadline }),
+        ...(value.turnMs === undefined ? {} : { turnMs: value.turnMs }),
       };
     }
   } catch {

@@ -1,7 +1,9 @@
 import type {
   Allowance,
   AllowanceResult,
+  Announcement,
   Clock,
+  Committed,
   PeekedValue,
   RenderPass,
   RenderRecord,
@@ -36,22 +38,48 @@ export class MemorySessionStore implements SessionStore {
     this.sweeper.unref();
   }
 
-  async create(session: Session, ttlMs: number): Promise<void> {
+  async create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed> {
     const key = storeKeys.session(session.id);
     if (this.read(key) !== undefined) throw new Error(`session ${session.id} exists already`);
     this.write(key, JSON.stringify(session), ttlMs);
+    // A new session's messages show nothing yet, as its new hash in Redis does.
+    this.records.delete(session.id);
+    return this.announced(session, announce);
   }
 
   async get(id: string): Promise<Session | undefined> {
     return this.session(id);
   }
 
-  async replace(next: Session, ttlMs: number): Promise<boolean> {
+  replace(next: Session, ttlMs: number): Promise<boolean>;
+  replace(next: Session, ttlMs: number, announce: Announcement): Promise<Committed | undefined>;
+  async replace(next: Session, ttlMs: number, announce?: Announcement): Promise<boolean | Committed | undefined> {
     const key = storeKeys.session(next.id);
     const data = this.read(key);
-    if (data === undefined || (JSON.parse(data) as Session).version !== next.version - 1) return false;
+    if (data === undefined || (JSON.parse(data) as Session).version !== next.version - 1)
+      return announce ? undefined : false;
     this.write(key, JSON.stringify(next), ttlMs);
-    return true;
+    return announce ? this.announced(next, announce) : true;
+  }
+
+  /**
+   * A write's announcement: the turn taken in the same synchronous step as the write, then the update on the
+   * bus it names (the in-process bus, in the embedded mode), as the Redis store's script does.
+   */
+  private async announced(session: Session, announce: Announcement | undefined): Promise<Committed> {
+    if (!announce) return {};
+    let committed: Committed = {};
+    if (announce.turn) {
+      const { turn } = renderKeys(session.id);
+      if (this.read(turn) !== undefined) {
+        committed = { turn: { kind: 'busy', retryInMs: this.ttl(turn) } };
+      } else {
+        this.write(turn, announce.turn.token, announce.turn.turnMs);
+        committed = { turn: { kind: 'yours', record: structuredClone(this.record(session.id)), session } };
+      }
+    }
+    await announce.bus.publish(announce.update);
+    return committed;
   }
 
   async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {

@@ -2,6 +2,8 @@ import { StoreUnavailableError } from '../../core/errors.ts';
 import type {
   Allowance,
   AllowanceResult,
+  Announcement,
+  Committed,
   PeekedValue,
   RenderPass,
   RenderRecord,
@@ -9,6 +11,7 @@ import type {
   SessionStore,
 } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
+import { RedisBus } from '../bus/redis-bus.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from './keys.ts';
 import { decodeSession, encodeSession } from './session-codec.ts';
@@ -25,6 +28,37 @@ if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
+
+// CREATE or REPLACE (expected version '0': the session must not exist) and its announcement, in one step.
+// KEYS: session, turn. ARGV: expected, version, data, ttl, turn token ('' for none), turn ttl, channel ('' for
+// none), message. Returns {0} not written, {1} written, {2, pttl} written with the turn busy, or {3, the render
+// record's fields} written with the turn taken. The PUBLISH names no key, so it stays in the slot on Cluster.
+const COMMIT = `
+if ARGV[1] == '0' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+elseif redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then
+  return {0}
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local reply = {1}
+if ARGV[5] ~= '' then
+  if redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6], 'NX') then
+    local record = {}
+    local fields = redis.call('HGETALL', KEYS[1])
+    for i = 1, #fields, 2 do
+      if fields[i] ~= 'v' and fields[i] ~= 'd' then
+        record[#record + 1] = fields[i]
+        record[#record + 1] = fields[i + 1]
+      end
+    end
+    reply = {3, record}
+  else
+    reply = {2, redis.call('PTTL', KEYS[2])}
+  end
+end
+if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
+return reply`;
 
 // KEYS: blockers, counters, [hold]. ARGV: #blockers, #counters, hold?, limits…, windows…, [hold value, hold ttl].
 // Each counter is created with its window as TTL in this same step.
@@ -106,6 +140,11 @@ return 0`;
 type ScriptedRedis = RedisClient & {
   svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
   svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
+  svCommit(
+    session: string,
+    turn: string,
+    ...args: (string | number)[]
+  ): Promise<[0] | [1] | [2, number] | [3, string[]]>;
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
@@ -140,6 +179,7 @@ export class RedisSessionStore implements SessionStore {
   ) {
     redis.defineCommand('svCreate', { numberOfKeys: 1, lua: CREATE });
     redis.defineCommand('svReplace', { numberOfKeys: 1, lua: REPLACE });
+    redis.defineCommand('svCommit', { numberOfKeys: 2, lua: COMMIT });
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
@@ -150,11 +190,17 @@ export class RedisSessionStore implements SessionStore {
     this.redis = redis as ScriptedRedis;
   }
 
-  async create(session: Session, ttlMs: number): Promise<void> {
+  async create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed> {
+    if (announce) {
+      const committed = await this.commit('create', session, 0, ttlMs, announce);
+      if (!committed) throw new Error(`session ${session.id} exists already`);
+      return committed;
+    }
     const created = await guarded('create', () =>
       this.redis.svCreate(storeKeys.session(session.id), session.version, encodeSession(session), ttl(ttlMs)),
     );
     if (created !== 1) throw new Error(`session ${session.id} exists already`);
+    return {};
   }
 
   async get(id: string): Promise<Session | undefined> {
@@ -162,11 +208,55 @@ export class RedisSessionStore implements SessionStore {
     return data ? decodeSession(id, data) : undefined;
   }
 
-  async replace(next: Session, ttlMs: number): Promise<boolean> {
+  replace(next: Session, ttlMs: number): Promise<boolean>;
+  replace(next: Session, ttlMs: number, announce: Announcement): Promise<Committed | undefined>;
+  async replace(next: Session, ttlMs: number, announce?: Announcement): Promise<boolean | Committed | undefined> {
+    if (announce) return this.commit('replace', next, next.version - 1, ttlMs, announce);
     const written = await guarded('replace', () =>
       this.redis.svReplace(storeKeys.session(next.id), next.version - 1, next.version, encodeSession(next), ttl(ttlMs)),
     );
     return written === 1;
+  }
+
+  /**
+   * Writes and announces in one script when the bus publishes on this very connection (a {@link RedisBus} on
+   * the store's client, as the server wires them); with any other bus, publishes through it once written.
+   */
+  private async commit(
+    what: 'create' | 'replace',
+    session: Session,
+    expected: number,
+    ttlMs: number,
+    announce: Announcement,
+  ): Promise<Committed | undefined> {
+    const outgoing = announce.bus instanceof RedisBus ? announce.bus.outgoing(this.redis, announce.update) : undefined;
+    const { turn } = announce;
+    let reply: [0] | [1] | [2, number] | [3, string[]];
+    try {
+      reply = await guarded(what, () =>
+        this.redis.svCommit(
+          ...renderKeys(session.id),
+          expected,
+          session.version,
+          encodeSession(session),
+          ttl(ttlMs),
+          turn?.token ?? '',
+          ttl(turn?.turnMs ?? 1),
+          outgoing?.channel ?? '',
+          outgoing?.message ?? '',
+        ),
+      );
+    } catch (error) {
+      // Whether the script ran is unknown; the bus stops waiting for the message either way.
+      outgoing?.settle(false);
+      throw error;
+    }
+    outgoing?.settle(reply[0] !== 0);
+    if (reply[0] === 0) return undefined;
+    if (!outgoing) await announce.bus.publish(announce.update);
+    if (reply[0] === 1) return {};
+    if (reply[0] === 2) return { turn: { kind: 'busy', retryInMs: Math.max(0, reply[1]) } };
+    return { turn: { kind: 'yours', record: recordFrom(reply[1]), session } };
   }
 
   async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
@@ -175,16 +265,10 @@ export class RedisSessionStore implements SessionStore {
     );
     if (reply[0] === 0) return { kind: 'shown' };
     if (reply[0] === 1) return { kind: 'busy', retryInMs: Math.max(0, reply[1]) };
-    const record: RenderRecord = { version: 0, messages: {} };
-    let session: Session | undefined;
     const fields = reply[1];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const [name = '', value = ''] = [fields[i], fields[i + 1]];
-      if (name === 'd') session = decodeSession(sessionId, value);
-      else if (name === 'r') record.version = Number(value);
-      else if (name.startsWith('m:')) record.messages[name.slice(2)] = value;
-    }
-    return { kind: 'yours', record, session };
+    const data = fields.findIndex((name, i) => i % 2 === 0 && name === 'd');
+    const session = data >= 0 ? decodeSession(sessionId, fields[data + 1] ?? '') : undefined;
+    return { kind: 'yours', record: recordFrom(fields), session };
   }
 
   async passRenderTurn(
@@ -310,6 +394,17 @@ export class RedisSessionStore implements SessionStore {
       throw new StoreUnavailableError(`only ${acknowledged} of ${replicas} Redis replica(s) acknowledged the write`);
     }
   }
+}
+
+/** The render record in a session hash's fields (`r` and `m:<name>`; any other field is not the record's). */
+function recordFrom(fields: string[]): RenderRecord {
+  const record: RenderRecord = { version: 0, messages: {} };
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [name = '', value = ''] = [fields[i], fields[i + 1]];
+    if (name === 'r') record.version = Number(value);
+    else if (name.startsWith('m:')) record.messages[name.slice(2)] = value;
+  }
+  return record;
 }
 
 /** The session (with its render record) and its render turn: one hash slot (`{s:<id>}`). */

@@ -7,6 +7,12 @@ export interface SessionUpdate {
   state: SessionState;
   /** When the session next needs a time-based transition, so every replica can set a timer without a read. */
   deadline?: number;
+  /**
+   * Set when the commit took the session's render turn in the same step (for the committing replica, or found
+   * it held by a replica that renders this version too before it lets go): the holder renders, and everyone
+   * else only looks again once this lease has run out, in case the holder died.
+   */
+  turnMs?: number;
 }
 
 export type SessionUpdateHandler = (update: SessionUpdate) => void | Promise<void>;

@@ -10,6 +10,8 @@ export type { Pins } from './pins.ts';
 export type {
   Allowance,
   AllowanceResult,
+  Announcement,
+  Committed,
   CounterRule,
   PeekedValue,
   RenderPass,

@@ -1,4 +1,5 @@
 import type { Session } from '../session.ts';
+import type { Bus, SessionUpdate } from './bus.ts';
 
 /** A counter that may grow to `limit` within `windowMs` of its first hit. */
 export interface CounterRule {
@@ -45,6 +46,26 @@ export type RenderTurn =
 export type RenderPass = { kind: 'done' } | { kind: 'lost' } | { kind: 'again'; session: Session };
 
 /**
+ * What a commit announces in the same atomic step as its write: `update` on `bus` (whose subscribers hear it
+ * exactly as if `bus.publish` had sent it), and with `turn` the session's render turn taken for the committing
+ * replica (`token`, for `turnMs`), so it renders without asking for the turn again.
+ */
+export interface Announcement {
+  bus: Bus;
+  update: SessionUpdate;
+  turn?: { token: string; turnMs: number };
+}
+
+/**
+ * An announced commit: with the announcement's `turn`, what taking it gave: `yours` (with the render record;
+ * the session is the one written), or `busy` while another holder renders, which renders this version too
+ * before it lets go (look again after `retryInMs`, in case it dies).
+ */
+export interface Committed {
+  turn?: Extract<RenderTurn, { kind: 'yours' | 'busy' }>;
+}
+
+/**
  * Sessions, counters, flags and one-time claims, each with a TTL and each operation atomic, also across
  * replicas. A `scope` groups keys that atomic steps touch together (one Redis Cluster slot).
  *
@@ -52,11 +73,13 @@ export type RenderPass = { kind: 'done' } | { kind: 'lost' } | { kind: 'again'; 
  * path treat that as "no".
  */
 export interface SessionStore {
-  /** Stores a new session (version 1); refuses an id that exists. */
-  create(session: Session, ttlMs: number): Promise<void>;
+  /** Stores a new session (version 1); refuses an id that exists. With `announce`, announces it in the same step. */
+  create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed>;
   get(id: string): Promise<Session | undefined>;
   /** Compare-and-set: writes `next` only while the stored version is `next.version - 1`. */
   replace(next: Session, ttlMs: number): Promise<boolean>;
+  /** As above, and announces the write in the same step; `undefined` when nothing was written (nor announced). */
+  replace(next: Session, ttlMs: number, announce: Announcement): Promise<Committed | undefined>;
 
   /**
    * One step: answers `shown` when the session's messages show `atLeast` already, `busy` while another

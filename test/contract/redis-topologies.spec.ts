@@ -5,7 +5,7 @@ import type { RedisClient, RedisTopology } from '../../adapters/redis/connect.ts
 import { RedisDeadlines } from '../../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import type { AuditEvent } from '../../core/audit.ts';
-import { readyClients, replicaStores, sleep } from '../support/redis-fixture.ts';
+import { readyClients, replicaStores, replicaStoresAndBuses, sleep } from '../support/redis-fixture.ts';
 import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
 import { busContract, redisBusHarness } from './bus.contract.ts';
 import { deadlinesContract } from './deadlines.contract.ts';
@@ -19,11 +19,13 @@ function portContracts(topology: () => RedisTopology, options: { replicasToAck?:
 
 function portContractsOn(topology: () => RedisTopology, options: { replicasToAck?: number }): void {
   sessionStoreContract('redis', async () => {
-    const stores = await replicaStores(topology(), options);
+    const { stores, buses } = await replicaStoresAndBuses(topology(), options);
     return {
       stores,
+      buses,
       elapse: sleep,
       close: async () => {
+        await Promise.all(buses.map((b) => b.close()));
         await Promise.all(stores.map((s) => s.close()));
       },
     };

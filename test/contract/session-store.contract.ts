@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import type { SessionStore } from '../../core/ports/index.ts';
+import type { Announcement, Bus, SessionStore, SessionUpdate } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 
 export interface StoreHarness {
   /** Two stores over the same data, as two replicas would have. */
   stores: [SessionStore, SessionStore];
+  /** Each store's replica's bus, as the server wires them (a commit announces its update on it). */
+  buses: [Bus, Bus];
   /** Lets `ms` of store time pass. */
   elapse(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -323,6 +325,101 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind).to.equal('yours');
         const lost = await store.passRenderTurn(session.id, 'dead', { version: 1, messages: {} }, timing);
         expect(lost, 'the dead holder cannot record over the new one').to.deep.equal({ kind: 'lost' });
+      });
+    });
+
+    describe('announced commits', () => {
+      const timing = { turnMs: 5_000 };
+      let heard: SessionUpdate[];
+      const announce = (session: Session, token?: string): Announcement => ({
+        bus: h.buses[0],
+        update: { sessionId: session.id, version: session.version, state: session.state, turnMs: 5_000 },
+        ...(token ? { turn: { token, turnMs: 5_000 } } : {}),
+      });
+      // Versions are compared as a set: on Cluster, messages published on different nodes can cross.
+      /** Lets the bus deliver, until `count` updates are heard (or it is clear no more are coming). */
+      const delivered = async (count: number) => {
+        for (let i = 0; i < 50 && heard.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      beforeEach(async () => {
+        heard = [];
+        await h.buses[1].subscribe((update) => {
+          heard.push(update);
+        });
+      });
+
+      it('takes the render turn and announces the update in the same step as the write', async () => {
+        const session = sampleSession();
+        const created = await store.create(session, 60_000, announce(session, 'token-a'));
+        expect(created).to.deep.equal({ turn: { kind: 'yours', record: { version: 0, messages: {} }, session } });
+        expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind, 'held by the committer').to.equal(
+          'busy',
+        );
+        await delivered(1);
+        expect(heard, 'heard on every replica as the bus sends it').to.deep.equal([announce(session).update]);
+
+        const record = { version: 1, messages: { 'slack-agent': '{"channel":"D1","ts":"1.1"}' } };
+        expect(await store.passRenderTurn(session.id, 'token-a', record, timing)).to.deep.equal({ kind: 'done' });
+        const next = { ...session, version: 2, state: 'awaiting_pin' as const };
+        expect(await other.replace(next, 60_000, announce(next, 'token-b'))).to.deep.equal({
+          turn: { kind: 'yours', record, session: next },
+        });
+        expect(await other.get(session.id)).to.deep.equal(next);
+        await delivered(2);
+        expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+        expect(await other.passRenderTurn(session.id, 'token-b', { ...record, version: 2 }, timing)).to.deep.equal({
+          kind: 'done',
+        });
+      });
+
+      it('neither takes the turn nor announces anything when the write is refused', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        const stale = { ...session, version: 3 };
+        expect(await other.replace(stale, 60_000, announce(stale, 'token-b'))).to.equal(undefined);
+        let refused = false;
+        await other.create(session, 60_000, announce(session, 'token-b')).catch(() => {
+          refused = true;
+        });
+        expect(refused, 'an id that exists').to.equal(true);
+        expect((await store.takeRenderTurn(session.id, 1, 'token-a', 5_000)).kind, 'the turn is free').to.equal(
+          'yours',
+        );
+        await delivered(1);
+        expect(heard).to.deep.equal([]);
+      });
+
+      it('writes and announces while another replica renders, which hands the new version on to its holder', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        await store.takeRenderTurn(session.id, 1, 'token-a', 5_000);
+        const next = { ...session, version: 2, state: 'awaiting_pin' as const };
+        const committed = await other.replace(next, 60_000, announce(next, 'token-b'));
+        expect(committed?.turn?.kind).to.equal('busy');
+        if (committed?.turn?.kind === 'busy') expect(committed.turn.retryInMs).to.be.within(1, 5_000);
+        const pass = await store.passRenderTurn(session.id, 'token-a', { version: 1, messages: {} }, timing);
+        expect(pass, 'the holder renders it before it lets go').to.deep.equal({ kind: 'again', session: next });
+        await delivered(1);
+        expect(heard.map((u) => u.version).sort()).to.deep.equal([2]);
+      });
+
+      it('announces without taking the turn when none is asked for', async () => {
+        const session = sampleSession();
+        expect(await store.create(session, 60_000, announce(session))).to.deep.equal({});
+        const next = { ...session, version: 2 };
+        expect(await other.replace(next, 60_000, announce(next))).to.deep.equal({});
+        expect((await other.takeRenderTurn(session.id, 2, 'token-b', 5_000)).kind).to.equal('yours');
+        await delivered(2);
+        expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+      });
+
+      it('frees a turn taken in a commit whose replica died before rendering, once its lease runs out', async () => {
+        const session = sampleSession();
+        const dying = { ...announce(session, 'dead'), turn: { token: 'dead', turnMs: 100 } };
+        expect((await store.create(session, 60_000, dying)).turn?.kind).to.equal('yours');
+        expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind).to.equal('busy');
+        await h.elapse(200);
+        expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind).to.equal('yours');
       });
     });
 

@@ -1,20 +1,29 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
+import sinon from 'sinon';
+import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
+import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
+import type { SessionUpdate } from '../../core/ports/index.ts';
 import { FakeClock } from '../support/clock.ts';
-import { readyClients, replicaStores, sleep, useRedisServer } from '../support/redis-fixture.ts';
+import { readyClients, replicaStoresAndBuses, sleep, useRedisServer } from '../support/redis-fixture.ts';
 import { RedisServer } from '../support/redis-server.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 sessionStoreContract('memory', async () => {
   const clock = new FakeClock(Date.now());
   const store = new MemorySessionStore(clock);
+  const bus = new InProcessBus();
   return {
     stores: [store, store],
+    buses: [bus, bus],
     elapse: async (ms) => clock.advance(ms),
-    close: () => store.close(),
+    close: async () => {
+      await bus.close();
+      await store.close();
+    },
   };
 });
 
@@ -22,14 +31,52 @@ describe('RedisSessionStore', () => {
   const redis = useRedisServer();
 
   sessionStoreContract('redis', async () => {
-    const stores = await replicaStores(redis().url);
+    const { stores, buses } = await replicaStoresAndBuses(redis().url);
     return {
       stores,
+      buses,
       elapse: sleep,
       close: async () => {
+        await Promise.all(buses.map((b) => b.close()));
         await Promise.all(stores.map((s) => s.close()));
       },
     };
+  });
+
+  it('commits, takes the render turn and publishes in one script when the bus is on its connection', async () => {
+    const [client, elsewhere] = (await readyClients(redis().url, 2)) as [Redis, Redis];
+    const store = new RedisSessionStore(client);
+    const sameConnection = new RedisBus(client);
+    const otherConnection = new RedisBus(elsewhere);
+    const heard: SessionUpdate[] = [];
+    await otherConnection.subscribe((update) => {
+      heard.push(update);
+    });
+    await sameConnection.subscribe(() => undefined);
+    const publish = sinon.spy(client, 'publish');
+    const publishElsewhere = sinon.spy(elsewhere, 'publish');
+    const session = sampleSession();
+    const update = { sessionId: session.id, version: 1, state: session.state, turnMs: 5_000 };
+    const turn = { token: 'token-a', turnMs: 5_000 };
+    expect((await store.create(session, 60_000, { bus: sameConnection, update, turn })).turn?.kind).to.equal('yours');
+    expect(publish.callCount, 'no PUBLISH of its own: the script sent it').to.equal(0);
+    await sameConnection.flush(2000);
+    const next = { ...session, version: 2 };
+    await store.passRenderTurn(session.id, 'token-a', { version: 1, messages: {} }, { turnMs: 5_000 });
+    // Any other bus publishes itself, once the write is in.
+    const committed = await store.replace(next, 60_000, {
+      bus: otherConnection,
+      update: { ...update, version: 2 },
+      turn,
+    });
+    expect(committed?.turn?.kind).to.equal('yours');
+    expect(publishElsewhere.callCount).to.equal(1);
+    for (let i = 0; i < 50 && heard.length < 2; i++) await sleep(10);
+    expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+    sinon.restore();
+    await Promise.all([sameConnection.close(), otherConnection.close()]);
+    await store.close();
+    elsewhere.disconnect();
   });
 
   it('puts a TTL on every key it writes, and a hash tag in every key', async () => {

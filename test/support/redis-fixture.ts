@@ -1,3 +1,4 @@
+import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import { connectRedis, type RedisClient, type RedisTopology, whenReady } from '../../adapters/redis/connect.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { RedisServer } from './redis-server.ts';
@@ -36,7 +37,18 @@ export async function replicaStores(
   where: string | RedisTopology,
   options: { replicasToAck?: number } = {},
 ): Promise<[RedisSessionStore, RedisSessionStore]> {
+  return (await replicaStoresAndBuses(where, options)).stores;
+}
+
+/** As {@link replicaStores}, each with the {@link RedisBus} on its own connection, as the server wires them. */
+export async function replicaStoresAndBuses(
+  where: string | RedisTopology,
+  options: { replicasToAck?: number } = {},
+): Promise<{ stores: [RedisSessionStore, RedisSessionStore]; buses: [RedisBus, RedisBus] }> {
   const [a, b] = await readyClients(where, 2);
   if (!a || !b) throw new Error('no clients');
-  return [new RedisSessionStore(a, options), new RedisSessionStore(b, options)];
+  return {
+    stores: [new RedisSessionStore(a, options), new RedisSessionStore(b, options)],
+    buses: [new RedisBus(a), new RedisBus(b)],
+  };
 }

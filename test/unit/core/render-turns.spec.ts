@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { InProcessBus } from '../../../adapters/bus/in-process-bus.ts';
 import { MemorySessionStore } from '../../../adapters/store/memory-session-store.ts';
-import type { SessionStore } from '../../../core/ports/index.ts';
-import { RenderTurns } from '../../../core/render-turns.ts';
+import type { Announcement, SessionStore } from '../../../core/ports/index.ts';
+import { type CommitTurn, RenderTurns } from '../../../core/render-turns.ts';
 import type { Session } from '../../../core/session.ts';
 import { sampleSession } from '../../contract/session-store.contract.ts';
 import { until } from '../../support/processes.ts';
@@ -32,8 +33,10 @@ function renderTurnsSuite(name: string, replicas: () => Promise<[SessionStore, S
   describe(`RenderTurns on the ${name} store`, () => {
     let a: SessionStore;
     let b: SessionStore;
+    let bus: InProcessBus;
     beforeEach(async () => {
       [a, b] = await replicas();
+      bus = new InProcessBus();
     });
     afterEach(async () => {
       await Promise.all([...new Set([a, b])].map((store) => store.close()));
@@ -114,6 +117,57 @@ function renderTurnsSuite(name: string, replicas: () => Promise<[SessionStore, S
         seen.push(messages.get('slack-agent'), messages.get('teams-agent'));
       });
       expect(seen).to.deep.equal(['{"channel":"D1","ts":"1.2"}', '{"channel":"D1","ts":"1.2"}', 'x']);
+    });
+
+    const announced = (session: Session, turn?: CommitTurn): Announcement => ({
+      bus,
+      update: { sessionId: session.id, version: session.version, state: session.state, turnMs: turn?.turnMs ?? 1 },
+      ...(turn ? { turn } : {}),
+    });
+
+    it('renders with the turn its own commit took, and its update coming back costs no store call', async () => {
+      const renders = new Renders();
+      const turns = new RenderTurns(a, { turnMs: 100 });
+      const takes = [...new Set([a, b])].map((store) => sinon.spy(store, 'takeRenderTurn'));
+      let session = sampleSession();
+      let turn = turns.lease();
+      const created = await a.create(session, TTL, announced(session, turn));
+      if (!created.turn) throw new Error('no turn');
+      await turns.follow(session.id, 1, turn.token, created.turn, renders.for('a'));
+      turns.watch(session.id, 1, turn.turnMs, renders.for('a'));
+      // The update may also come back before the render is done.
+      session = { ...session, version: 2 };
+      turn = turns.lease();
+      const replaced = await a.replace(session, TTL, announced(session, turn));
+      if (!replaced?.turn) throw new Error('no turn');
+      turns.watch(session.id, 2, turn.turnMs, renders.for('a'));
+      await turns.follow(session.id, 2, turn.token, replaced.turn, renders.for('a'));
+      await sleep(300);
+      expect(renders.shown).to.deep.equal(['a:1', 'a:2']);
+      expect(
+        takes.map((take) => take.callCount),
+        'never asked for the turn',
+      ).to.deep.equal(takes.map(() => 0));
+      for (const take of takes) take.restore();
+      turns.close();
+    });
+
+    it('shows a state once when the replica that committed it dies holding the turn', async () => {
+      const renders = new Renders();
+      const session = sampleSession();
+      const dead = new RenderTurns(a, { turnMs: 200 });
+      const committed = await a.create(session, TTL, announced(session, dead.lease()));
+      expect(committed.turn?.kind, 'taken in the commit, and never rendered').to.equal('yours');
+      const watchers = [new RenderTurns(a, { turnMs: 200 }), new RenderTurns(b, { turnMs: 200 })];
+      watchers.forEach((turns, i) => {
+        turns.watch(session.id, 1, 200, renders.for(`watcher${i}`));
+      });
+      await sleep(100);
+      expect(renders.shown, 'nobody renders while the holder may be').to.deep.equal([]);
+      await until(() => renders.shown.length > 0, 3000);
+      await sleep(500);
+      expect(renders.shown.map((r) => r.split(':')[1])).to.deep.equal(['1']);
+      for (const turns of watchers) turns.close();
     });
 
     it('frees the turn when a render throws, so the next version still shows', async () => {

@@ -3,10 +3,12 @@ import sinon from 'sinon';
 import { InProcessBus } from '../../../adapters/bus/in-process-bus.ts';
 import { MemorySessionStore } from '../../../adapters/store/memory-session-store.ts';
 import type { AgentChannel, CustomerChannel } from '../../../core/ports/index.ts';
+import { RenderTurns } from '../../../core/render-turns.ts';
 import type { Session } from '../../../core/session.ts';
 import { UpdateDispatcher } from '../../../core/update-dispatcher.ts';
 import { FakeClock } from '../../support/clock.ts';
 import { AGENT, type FlowFixture, flowFixture } from '../../support/fakes.ts';
+import { until } from '../../support/processes.ts';
 
 const agent = { kind: 'agent', who: AGENT } as const;
 
@@ -95,6 +97,62 @@ describe('UpdateDispatcher', () => {
       '2:awaiting_device',
       '3:verified',
     ]);
+  });
+
+  it('renders its own commits with the turn they took: no replica asks for it, however many hear the update', async () => {
+    const clock = new FakeClock();
+    const store = new MemorySessionStore(clock);
+    const bus = new InProcessBus();
+    const a = await flowFixture({ store, bus, clock });
+    const b = await flowFixture({ store, bus, clock });
+    await dispatcher(a).start();
+    await dispatcher(b).start();
+    const take = sinon.spy(store, 'takeRenderTurn');
+    const session = await a.verification.start({ agent: AGENT, query: 'demo-jan' });
+    await settled();
+    const waiting = await b.verification.chooseDevice(session.id, agent);
+    await settled();
+    await a.verification.deviceResponse(waiting.prompt?.id ?? '', 'confirmed', waiting.prompt?.matchNumber);
+    await settled();
+    expect(slack.rendered.map(([, v, s]) => `${v}:${s}`)).to.deep.equal([
+      '1:started',
+      '2:awaiting_device',
+      '3:verified',
+    ]);
+    expect(take.callCount).to.equal(0);
+    expect(a.updates.every((u) => u.turnMs === 10_000)).to.equal(true);
+  });
+
+  it('still shows a state once when the replica that committed it dies holding the turn', async () => {
+    const clock = new FakeClock();
+    const store = new MemorySessionStore(clock);
+    const bus = new InProcessBus();
+    const a = await flowFixture({ store, bus, clock });
+    const b = await flowFixture({ store, bus, clock });
+    // Replica A commits taking the turn, and dies before it renders.
+    a.verification.renderCommits({ lease: () => ({ token: 'dead', turnMs: 200 }), committed: () => undefined });
+    const survivors = [b, b].map((fixture) => {
+      const d = new UpdateDispatcher({
+        bus,
+        store,
+        verification: fixture.verification,
+        clock,
+        agentChannels: { slack },
+        customerChannels: [],
+        turns: new RenderTurns(store, { turnMs: 200 }),
+      });
+      dispatchers.push(d);
+      return d;
+    });
+    for (const d of survivors) await d.start();
+    const session = await a.verification.start({ agent: AGENT, query: 'demo-jan' });
+    await settled();
+    expect(slack.rendered, 'nobody renders while the holder may').to.deep.equal([]);
+    clock.advance(1000);
+    await until(() => slack.rendered.length > 0, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await settled();
+    expect(slack.rendered).to.deep.equal([[session.id, 1, 'started']]);
   });
 
   it('makes an unanswered prompt visibly expire, and a grant visibly end, when nobody acts', async () => {
