@@ -11,6 +11,7 @@ import { freePort, RedisServer } from '../test/support/redis-server.ts';
 import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
 import { BotConnectorDouble } from '../test/support/teams.ts';
 import { BenchDoubles } from './doubles.ts';
+import { type FrontDoorBench, percentile, round } from './figures.ts';
 import { type GuardFigures, measureGuard } from './guard.ts';
 import { measurePortal } from './portal.ts';
 import { measureStreams, type StreamFigures } from './streams.ts';
@@ -54,13 +55,6 @@ async function pool(total: number, concurrency: number, task: (i: number, slot: 
     }),
   );
 }
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 class Target {
   errors = 0;
@@ -472,6 +466,16 @@ async function main(): Promise<void> {
         .join(', ')})`,
     );
 
+    // What each front door's measurement runs its load with and reads its costs from.
+    const measuredServer = server;
+    const frontDoor: FrontDoorBench = {
+      concurrency: CONCURRENCY,
+      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
+      cpuMs: () => cpuMs(measuredServer.child.pid),
+      quiet: () => waitQuiet(redis),
+      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+    };
+
     // Teams: the same flows through /api/messages, against a bare botbuilder bot on the same restify server.
     const teams = await measureTeams({
       ours: ours.url,
@@ -479,14 +483,10 @@ async function main(): Promise<void> {
       connector,
       doubles,
       deviceSecret: DEVICE_SECRET,
-      concurrency: CONCURRENCY,
       messages: Number(options.commands),
       flows: Number(options.flows),
       nextAccount: () => ++accountSequence,
-      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
-      cpuMs: () => cpuMs(server?.child.pid),
-      quiet: () => waitQuiet(redis),
-      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+      ...frontDoor,
     });
     ours.errors += teams.errors;
     ours.errorSamples.push(...teams.errorSamples);
@@ -504,13 +504,9 @@ async function main(): Promise<void> {
       ours: ours.url,
       bare: `http://127.0.0.1:${barePortalPort}`,
       keys: PORTAL_KEYS,
-      concurrency: CONCURRENCY,
       pins: Number(options.commands),
       nextAccount: () => ++accountSequence,
-      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
-      cpuMs: () => cpuMs(server?.child.pid),
-      quiet: () => waitQuiet(redis),
-      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+      ...frontDoor,
     });
     ours.errors += portal.errors;
     say(
@@ -521,13 +517,9 @@ async function main(): Promise<void> {
     const webchat = await measureWebChat({
       ours: ours.url,
       bare: `http://127.0.0.1:${bareChatPort}`,
-      concurrency: CONCURRENCY,
       conversations: 250,
       linesPerConversation: 12,
-      pool: (total, concurrency, task) => pool(total, concurrency, (i) => task(i)),
-      cpuMs: () => cpuMs(server?.child.pid),
-      quiet: () => waitQuiet(redis),
-      redisCommandsPerFlow: async (run, flows) => (await countRedisCommands(redis, flows, run)).sentPerFlow,
+      ...frontDoor,
     });
     ours.errors += webchat.errors;
     say(

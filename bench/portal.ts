@@ -1,3 +1,4 @@
+import { type FrontDoorBench, percentile, round } from './figures.ts';
 /** What `npm run bench` reports about the portal PIN API, beside bare restify with one Redis call per PIN. */
 export interface PortalFigures {
   pinsPerSec: number;
@@ -10,23 +11,14 @@ export interface PortalFigures {
   errors: number;
 }
 
-export interface PortalBenchOptions {
+export interface PortalBenchOptions extends FrontDoorBench {
   ours: string;
   bare: string;
   /** Portal keys to take turns with: each has its own per-minute allowance. */
   keys: readonly string[];
-  concurrency: number;
   pins: number;
   nextAccount(): number;
-  pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void>;
-  cpuMs(): number;
-  quiet(): Promise<void>;
-  redisCommandsPerFlow(run: () => Promise<void>, flows: number): Promise<number>;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** PINs issued as fast as `concurrency` portal backends ask, on ours and on the bare service. */
 export async function measurePortal(options: PortalBenchOptions): Promise<PortalFigures> {

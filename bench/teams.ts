@@ -4,6 +4,7 @@ import { signedDeviceAnswer } from '../test/support/device-signing.ts';
 import type { RecordedRequest } from '../test/support/recording-server.ts';
 import { type BotConnectorDouble, cardAction, message } from '../test/support/teams.ts';
 import type { BenchDoubles } from './doubles.ts';
+import { type FrontDoorBench, percentile, round } from './figures.ts';
 
 /** What `npm run bench` reports about the Teams front door, beside a bare botbuilder bot on the same server. */
 export interface TeamsFigures {
@@ -22,29 +23,17 @@ export interface TeamsFigures {
   errorSamples: string[];
 }
 
-export interface TeamsBenchOptions {
+export interface TeamsBenchOptions extends FrontDoorBench {
   ours: string;
   bare: string;
   connector: BotConnectorDouble;
   doubles: BenchDoubles;
   deviceSecret: string;
-  concurrency: number;
   messages: number;
   flows: number;
   /** A new demo account number; `bench-<n>@example.com` has the trusted phone with serial `SN<n>`. */
   nextAccount(): number;
-  pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void>;
-  /** The server process's CPU time so far, in ms. */
-  cpuMs(): number;
-  /** Waits until the server has finished what it does after the answers (renders). */
-  quiet(): Promise<void>;
-  /** Redis commands sent per flow while `run` runs `flows` flows. */
-  redisCommandsPerFlow(run: () => Promise<void>, flows: number): Promise<number>;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** An agent of their own per flow, in a personal chat with the bot, as Teams identifies one. */
 function agentOf(n: number) {

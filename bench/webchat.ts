@@ -1,4 +1,5 @@
 import { type ClientRequest, request } from 'node:http';
+import { type FrontDoorBench, percentile, round } from './figures.ts';
 import { type Conversation, openConversations } from './streams.ts';
 
 /** What `npm run bench` reports about the web chat: lines posted and delivered over SSE, beside a bare SSE chat. */
@@ -14,21 +15,12 @@ export interface WebChatFigures {
   errors: number;
 }
 
-export interface WebChatBenchOptions {
+export interface WebChatBenchOptions extends FrontDoorBench {
   ours: string;
   bare: string;
-  concurrency: number;
   conversations: number;
   linesPerConversation: number;
-  pool(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void>;
-  cpuMs(): number;
-  quiet(): Promise<void>;
-  redisCommandsPerFlow(run: () => Promise<void>, flows: number): Promise<number>;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** One open event stream per conversation, telling `arrived` the text of each message event. */
 function listen(base: string, conversation: Conversation, arrived: (text: string) => void): Promise<ClientRequest> {
