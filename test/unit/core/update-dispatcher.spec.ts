@@ -77,21 +77,36 @@ describe('UpdateDispatcher', () => {
     expect(customer.rendered).to.deep.equal(expected);
   });
 
-  it('renders each version once however many replicas hear it', async () => {
+  /**
+   * Two replicas on one store and bus (and `extraListeners` more dispatchers on the second); a device flow whose
+   * start, device choice and answer land on the replicas `steps` names, each step rendered before the next.
+   */
+  async function flowAcrossReplicas(
+    steps: (replicas: [FlowFixture, FlowFixture]) => [FlowFixture, FlowFixture, FlowFixture],
+    extraListeners = 0,
+  ) {
     const clock = new FakeClock();
     const store = new MemorySessionStore(clock);
     const bus = new InProcessBus();
-    const a = await flowFixture({ store, bus, clock });
-    const b = await flowFixture({ store, bus, clock });
-    await dispatcher(a).start();
-    await dispatcher(b).start();
-    await dispatcher(b).start();
-    const session = await a.verification.start({ agent: AGENT, query: 'demo-jan' });
+    const replicas: [FlowFixture, FlowFixture] = [
+      await flowFixture({ store, bus, clock }),
+      await flowFixture({ store, bus, clock }),
+    ];
+    for (const replica of replicas) await dispatcher(replica).start();
+    for (let i = 0; i < extraListeners; i++) await dispatcher(replicas[1]).start();
+    const take = sinon.spy(store, 'takeRenderTurn');
+    const [starts, chooses, answers] = steps(replicas);
+    const session = await starts.verification.start({ agent: AGENT, query: 'demo-jan' });
     await settled();
-    const waiting = await a.verification.chooseDevice(session.id, agent);
+    const waiting = await chooses.verification.chooseDevice(session.id, agent);
     await settled();
-    await b.verification.deviceResponse(waiting.prompt?.id ?? '', 'confirmed', waiting.prompt?.matchNumber);
+    await answers.verification.deviceResponse(waiting.prompt?.id ?? '', 'confirmed', waiting.prompt?.matchNumber);
     await settled();
+    return { replicas, take };
+  }
+
+  it('renders each version once however many replicas hear it', async () => {
+    await flowAcrossReplicas(([a, b]) => [a, a, b], 1);
     expect(slack.rendered.map(([, v, s]) => `${v}:${s}`)).to.deep.equal([
       '1:started',
       '2:awaiting_device',
@@ -100,27 +115,14 @@ describe('UpdateDispatcher', () => {
   });
 
   it('renders its own commits with the turn they took: no replica asks for it, however many hear the update', async () => {
-    const clock = new FakeClock();
-    const store = new MemorySessionStore(clock);
-    const bus = new InProcessBus();
-    const a = await flowFixture({ store, bus, clock });
-    const b = await flowFixture({ store, bus, clock });
-    await dispatcher(a).start();
-    await dispatcher(b).start();
-    const take = sinon.spy(store, 'takeRenderTurn');
-    const session = await a.verification.start({ agent: AGENT, query: 'demo-jan' });
-    await settled();
-    const waiting = await b.verification.chooseDevice(session.id, agent);
-    await settled();
-    await a.verification.deviceResponse(waiting.prompt?.id ?? '', 'confirmed', waiting.prompt?.matchNumber);
-    await settled();
+    const { replicas, take } = await flowAcrossReplicas(([a, b]) => [a, b, a]);
     expect(slack.rendered.map(([, v, s]) => `${v}:${s}`)).to.deep.equal([
       '1:started',
       '2:awaiting_device',
       '3:verified',
     ]);
     expect(take.callCount).to.equal(0);
-    expect(a.updates.every((u) => u.turnMs === 10_000)).to.equal(true);
+    expect(replicas[0].updates.every((u) => u.turnMs === 10_000)).to.equal(true);
   });
 
   it('still shows a state once when the replica that committed it dies holding the turn', async () => {
