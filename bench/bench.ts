@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
+import { DEADLINE_SHARDS } from '../adapters/store/redis-deadlines.ts';
 import { ACTIONS } from '../bots/slack/blocks.ts';
 import { signedDeviceAnswer } from '../test/support/device-signing.ts';
 import { type ServerProcess, signalServer, startServerProcess } from '../test/support/processes.ts';
@@ -33,6 +35,8 @@ const { values: options } = parseArgs({
     scale: { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of the server to this folder (see `node --cpu-prof`). */
     'cpu-prof': { type: 'string' },
+    /** Writes every Redis command one flow alone sends to this file, in order (values cut to 60 characters). */
+    trace: { type: 'string' },
   },
 });
 const CONCURRENCY = Number(options.concurrency);
@@ -214,15 +218,18 @@ async function countRedisCommands(
   redis: Redis,
   flows: number,
   run: () => Promise<void>,
-): Promise<{ sentPerFlow: number; executedPerFlow: number; byName: string }> {
+): Promise<{ sentPerFlow: number; executedPerFlow: number; byName: string; sent: string[] }> {
   await waitQuiet(redis);
   const monitor = await redis.monitor();
   const topLevel = new Map<string, number>();
+  const sentLines: string[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     // Calls a script makes come from "lua"; INFO commandstats counts those too.
     const name = String(args[0]).toLowerCase();
-    if (source !== 'lua' && !['info', 'config', 'monitor'].includes(name))
+    if (source !== 'lua' && !['info', 'config', 'monitor'].includes(name)) {
       topLevel.set(name, (topLevel.get(name) ?? 0) + 1);
+      sentLines.push(args.map((arg) => String(arg).replaceAll('\n', ' ').slice(0, 60)).join(' '));
+    }
   });
   await redis.config('RESETSTAT');
   await run();
@@ -232,6 +239,7 @@ async function countRedisCommands(
   const sent = [...topLevel.values()].reduce((a, b) => a + b, 0);
   const executed = [...stats.values()].reduce((a, b) => a + b, 0);
   return {
+    sent: sentLines,
     sentPerFlow: round(sent / flows),
     executedPerFlow: round(executed / flows),
     byName: [...topLevel]
@@ -456,8 +464,15 @@ async function main(): Promise<void> {
     );
     const redisCommandsPerFlow = slackRedis.sentPerFlow;
     say(
-      `Redis commands per complete flow: ${redisCommandsPerFlow} sent (${slackRedis.byName}); ${slackRedis.executedPerFlow} executed counting calls inside scripts (INFO commandstats)`,
+      `Redis commands per complete flow: ${redisCommandsPerFlow} sent at 10 flows at a time (${slackRedis.byName}); ${slackRedis.executedPerFlow} executed counting calls inside scripts (INFO commandstats)`,
     );
+    // One flow with nothing beside it: what it sends on its own, where no other flow's audit entries share a write.
+    const alone = await countRedisCommands(redis, 1, () => deviceFlow(ours, doubles, 0, warm));
+    // A replica's once-a-second deadline sweep is not the flow's: it names every shard.
+    const flowAlone = alone.sent.filter((line) => !line.includes(`{deadlines:session:${DEADLINE_SHARDS - 1}}`));
+    const redisCommandsOneFlow = flowAlone.length;
+    say(`Redis commands of one flow alone: ${redisCommandsOneFlow}`);
+    if (options.trace) await writeFile(options.trace, `${flowAlone.join('\n')}\n`);
     const outbound = [...doubles.calls].sort((a, b) => b[1] - a[1]);
     const outboundCallsPerFlow = round(outbound.reduce((sum, [, calls]) => sum + calls, 0) / counted);
     say(
@@ -576,6 +591,7 @@ async function main(): Promise<void> {
       p99Ms: round(percentile(all, 99), 2),
       flowsPerSec: round(flowsPerSec),
       redisCommandsPerFlow,
+      redisCommandsOneFlow,
       bytesPerPendingSession,
       errors,
       redisCallsPerFlowInclScripts: slackRedis.executedPerFlow,

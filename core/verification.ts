@@ -32,6 +32,7 @@ import type {
   LimitedProfile,
   Mailer,
   Pins,
+  ScopedWrite,
   SessionStore,
   SessionUpdate,
 } from './ports/index.ts';
@@ -207,7 +208,29 @@ export class Verification {
     if (input.customer && sameIdentity(input.customer, input.agent))
       throw new RequestInvalidError(['the agent cannot be the customer']);
     if (input.conversation) await this.holdConversation(input.conversation, session);
-    const pending = this.announcement(session);
+    const pending = this.announcement(session, [
+      {
+        op: 'remember',
+        scope: agentScope(input.agent),
+        name: 'recent',
+        value: session.id,
+        max: RECENT_PER_AGENT,
+        ttlMs: RECENT_DAYS * 24 * HOUR,
+      },
+      // The conversation's recent sessions, open or verified: what ends when the conversation does.
+      ...(input.conversation
+        ? [
+            {
+              op: 'remember' as const,
+              scope: conversationScope(input.conversation),
+              name: 'sessions',
+              value: session.id,
+              max: SESSIONS_PER_CONVERSATION,
+              ttlMs: (policies.sessionMinutes + policies.grantMinutes) * MINUTE + RETENTION_MS,
+            },
+          ]
+        : []),
+    ]);
     let committed: Committed;
     try {
       committed = await store.create(session, this.ttl(session, now), pending.announce);
@@ -216,16 +239,6 @@ export class Verification {
         await store.clearFlag(conversationScope(input.conversation), flags.running, session.id).catch(() => undefined);
       throw error;
     }
-    await store.remember(agentScope(input.agent), 'recent', session.id, RECENT_PER_AGENT, RECENT_DAYS * 24 * HOUR);
-    // The conversation's recent sessions, open or verified: what ends when the conversation does.
-    if (input.conversation)
-      await store.remember(
-        conversationScope(input.conversation),
-        'sessions',
-        session.id,
-        SESSIONS_PER_CONVERSATION,
-        (policies.sessionMinutes + policies.grantMinutes) * MINUTE + RETENTION_MS,
-      );
     await this.audit('verification_started', session, 'info');
     await this.announced(session, pending, committed);
     return session;
@@ -597,10 +610,12 @@ export class Verification {
   ): Promise<Availability> {
     const { store, clock, policies } = this.deps;
     const scope = this.accountScope(accountId);
-    const [peeked, grantIds] = await Promise.all([
-      store.peek(scope, AVAILABILITY_READS),
-      forStart ? store.recall(scope, flags.grants) : Promise.resolve([]),
-    ]);
+    const { values: peeked, lists } = await store.peekWithLists(
+      scope,
+      AVAILABILITY_READS,
+      forStart ? [flags.grants] : [],
+    );
+    const grantIds = lists[0] ?? [];
     const now = clock.now();
     const availability = availabilityFrom(peeked, {
       policies,
@@ -719,7 +734,7 @@ export class Verification {
       const now = this.deps.clock.now();
       const applied = typeof event === 'function' ? event(current) : event;
       const next = transition(current, applied, now);
-      const pending = this.announcement(next);
+      const pending = this.announcement(next, this.commitWrites(current, next));
       const committed = await this.deps.store.replace(next, this.ttl(next, now), pending.announce);
       if (committed) {
         await this.afterTransition(current, applied, next, () => this.announced(next, pending, committed));
@@ -757,28 +772,15 @@ export class Verification {
     next: Session,
     announced: () => Promise<void>,
   ): Promise<void> {
-    const { store } = this.deps;
-    const scope = this.accountScope(next.accountId);
-    if (prev.prompt && prev.prompt.id !== next.prompt?.id)
-      await store.clearFlag(scope, flags.pending, holdFor(prev.prompt.id));
-    // Decided or ended: the conversation is free for the next verification.
-    if (next.conversation && isOpen(prev) && !isOpen(next))
-      await store.clearFlag(conversationScope(next.conversation), flags.running, next.id);
     const alert = prev.state !== next.state ? alertOf(next) : undefined;
-    // A refusal on the device pauses prompts; any alert (a PIN lock too) ends the account's grants, below.
-    if (alert && alert !== 'pin_locked')
-      await store.setFlag(scope, flags.cooldown, alert, this.deps.policies.denyCooldownMinutes * MINUTE);
-    if (next.state === 'verified' && next.grant)
-      await store.remember(scope, flags.grants, next.id, GRANTS_PER_ACCOUNT, next.grant.expiresAt - next.updatedAt);
-    for (const [type, outcome] of auditFor(event, prev)) {
-      const detail: AuditEvent['detail'] =
-        event.type === 'account_alert'
-          ? { endedBy: event.alert }
-          : next.pinTriesLeft !== undefined
-            ? { triesLeft: next.pinTriesLeft }
-            : {};
-      await this.audit(type, next, outcome, detail);
-    }
+    const detail: AuditEvent['detail'] =
+      event.type === 'account_alert'
+        ? { endedBy: event.alert }
+        : next.pinTriesLeft !== undefined
+          ? { triesLeft: next.pinTriesLeft }
+          : {};
+    // Appended together, in order, so a log that batches writes them in one go.
+    await Promise.all(auditFor(event, prev).map(([type, outcome]) => this.audit(type, next, outcome, detail)));
     if (alert) await this.endGrantsFor(next, alert);
     await announced();
     if (next.state === 'verified' || (FINAL_STATES.has(next.state) && prev.state !== 'verified')) {
@@ -849,11 +851,33 @@ export class Verification {
     });
   }
 
+  /** What a transition writes besides the session, in the commit's step (see {@link ScopedWrite}). */
+  private commitWrites(prev: Session, next: Session): ScopedWrite[] {
+    const scope = this.accountScope(next.accountId);
+    const writes: ScopedWrite[] = [];
+    if (prev.prompt && prev.prompt.id !== next.prompt?.id)
+      writes.push({ op: 'clear', scope, name: flags.pending, expected: holdFor(prev.prompt.id) });
+    // Decided or ended: the conversation is free for the next verification.
+    if (next.conversation && isOpen(prev) && !isOpen(next))
+      writes.push({ op: 'clear', scope: conversationScope(next.conversation), name: flags.running, expected: next.id });
+    const alert = prev.state !== next.state ? alertOf(next) : undefined;
+    // A refusal on the device pauses prompts; any alert (a PIN lock too) ends the account's grants (afterTransition).
+    if (alert && alert !== 'pin_locked') {
+      const ttlMs = this.deps.policies.denyCooldownMinutes * MINUTE;
+      writes.push({ op: 'set', scope, name: flags.cooldown, value: alert, ttlMs });
+    }
+    if (next.state === 'verified' && next.grant) {
+      const ttlMs = next.grant.expiresAt - next.updatedAt;
+      writes.push({ op: 'remember', scope, name: flags.grants, value: next.id, max: GRANTS_PER_ACCOUNT, ttlMs });
+    }
+    return writes;
+  }
+
   /**
-   * What a commit of `session` announces in its own step: the update every replica hears, and the render turn
-   * for this replica's renderer, if one runs here (the update then says so, with the turn's lease).
+   * What a commit of `session` announces in its own step: the update every replica hears, its writes and next
+   * deadline, and the render turn for this replica's renderer, if one runs here (the update then says so).
    */
-  private announcement(session: Session): Pending {
+  private announcement(session: Session, writes: ScopedWrite[]): Pending {
     const renderer = this.renderers.at(-1);
     const turn = renderer?.lease();
     const deadline = nextDeadline(session);
@@ -864,12 +888,18 @@ export class Verification {
       ...(deadline === undefined ? {} : { deadline }),
       ...(turn ? { turnMs: turn.turnMs } : {}),
     };
-    return { announce: { bus: this.deps.bus, update, ...(turn ? { turn } : {}) }, ...(renderer ? { renderer } : {}) };
+    const announce: Announcement = {
+      bus: this.deps.bus,
+      update,
+      ...(turn ? { turn } : {}),
+      ...(writes.length > 0 ? { writes } : {}),
+      deadline: { schedule: this.deps.deadlines, at: deadline },
+    };
+    return { announce, ...(renderer ? { renderer } : {}) };
   }
 
   /** Once a commit's side effects are done: its next deadline, and this replica's render with the turn it took. */
   private async announced(session: Session, pending: Pending, committed: Committed): Promise<void> {
-    await this.schedule(session.id, pending.announce.update.deadline);
     const { turn } = pending.announce;
     if (turn && committed.turn) pending.renderer?.committed(session, turn, committed.turn);
   }

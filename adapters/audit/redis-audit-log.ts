@@ -19,6 +19,22 @@ export interface RedisAuditLogOptions {
 }
 
 const DEFAULT_RETENTION_DAYS = 400;
+
+// KEYS[1] the stream. ARGV: MINID, then each entry as its field count and fields. Returns each entry's id.
+const APPEND_ALL = `
+local ids, a = {}, 2
+while a <= #ARGV do
+  local count = tonumber(ARGV[a])
+  ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[1], '*', unpack(ARGV, a + 1, a + count))
+  a = a + count + 1
+end
+return ids`;
+
+interface Pending {
+  fields: string[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
 const PAGE = 1000;
 
 /**
@@ -28,6 +44,8 @@ const PAGE = 1000;
 export class RedisAuditLog implements AuditLog {
   private readonly chain: AuditChain;
   private readonly now: () => number;
+  /** Sealed entries waiting for this turn of the event loop to end. */
+  private batch: Pending[] = [];
 
   constructor(
     private readonly redis: RedisClient,
@@ -38,38 +56,42 @@ export class RedisAuditLog implements AuditLog {
   }
 
   /**
-   * Seals the entry at once and sends it: commands on one connection reach Redis in the order they were sent,
-   * so the chain is in stream order without waiting for one append before the next. A connection that breaks
-   * fails every command still in flight, so a failure can never leave a gap behind entries that landed.
+   * Seals the entry at once and sends it with the others appended in the same turn of the event loop, in one
+   * command (group commit): commands on one connection reach Redis in the order they were sent, so the chain is
+   * in stream order without waiting for one write before the next. A connection that breaks fails every command
+   * still in flight, so a failure can never leave a gap behind entries that landed.
    */
   async append(event: AuditEvent): Promise<void> {
     const payload = toFields(event);
     if (this.chain.needsAnchor()) this.chain.anchorTo(await this.newest());
     const { r, n, h, l } = this.chain.seal(payload.filter((_, i) => i % 2 === 1));
+    const fields = [...payload, 'r', r, 'n', n, 'h', h, ...(l ? ['l', l] : [])];
+    return new Promise<void>((resolve, reject) => {
+      this.batch.push({ fields, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
     const minId = String(Math.max(0, this.now() - this.retentionMs()));
     try {
-      const id = await guarded('audit append', () =>
-        this.redis.xadd(
-          storeKeys.auditStream,
-          'MINID',
-          '~',
-          minId,
-          '*',
-          ...payload,
-          'r',
-          r,
-          'n',
-          n,
-          'h',
-          h,
-          ...(l ? ['l', l] : []),
-        ),
-      );
-      this.chain.confirmed(Number(String(id ?? '').split('-')[0]) || this.now());
+      const ids = await guarded('audit append', async () => {
+        const [only] = batch;
+        if (batch.length === 1 && only)
+          return [await this.redis.xadd(storeKeys.auditStream, 'MINID', '~', minId, '*', ...only.fields)];
+        // EVAL, never EVALSHA: a script missing from a restarted server's cache is re-sent, and that re-send
+        // would land behind later appends, out of the chain's order.
+        const args = batch.flatMap((entry) => [entry.fields.length, ...entry.fields]);
+        return (await this.redis.eval(APPEND_ALL, 1, storeKeys.auditStream, minId, ...args)) as string[];
+      });
+      this.chain.confirmed(Number(String(ids.at(-1) ?? '').split('-')[0]) || this.now());
+      for (const entry of batch) entry.resolve();
     } catch (error) {
-      // It may or may not have landed: a new segment keeps either case from looking like a deletion.
+      // They may or may not have landed: a new segment keeps either case from looking like a deletion.
       this.chain.restart();
-      throw error;
+      for (const entry of batch) entry.reject(error);
     }
   }
 

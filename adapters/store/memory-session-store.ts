@@ -8,6 +8,7 @@ import type {
   RenderPass,
   RenderRecord,
   RenderTurn,
+  ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
 import { systemClock } from '../../core/ports/index.ts';
@@ -68,6 +69,7 @@ export class MemorySessionStore implements SessionStore {
    */
   private async announced(session: Session, announce: Announcement | undefined): Promise<Committed> {
     if (!announce) return {};
+    for (const write of announce.writes ?? []) this.apply(write);
     let committed: Committed = {};
     if (announce.turn) {
       const { turn } = renderKeys(session.id);
@@ -78,8 +80,20 @@ export class MemorySessionStore implements SessionStore {
         committed = { turn: { kind: 'yours', record: structuredClone(this.record(session.id)), session } };
       }
     }
+    if (announce.deadline) {
+      const { schedule, at } = announce.deadline;
+      await (at === undefined ? schedule.clear(session.id) : schedule.set(session.id, at));
+    }
     await announce.bus.publish(announce.update);
     return committed;
+  }
+
+  /** One of a commit's writes, in the commit's synchronous step. */
+  private apply(write: ScopedWrite): void {
+    const key = storeKeys.scoped(write.scope, write.name);
+    if (write.op === 'set') this.write(key, write.value, write.ttlMs);
+    else if (write.op === 'remember') this.rememberIn(key, write.value, write.max, write.ttlMs);
+    else if (write.expected === undefined || this.read(key) === write.expected) this.entries.delete(key);
   }
 
   async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
@@ -158,6 +172,17 @@ export class MemorySessionStore implements SessionStore {
     });
   }
 
+  async peekWithLists(
+    scope: string,
+    names: readonly string[],
+    lists: readonly string[],
+  ): Promise<{ values: Array<PeekedValue | undefined>; lists: string[][] }> {
+    return {
+      values: await this.peek(scope, names),
+      lists: lists.map((name) => this.list(storeKeys.scoped(scope, name))),
+    };
+  }
+
   async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {
     const key = storeKeys.scoped(scope, name);
     const value = this.read(key);
@@ -166,7 +191,10 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async remember(scope: string, name: string, value: string, max: number, ttlMs: number): Promise<void> {
-    const key = storeKeys.scoped(scope, name);
+    this.rememberIn(storeKeys.scoped(scope, name), value, max, ttlMs);
+  }
+
+  private rememberIn(key: string, value: string, max: number, ttlMs: number): void {
     const list = [value, ...this.list(key).filter((v) => v !== value)].slice(0, max);
     this.write(key, JSON.stringify(list), ttlMs);
   }

@@ -79,6 +79,19 @@ export class RedisDeadlines implements Deadlines {
     await guarded('deadline clear', () => this.redis.zrem(this.shardOf(sessionId), member(sessionId)));
   }
 
+  /**
+   * The deadline write for a script of `client`'s to make in its own step (one server only: the shard is in
+   * another slot than the script's other keys); `undefined` for another client or on Cluster.
+   */
+  outgoing(
+    client: RedisClient,
+    sessionId: string,
+    at: number | undefined,
+  ): { key: string; member: Buffer; at: number | undefined } | undefined {
+    if (client !== this.redis || !this.oneServer) return undefined;
+    return { key: this.shardOf(sessionId), member: member(sessionId), at };
+  }
+
   async claimDue(now: number, max: number, leaseMs: number): Promise<string[]> {
     const keys = Array.from({ length: DEADLINE_SHARDS }, (_, shard) => storeKeys.deadlines(this.kind, shard));
     if (this.oneServer) {

@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import type {
   Allowance,
@@ -8,12 +9,14 @@ import type {
   RenderPass,
   RenderRecord,
   RenderTurn,
+  ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { RedisBus } from '../bus/redis-bus.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
 import { storeKeys } from './keys.ts';
+import { RedisDeadlines } from './redis-deadlines.ts';
 import { decodeSession, encodeSession } from './session-codec.ts';
 
 // Sessions are hashes: `v` is the version compared on every write, `d` the session JSON.
@@ -29,10 +32,11 @@ redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
-// CREATE or REPLACE (expected version '0': the session must not exist) and its announcement, in one step.
-// KEYS: session, turn. ARGV: expected, version, data, ttl, turn token ('' for none), turn ttl, channel ('' for
-// none), message. Returns {0} not written, {1} written, {2, pttl} written with the turn busy, or {3, the render
-// record's fields} written with the turn taken. The PUBLISH names no key, so it stays in the slot on Cluster.
+// CREATE or REPLACE (expected version '0': the session must not exist), its writes and its announcement, in one
+// step. KEYS: session, turn, one per write. ARGV: expected, version, data, ttl, turn token ('' for none), turn ttl,
+// channel ('' for none), message, then each write as its op and the op's arguments (see WRITE_ARGS). Returns {0}
+// not written, {1} written, {2, pttl} written with the turn busy, or {3, the render record's fields} written with
+// the turn taken. The PUBLISH names no key, so it stays in the slot on Cluster.
 const COMMIT = `
 if ARGV[1] == '0' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
@@ -41,6 +45,32 @@ elseif redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local a = 9
+for k = 3, #KEYS do
+  local op, key = ARGV[a], KEYS[k]
+  if op == 'del' then
+    redis.call('DEL', key)
+    a = a + 1
+  elseif op == 'delif' then
+    if redis.call('GET', key) == ARGV[a + 1] then redis.call('DEL', key) end
+    a = a + 2
+  elseif op == 'set' then
+    redis.call('SET', key, ARGV[a + 1], 'PX', ARGV[a + 2])
+    a = a + 3
+  elseif op == 'remember' then
+    redis.call('LREM', key, 0, ARGV[a + 1])
+    redis.call('LPUSH', key, ARGV[a + 1])
+    redis.call('LTRIM', key, 0, tonumber(ARGV[a + 2]) - 1)
+    redis.call('PEXPIRE', key, ARGV[a + 3])
+    a = a + 4
+  elseif op == 'zadd' then
+    redis.call('ZADD', key, ARGV[a + 1], ARGV[a + 2])
+    a = a + 3
+  else
+    redis.call('ZREM', key, ARGV[a + 1])
+    a = a + 2
+  end
+end
 local reply = {1}
 if ARGV[5] ~= '' then
   if redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6], 'NX') then
@@ -124,6 +154,20 @@ end
 redis.call('DEL', KEYS[2])
 return {1}`;
 
+// ARGV[1] flag keys first, then lists: each flag's value and PTTL (false where not set), then each list.
+const PEEK_WITH_LISTS = `
+local result = {}
+local flags = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  if i <= flags then
+    local value = redis.call('GET', KEYS[i])
+    if value then result[i] = {value, redis.call('PTTL', KEYS[i])} else result[i] = false end
+  else
+    result[i] = redis.call('LRANGE', KEYS[i], 0, -1)
+  end
+end
+return result`;
+
 // Every key's value and PTTL, in one step; false where a key is not set.
 const PEEK = `
 local result = {}
@@ -140,11 +184,8 @@ return 0`;
 type ScriptedRedis = RedisClient & {
   svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
   svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
-  svCommit(
-    session: string,
-    turn: string,
-    ...args: (string | number)[]
-  ): Promise<[0] | [1] | [2, number] | [3, string[]]>;
+  svCommit(keyCount: number, ...args: (string | number | Buffer)[]): Promise<[0] | [1] | [2, number] | [3, string[]]>;
+  svPeekWithLists(keyCount: number, ...args: (string | number)[]): Promise<Array<[string, number] | null | string[]>>;
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
@@ -173,13 +214,18 @@ export interface RedisSessionStoreOptions {
 export class RedisSessionStore implements SessionStore {
   private readonly redis: ScriptedRedis;
 
+  private readonly oneServer: boolean;
+
   constructor(
     redis: RedisClient,
     private readonly options: RedisSessionStoreOptions = {},
   ) {
+    // On Cluster a commit's writes to other scopes are in other slots: they follow the script instead.
+    this.oneServer = !(redis instanceof Cluster);
     redis.defineCommand('svCreate', { numberOfKeys: 1, lua: CREATE });
     redis.defineCommand('svReplace', { numberOfKeys: 1, lua: REPLACE });
-    redis.defineCommand('svCommit', { numberOfKeys: 2, lua: COMMIT });
+    redis.defineCommand('svCommit', { lua: COMMIT });
+    redis.defineCommand('svPeekWithLists', { lua: PEEK_WITH_LISTS });
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
@@ -230,22 +276,33 @@ export class RedisSessionStore implements SessionStore {
     announce: Announcement,
   ): Promise<Committed | undefined> {
     const outgoing = announce.bus instanceof RedisBus ? announce.bus.outgoing(this.redis, announce.update) : undefined;
-    const { turn } = announce;
+    const { turn, deadline } = announce;
+    const writes = this.oneServer ? (announce.writes ?? []) : [];
+    const scheduled =
+      this.oneServer && deadline?.schedule instanceof RedisDeadlines
+        ? deadline.schedule.outgoing(this.redis, session.id, deadline.at)
+        : undefined;
+    const keys = [...renderKeys(session.id), ...writes.map((w) => storeKeys.scoped(w.scope, w.name))];
+    const args: (string | number | Buffer)[] = [
+      expected,
+      session.version,
+      encodeSession(session),
+      ttl(ttlMs),
+      turn?.token ?? '',
+      ttl(turn?.turnMs ?? 1),
+      outgoing?.channel ?? '',
+      outgoing?.message ?? '',
+      ...writes.flatMap(writeArgs),
+    ];
+    if (scheduled) {
+      keys.push(scheduled.key);
+      args.push(
+        ...(scheduled.at === undefined ? ['zrem', scheduled.member] : ['zadd', scheduled.at, scheduled.member]),
+      );
+    }
     let reply: [0] | [1] | [2, number] | [3, string[]];
     try {
-      reply = await guarded(what, () =>
-        this.redis.svCommit(
-          ...renderKeys(session.id),
-          expected,
-          session.version,
-          encodeSession(session),
-          ttl(ttlMs),
-          turn?.token ?? '',
-          ttl(turn?.turnMs ?? 1),
-          outgoing?.channel ?? '',
-          outgoing?.message ?? '',
-        ),
-      );
+      reply = await guarded(what, () => this.redis.svCommit(keys.length, ...keys, ...args));
     } catch (error) {
       // Whether the script ran is unknown; the bus stops waiting for the message either way.
       outgoing?.settle(false);
@@ -253,10 +310,23 @@ export class RedisSessionStore implements SessionStore {
     }
     outgoing?.settle(reply[0] !== 0);
     if (reply[0] === 0) return undefined;
+    // What the script could not take along (another slot, another kind of schedule or bus) follows it, in order.
+    if (writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
+    if (writes.length === 0) for (const write of announce.writes ?? []) await this.write(write);
+    if (deadline && !scheduled)
+      await (deadline.at === undefined
+        ? deadline.schedule.clear(session.id)
+        : deadline.schedule.set(session.id, deadline.at));
     if (!outgoing) await announce.bus.publish(announce.update);
     if (reply[0] === 1) return {};
     if (reply[0] === 2) return { turn: { kind: 'busy', retryInMs: Math.max(0, reply[1]) } };
     return { turn: { kind: 'yours', record: recordFrom(reply[1]), session } };
+  }
+
+  private async write(write: ScopedWrite): Promise<void> {
+    if (write.op === 'set') await this.setFlag(write.scope, write.name, write.value, write.ttlMs);
+    else if (write.op === 'remember') await this.remember(write.scope, write.name, write.value, write.max, write.ttlMs);
+    else await this.clearFlag(write.scope, write.name, write.expected);
   }
 
   async takeRenderTurn(sessionId: string, atLeast: number, token: string, turnMs: number): Promise<RenderTurn> {
@@ -341,6 +411,23 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
+  async peekWithLists(
+    scope: string,
+    names: readonly string[],
+    lists: readonly string[],
+  ): Promise<{ values: Array<PeekedValue | undefined>; lists: string[][] }> {
+    const keys = [...names, ...lists].map((name) => storeKeys.scoped(scope, name));
+    if (keys.length === 0) return { values: [], lists: [] };
+    const found = await guarded('peek', () => this.redis.svPeekWithLists(keys.length, ...keys, names.length));
+    return {
+      values: names.map((_, i) => {
+        const entry = found[i] as [string, number] | null | undefined;
+        return entry ? { value: String(entry[0]), ttlMs: Math.max(0, Number(entry[1])) } : undefined;
+      }),
+      lists: lists.map((_, i) => (found[names.length + i] as string[] | undefined) ?? []),
+    };
+  }
+
   async clearFlag(scope: string, name: string, expected?: string): Promise<boolean> {
     const key = storeKeys.scoped(scope, name);
     const deleted = await guarded('clearFlag', () =>
@@ -410,6 +497,13 @@ function recordFrom(fields: string[]): RenderRecord {
 /** The session (with its render record) and its render turn: one hash slot (`{s:<id>}`). */
 function renderKeys(sessionId: string): [string, string] {
   return [storeKeys.session(sessionId), storeKeys.scoped(`s:${sessionId}`, 'turn')];
+}
+
+/** A write as the commit script reads it: its op and the op's arguments (its key goes with the script's keys). */
+function writeArgs(write: ScopedWrite): (string | number)[] {
+  if (write.op === 'set') return ['set', write.value, ttl(write.ttlMs)];
+  if (write.op === 'remember') return ['remember', write.value, write.max, ttl(write.ttlMs)];
+  return write.expected === undefined ? ['del'] : ['delif', write.expected];
 }
 
 function ttl(ms: number): number {

@@ -17,5 +17,6 @@ export type {
   RenderPass,
   RenderRecord,
   RenderTurn,
+  ScopedWrite,
   SessionStore,
 } from './session-store.ts';

@@ -1,5 +1,6 @@
 import type { Session } from '../session.ts';
 import type { Bus, SessionUpdate } from './bus.ts';
+import type { Deadlines } from './deadlines.ts';
 
 /** A counter that may grow to `limit` within `windowMs` of its first hit. */
 export interface CounterRule {
@@ -54,7 +55,20 @@ export interface Announcement {
   bus: Bus;
   update: SessionUpdate;
   turn?: { token: string; turnMs: number };
+  /** Flags and lists the commit writes besides the session, in order (see {@link ScopedWrite}). */
+  writes?: readonly ScopedWrite[];
+  /** The session's next deadline on `schedule` (`at` undefined: it has none left), set with the commit. */
+  deadline?: { schedule: Deadlines; at: number | undefined };
 }
+
+/**
+ * A write that belongs to a commit: made only when the session is written, in the same atomic step where the
+ * store can (one server), otherwise right after it and before the commit resolves, in order.
+ */
+export type ScopedWrite =
+  | { op: 'clear'; scope: string; name: string; expected?: string }
+  | { op: 'set'; scope: string; name: string; value: string; ttlMs: number }
+  | { op: 'remember'; scope: string; name: string; value: string; max: number; ttlMs: number };
 
 /**
  * An announced commit: with the announcement's `turn`, what taking it gave: `yours` (with the render record;
@@ -108,6 +122,12 @@ export interface SessionStore {
    * one is not set. It counts nothing: what a card shows before anyone tries.
    */
   peek(scope: string, names: readonly string[]): Promise<Array<PeekedValue | undefined>>;
+  /** As {@link peek}, and the lists {@link remember} keeps under `lists` in the same step (newest first). */
+  peekWithLists(
+    scope: string,
+    names: readonly string[],
+    lists: readonly string[],
+  ): Promise<{ values: Array<PeekedValue | undefined>; lists: string[][] }>;
   /** Deletes the flag when it holds `expected` (or whatever it holds, without `expected`); true if deleted. */
   clearFlag(scope: string, name: string, expected?: string): Promise<boolean>;
 

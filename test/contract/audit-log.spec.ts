@@ -137,6 +137,38 @@ describe('RedisAuditLog', () => {
       await other.quit();
     });
 
+    it('writes the entries appended in one turn of the event loop in one command, in order, and verifies them', async () => {
+      const sent: string[] = [];
+      const monitor = await client.duplicate().monitor();
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
+      });
+      const many = Array.from({ length: 40 }, (_, i) => ({
+        ...(events[i % 3] as AuditEvent),
+        at: 1_764_000_100_000 + i,
+      }));
+      await Promise.all(many.map((event) => log.append(event)));
+      await log.append(events[0] as AuditEvent);
+      monitor.disconnect();
+      expect(sent.filter((name) => name === 'eval' || name === 'xadd')).to.deep.equal(['eval', 'xadd']);
+      const stored = await log.read();
+      expect(stored.slice(6, 46)).to.deep.equal(many);
+      expect(await log.verify()).to.deep.equal({ entries: 47, segments: 1, problems: [] });
+    });
+
+    it('fails every entry of a batch that could not be written, and starts a new segment after it', async () => {
+      await client.config('SET', 'maxmemory', '1');
+      await client.config('SET', 'maxmemory-policy', 'noeviction');
+      const failures = await Promise.allSettled([
+        log.append(events[0] as AuditEvent),
+        log.append(events[1] as AuditEvent),
+      ]);
+      await client.config('SET', 'maxmemory', '0');
+      expect(failures.map((f) => f.status)).to.deep.equal(['rejected', 'rejected']);
+      await log.append(events[2] as AuditEvent);
+      expect(await log.verify()).to.deep.equal({ entries: 7, segments: 2, problems: [] });
+    });
+
     it('detects an edited entry', async () => {
       await rewrite((entries) =>
         entries.map(([id, fields]) => [

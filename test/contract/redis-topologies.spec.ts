@@ -19,10 +19,11 @@ function portContracts(topology: () => RedisTopology, options: { replicasToAck?:
 
 function portContractsOn(topology: () => RedisTopology, options: { replicasToAck?: number }): void {
   sessionStoreContract('redis', async () => {
-    const { stores, buses } = await replicaStoresAndBuses(topology(), options);
+    const { stores, buses, schedules } = await replicaStoresAndBuses(topology(), options);
     return {
       stores,
       buses,
+      schedules,
       elapse: sleep,
       close: async () => {
         await Promise.all(buses.map((b) => b.close()));

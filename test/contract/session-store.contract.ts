@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Announcement, Bus, SessionStore, SessionUpdate } from '../../core/ports/index.ts';
+import type { Announcement, Bus, Deadlines, SessionStore, SessionUpdate } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 
 export interface StoreHarness {
@@ -7,6 +7,8 @@ export interface StoreHarness {
   stores: [SessionStore, SessionStore];
   /** Each store's replica's bus, as the server wires them (a commit announces its update on it). */
   buses: [Bus, Bus];
+  /** Each store's replica's schedule of deadlines, as the server wires them (a commit may set a deadline on it). */
+  schedules: [Deadlines, Deadlines];
   /** Lets `ms` of store time pass. */
   elapse(ms: number): Promise<void>;
   close(): Promise<void>;
@@ -225,6 +227,18 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         await h.elapse(1_100);
         expect((await store.peek(scope, ['tries']))[0]).to.equal(undefined);
       });
+
+      it('peeks at flags and reads lists in the same step', async () => {
+        await store.setFlag(scope, 'lock', 'until-later', 60_000);
+        for (const id of ['s1', 's2']) await store.remember(scope, 'grants', id, 5, 60_000);
+        const read = await other.peekWithLists(scope, ['lock', 'absent'], ['grants', 'nothing']);
+        expect(read.values[0]?.value).to.equal('until-later');
+        expect(read.values[0]?.ttlMs).to.be.within(55_000, 60_000);
+        expect(read.values[1]).to.equal(undefined);
+        expect(read.lists).to.deep.equal([['s2', 's1'], []]);
+        expect(await store.peekWithLists(scope, [], [])).to.deep.equal({ values: [], lists: [] });
+        expect(await store.peekWithLists(scope, [], ['grants'])).to.deep.equal({ values: [], lists: [['s2', 's1']] });
+      });
     });
 
     describe('short lists', () => {
@@ -411,6 +425,50 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect((await other.takeRenderTurn(session.id, 2, 'token-b', 5_000)).kind).to.equal('yours');
         await delivered(2);
         expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+      });
+
+      it('makes its writes and sets its deadline with the write, and none of them when the write is refused', async () => {
+        const session = sampleSession();
+        const elsewhere = `g:test-${Math.random().toString(36).slice(2)}`;
+        await store.setFlag(scope, 'hold', 'mine', 60_000);
+        await store.setFlag(scope, 'other-hold', 'theirs', 60_000);
+        const due = Date.now() - 1_000;
+        const committed = await store.create(session, 60_000, {
+          ...announce(session),
+          writes: [
+            { op: 'clear', scope, name: 'hold', expected: 'mine' },
+            { op: 'clear', scope, name: 'other-hold', expected: 'not-theirs' },
+            { op: 'set', scope, name: 'cooldown', value: 'device_denied', ttlMs: 60_000 },
+            { op: 'remember', scope: elsewhere, name: 'recent', value: session.id, max: 2, ttlMs: 60_000 },
+          ],
+          deadline: { schedule: h.schedules[0], at: due },
+        });
+        expect(committed).to.deep.equal({});
+        expect(await other.getFlag(scope, 'hold'), 'cleared: it held what was expected').to.equal(undefined);
+        expect(await other.getFlag(scope, 'other-hold'), 'kept: it held something else').to.equal('theirs');
+        expect((await other.peek(scope, ['cooldown']))[0]?.ttlMs).to.be.within(55_000, 60_000);
+        expect(await other.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
+        expect(await h.schedules[1].claimDue(Date.now(), 10, 5_000)).to.deep.equal([session.id]);
+
+        const stale = { ...session, version: 5 };
+        const refused = await other.replace(stale, 60_000, {
+          ...announce(stale),
+          writes: [
+            { op: 'clear', scope, name: 'other-hold' },
+            { op: 'remember', scope: elsewhere, name: 'recent', value: 'never', max: 2, ttlMs: 60_000 },
+          ],
+          deadline: { schedule: h.schedules[1], at: undefined },
+        });
+        expect(refused).to.equal(undefined);
+        expect(await store.getFlag(scope, 'other-hold')).to.equal('theirs');
+        expect(await store.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
+        expect(await h.schedules[0].claimDue(Date.now() + 10_000, 10, 5_000), 'still scheduled').to.deep.equal([
+          session.id,
+        ]);
+
+        const next = { ...session, version: 2 };
+        await other.replace(next, 60_000, { ...announce(next), deadline: { schedule: h.schedules[1], at: undefined } });
+        expect(await h.schedules[0].claimDue(Date.now() + 20_000, 10, 5_000), 'no deadline left').to.deep.equal([]);
       });
 
       it('frees a turn taken in a commit whose replica died before rendering, once its lease runs out', async () => {

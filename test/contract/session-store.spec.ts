@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import sinon from 'sinon';
 import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
 import { RedisBus } from '../../adapters/bus/redis-bus.ts';
+import { MemoryDeadlines } from '../../adapters/store/memory-deadlines.ts';
 import { MemorySessionStore } from '../../adapters/store/memory-session-store.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
@@ -16,9 +17,11 @@ sessionStoreContract('memory', async () => {
   const clock = new FakeClock(Date.now());
   const store = new MemorySessionStore(clock);
   const bus = new InProcessBus();
+  const schedule = new MemoryDeadlines();
   return {
     stores: [store, store],
     buses: [bus, bus],
+    schedules: [schedule, schedule],
     elapse: async (ms) => clock.advance(ms),
     close: async () => {
       await bus.close();
@@ -31,10 +34,11 @@ describe('RedisSessionStore', () => {
   const redis = useRedisServer();
 
   sessionStoreContract('redis', async () => {
-    const { stores, buses } = await replicaStoresAndBuses(redis().url);
+    const { stores, buses, schedules } = await replicaStoresAndBuses(redis().url);
     return {
       stores,
       buses,
+      schedules,
       elapse: sleep,
       close: async () => {
         await Promise.all(buses.map((b) => b.close()));

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { RedisBus } from '../../adapters/bus/redis-bus.ts';
 import { connectRedis, type RedisClient, type RedisTopology, whenReady } from '../../adapters/redis/connect.ts';
+import { RedisDeadlines } from '../../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { RedisServer } from './redis-server.ts';
 
@@ -44,11 +46,18 @@ export async function replicaStores(
 export async function replicaStoresAndBuses(
   where: string | RedisTopology,
   options: { replicasToAck?: number } = {},
-): Promise<{ stores: [RedisSessionStore, RedisSessionStore]; buses: [RedisBus, RedisBus] }> {
+): Promise<{
+  stores: [RedisSessionStore, RedisSessionStore];
+  buses: [RedisBus, RedisBus];
+  schedules: [RedisDeadlines, RedisDeadlines];
+}> {
   const [a, b] = await readyClients(where, 2);
   if (!a || !b) throw new Error('no clients');
+  // A schedule of its own per harness: nothing another test left due shows up in this one's claims.
+  const kind = `contract-${randomUUID().slice(0, 8)}`;
   return {
     stores: [new RedisSessionStore(a, options), new RedisSessionStore(b, options)],
     buses: [new RedisBus(a), new RedisBus(b)],
+    schedules: [new RedisDeadlines(a, kind), new RedisDeadlines(b, kind)],
   };
 }
