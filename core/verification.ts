@@ -94,6 +94,16 @@ interface Pending {
   renderer?: CommitRenderer;
 }
 
+/** A commit's allowance was refused: nothing was written (see {@link Announcement.allowance}). */
+class AllowanceRefused extends Error {
+  constructor(
+    readonly refusedBy: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`refused by ${refusedBy}`);
+  }
+}
+
 /** `busy`: another check of this session's PIN was in flight; nothing was counted, re-read the session. */
 export type PinResult = 'accepted' | 'rejected' | 'locked' | 'busy';
 export type DeviceDecision = 'confirmed' | 'denied' | 'fraud';
@@ -323,30 +333,31 @@ export class Verification {
       expiresAt: Math.min(now + policies.devicePromptSeconds * 1000, session.expiresAt),
     };
     const scope = this.accountScope(session.accountId);
-    const allowance = await store.take(scope, {
+    // Counted in the transition's own step: a prompt is counted exactly when the session moves to it.
+    const allowance = {
       blockedBy: [flags.cooldown],
       counters: [
         { name: 'prompts-15m', limit: policies.devicePromptsPer15Minutes, windowMs: 15 * MINUTE },
         { name: 'prompts-day', limit: FIXED_LIMITS.devicePromptsPerDay, windowMs: 24 * HOUR },
       ],
       hold: { name: flags.pending, value: holdFor(prompt.id), ttlMs: prompt.expiresAt - now },
-    });
-    if (!allowance.granted) {
-      await this.audit('device_prompt_refused', session, 'failure', { refusedBy: allowance.refusedBy });
-      // The card then says why and stops offering the prompt: the refusal belongs to the state it explains.
-      const shown = await this.refreshAvailability(session, devices.length);
-      throw new RateLimitedError(allowance.refusedBy, allowance.retryAfterMs, shown);
-    }
-
+    };
     const numberChoices = policies.numberMatching ? this.numberChoices() : undefined;
     const matchNumber = numberChoices?.[this.randomInt(0, numberChoices.length)];
     let next: Session;
     try {
-      next = await this.apply(session, {
-        type: 'choose_device',
-        prompt: { ...prompt, ...(matchNumber ? { matchNumber } : {}) },
-      });
+      next = await this.apply(
+        session,
+        { type: 'choose_device', prompt: { ...prompt, ...(matchNumber ? { matchNumber } : {}) } },
+        { scope, allowance },
+      );
     } catch (error) {
+      if (error instanceof AllowanceRefused) {
+        await this.audit('device_prompt_refused', session, 'failure', { refusedBy: error.refusedBy });
+        // The card then says why and stops offering the prompt: the refusal belongs to the state it explains.
+        const shown = await this.refreshAvailability(session, devices.length);
+        throw new RateLimitedError(error.refusedBy, error.retryAfterMs, shown);
+      }
       await store.clearFlag(scope, flags.pending, holdFor(prompt.id));
       throw error;
     }
@@ -728,14 +739,20 @@ export class Verification {
   }
 
   /** Compare-and-set with re-reads; the winner runs the side effects of the transition exactly once. */
-  private async apply(session: Session, event: SessionEvent | ((current: Session) => SessionEvent)): Promise<Session> {
+  private async apply(
+    session: Session,
+    event: SessionEvent | ((current: Session) => SessionEvent),
+    allowance?: Announcement['allowance'],
+  ): Promise<Session> {
     let current = session;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const now = this.deps.clock.now();
       const applied = typeof event === 'function' ? event(current) : event;
       const next = transition(current, applied, now);
       const pending = this.announcement(next, this.commitWrites(current, next));
+      if (allowance) pending.announce.allowance = allowance;
       const committed = await this.deps.store.replace(next, this.ttl(next, now), pending.announce);
+      if (committed?.refused) throw new AllowanceRefused(committed.refused.refusedBy, committed.refused.retryAfterMs);
       if (committed) {
         await this.afterTransition(current, applied, next, () => this.announced(next, pending, committed));
         return next;

@@ -42,6 +42,8 @@ export class MemorySessionStore implements SessionStore {
   async create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed> {
     const key = storeKeys.session(session.id);
     if (this.read(key) !== undefined) throw new Error(`session ${session.id} exists already`);
+    const refused = this.refusal(announce);
+    if (refused) return { refused };
     this.write(key, JSON.stringify(session), ttlMs);
     // A new session's messages show nothing yet, as its new hash in Redis does.
     this.records.delete(session.id);
@@ -59,6 +61,8 @@ export class MemorySessionStore implements SessionStore {
     const data = this.read(key);
     if (data === undefined || (JSON.parse(data) as Session).version !== next.version - 1)
       return announce ? undefined : false;
+    const refused = this.refusal(announce);
+    if (refused) return { refused };
     this.write(key, JSON.stringify(next), ttlMs);
     return announce ? this.announced(next, announce) : true;
   }
@@ -128,7 +132,18 @@ export class MemorySessionStore implements SessionStore {
     return { kind: 'done' };
   }
 
+  /** The announcement's allowance taken, in the commit's synchronous step: its refusal, if refused. */
+  private refusal(announce: Announcement | undefined): Committed['refused'] {
+    if (!announce?.allowance) return undefined;
+    const taken = this.takeNow(announce.allowance.scope, announce.allowance.allowance);
+    return taken.granted ? undefined : taken;
+  }
+
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
+    return this.takeNow(scope, allowance);
+  }
+
+  private takeNow(scope: string, allowance: Allowance): AllowanceResult {
     const key = (name: string) => storeKeys.scoped(scope, name);
     const blockers = [...(allowance.blockedBy ?? []), ...(allowance.hold ? [allowance.hold.name] : [])];
     for (const name of blockers) {

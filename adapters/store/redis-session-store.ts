@@ -32,21 +32,45 @@ redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
-// CREATE or REPLACE (expected version '0': the session must not exist), its writes and its announcement, in one
-// step. KEYS: session, turn, one per write. ARGV: expected, version, data, ttl, turn token ('' for none), turn ttl,
-// channel ('' for none), message, then each write as its op and the op's arguments (see WRITE_ARGS). Returns {0}
-// not written, {1} written, {2, pttl} written with the turn busy, or {3, the render record's fields} written with
-// the turn taken. The PUBLISH names no key, so it stays in the slot on Cluster.
+// CREATE or REPLACE (expected version '0': the session must not exist), its allowance, writes and announcement,
+// in one step. KEYS: session, turn, the allowance's (as TAKE's), one per write. ARGV: expected, version, data, ttl,
+// turn token ('' for none), turn ttl, channel ('' for none), message, the allowance as TAKE's ARGV (0 0 0 for
+// none), then each write as its op and the op's arguments (see writeArgs). Returns {0} not written, {1} written,
+// {2, pttl} written with the turn busy, {3, the render record's fields} written with the turn taken, or
+// {4, index of the refusing key among the allowance's, pttl}. The PUBLISH names no key: on Cluster it stays in
+// the slot.
 const COMMIT = `
 if ARGV[1] == '0' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 elseif redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then
   return {0}
 end
+local nb, nc, hold = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11] == '1'
+local k0, a0 = 2, 11
+for i = 1, nb do
+  local ttl = redis.call('PTTL', KEYS[k0 + i])
+  if ttl ~= -2 then return {4, i, ttl} end
+end
+if hold then
+  local ttl = redis.call('PTTL', KEYS[k0 + nb + nc + 1])
+  if ttl ~= -2 then return {4, nb + nc + 1, ttl} end
+end
+for j = 1, nc do
+  local key = KEYS[k0 + nb + j]
+  if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[a0 + j]) then return {4, nb + j, redis.call('PTTL', key)} end
+end
+for j = 1, nc do
+  local key = KEYS[k0 + nb + j]
+  if redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[a0 + nc + j]) end
+end
+local a = a0 + 2 * nc + 1
+if hold then
+  redis.call('SET', KEYS[k0 + nb + nc + 1], ARGV[a], 'PX', ARGV[a + 1])
+  a = a + 2
+end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local a = 9
-for k = 3, #KEYS do
+for k = k0 + nb + nc + (hold and 1 or 0) + 1, #KEYS do
   local op, key = ARGV[a], KEYS[k]
   if op == 'del' then
     redis.call('DEL', key)
@@ -184,7 +208,7 @@ return 0`;
 type ScriptedRedis = RedisClient & {
   svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
   svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
-  svCommit(keyCount: number, ...args: (string | number | Buffer)[]): Promise<[0] | [1] | [2, number] | [3, string[]]>;
+  svCommit(keyCount: number, ...args: (string | number | Buffer)[]): Promise<CommitReply>;
   svPeekWithLists(keyCount: number, ...args: (string | number)[]): Promise<Array<[string, number] | null | string[]>>;
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
@@ -282,7 +306,18 @@ export class RedisSessionStore implements SessionStore {
       this.oneServer && deadline?.schedule instanceof RedisDeadlines
         ? deadline.schedule.outgoing(this.redis, session.id, deadline.at)
         : undefined;
-    const keys = [...renderKeys(session.id), ...writes.map((w) => storeKeys.scoped(w.scope, w.name))];
+    // Taken in the script on one server; on Cluster before it, and given back if the write is refused.
+    const allowance = this.oneServer ? announce.allowance : undefined;
+    const taken = allowance ? allowanceKeysAndArgs(allowance.scope, allowance.allowance) : undefined;
+    if (announce.allowance && !allowance) {
+      const result = await this.take(announce.allowance.scope, announce.allowance.allowance);
+      if (!result.granted) return { refused: result };
+    }
+    const keys = [
+      ...renderKeys(session.id),
+      ...(taken?.keys ?? []),
+      ...writes.map((w) => storeKeys.scoped(w.scope, w.name)),
+    ];
     const args: (string | number | Buffer)[] = [
       expected,
       session.version,
@@ -292,6 +327,7 @@ export class RedisSessionStore implements SessionStore {
       ttl(turn?.turnMs ?? 1),
       outgoing?.channel ?? '',
       outgoing?.message ?? '',
+      ...(taken?.args ?? [0, 0, '0']),
       ...writes.flatMap(writeArgs),
     ];
     if (scheduled) {
@@ -300,7 +336,7 @@ export class RedisSessionStore implements SessionStore {
         ...(scheduled.at === undefined ? ['zrem', scheduled.member] : ['zadd', scheduled.at, scheduled.member]),
       );
     }
-    let reply: [0] | [1] | [2, number] | [3, string[]];
+    let reply: CommitReply;
     try {
       reply = await guarded(what, () => this.redis.svCommit(keys.length, ...keys, ...args));
     } catch (error) {
@@ -308,10 +344,20 @@ export class RedisSessionStore implements SessionStore {
       outgoing?.settle(false);
       throw error;
     }
-    outgoing?.settle(reply[0] !== 0);
-    if (reply[0] === 0) return undefined;
+    outgoing?.settle(reply[0] !== 0 && reply[0] !== 4);
+    if (reply[0] === 4) {
+      const names = taken?.names ?? [];
+      return {
+        refused: { granted: false, refusedBy: names[reply[1] - 1] ?? 'unknown', retryAfterMs: Math.max(0, reply[2]) },
+      };
+    }
+    if (reply[0] === 0) {
+      if (announce.allowance && !allowance) await this.giveBack(announce.allowance.scope, announce.allowance.allowance);
+      return undefined;
+    }
+    if (taken) await this.waitForReplicas(storeKeys.session(session.id));
     // What the script could not take along (another slot, another kind of schedule or bus) follows it, in order.
-    if (writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
+    if (!taken && writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
     if (writes.length === 0) for (const write of announce.writes ?? []) await this.write(write);
     if (deadline && !scheduled)
       await (deadline.at === undefined
@@ -321,6 +367,12 @@ export class RedisSessionStore implements SessionStore {
     if (reply[0] === 1) return {};
     if (reply[0] === 2) return { turn: { kind: 'busy', retryInMs: Math.max(0, reply[1]) } };
     return { turn: { kind: 'yours', record: recordFrom(reply[1]), session } };
+  }
+
+  /** What a take counted and held for a write that was then refused, given back (Cluster only). */
+  private async giveBack(scope: string, allowance: Allowance): Promise<void> {
+    for (const counter of allowance.counters) await this.refund(scope, counter.name);
+    if (allowance.hold) await this.clearFlag(scope, allowance.hold.name, allowance.hold.value);
   }
 
   private async write(write: ScopedWrite): Promise<void> {
@@ -365,26 +417,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
-    const blockers = allowance.blockedBy ?? [];
-    const { counters, hold } = allowance;
-    const keys = [...blockers, ...counters.map((c) => c.name), ...(hold ? [hold.name] : [])];
-    const args = [
-      blockers.length,
-      counters.length,
-      hold ? '1' : '0',
-      ...counters.map((c) => c.limit),
-      ...counters.map((c) => ttl(c.windowMs)),
-      ...(hold ? [hold.value, ttl(hold.ttlMs)] : []),
-    ];
-    const reply = await guarded('take', () =>
-      this.redis.svTake(keys.length, ...keys.map((name) => storeKeys.scoped(scope, name)), ...args),
-    );
+    const { names, keys, args } = allowanceKeysAndArgs(scope, allowance);
+    const reply = await guarded('take', () => this.redis.svTake(keys.length, ...keys, ...args));
     if (reply[0] === 1) {
-      await this.waitForReplicas(storeKeys.scoped(scope, keys[0] ?? ''));
+      await this.waitForReplicas(keys[0] ?? storeKeys.scoped(scope, ''));
       return { granted: true, counts: reply.slice(1) };
     }
     const index = (reply[1] ?? 1) - 1;
-    return { granted: false, refusedBy: keys[index] ?? 'unknown', retryAfterMs: Math.max(0, reply[2] ?? 0) };
+    return { granted: false, refusedBy: names[index] ?? 'unknown', retryAfterMs: Math.max(0, reply[2] ?? 0) };
   }
 
   async refund(scope: string, counter: string): Promise<void> {
@@ -497,6 +537,27 @@ function recordFrom(fields: string[]): RenderRecord {
 /** The session (with its render record) and its render turn: one hash slot (`{s:<id>}`). */
 function renderKeys(sessionId: string): [string, string] {
   return [storeKeys.session(sessionId), storeKeys.scoped(`s:${sessionId}`, 'turn')];
+}
+
+type CommitReply = [0] | [1] | [2, number] | [3, string[]] | [4, number, number];
+
+/** An allowance as TAKE (and COMMIT) read it: blockers, counters and hold, by name and key, and their arguments. */
+function allowanceKeysAndArgs(
+  scope: string,
+  allowance: Allowance,
+): { names: string[]; keys: string[]; args: (string | number)[] } {
+  const blockers = allowance.blockedBy ?? [];
+  const { counters, hold } = allowance;
+  const names = [...blockers, ...counters.map((c) => c.name), ...(hold ? [hold.name] : [])];
+  const args = [
+    blockers.length,
+    counters.length,
+    hold ? '1' : '0',
+    ...counters.map((c) => c.limit),
+    ...counters.map((c) => ttl(c.windowMs)),
+    ...(hold ? [hold.value, ttl(hold.ttlMs)] : []),
+  ];
+  return { names, keys: names.map((name) => storeKeys.scoped(scope, name)), args };
 }
 
 /** A write as the commit script reads it: its op and the op's arguments (its key goes with the script's keys). */

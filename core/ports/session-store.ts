@@ -59,6 +59,11 @@ export interface Announcement {
   writes?: readonly ScopedWrite[];
   /** The session's next deadline on `schedule` (`at` undefined: it has none left), set with the commit. */
   deadline?: { schedule: Deadlines; at: number | undefined };
+  /**
+   * Taken on `scope` as {@link SessionStore.take} takes it, in the same step and only when the write can be
+   * made: refused, nothing is written, counted or announced (see {@link Committed.refused}).
+   */
+  allowance?: { scope: string; allowance: Allowance };
 }
 
 /**
@@ -77,6 +82,8 @@ export type ScopedWrite =
  */
 export interface Committed {
   turn?: Extract<RenderTurn, { kind: 'yours' | 'busy' }>;
+  /** The announcement's allowance was refused: nothing was written, counted or announced. */
+  refused?: Extract<AllowanceResult, { granted: false }>;
 }
 
 /**

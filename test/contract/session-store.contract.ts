@@ -471,6 +471,50 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect(await h.schedules[0].claimDue(Date.now() + 20_000, 10, 5_000), 'no deadline left').to.deep.equal([]);
       });
 
+      it('takes its allowance with the write: refused, nothing is written, counted or announced', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        const allowance = {
+          scope,
+          allowance: {
+            blockedBy: ['cooldown'],
+            counters: [{ name: 'prompts', limit: 2, windowMs: 60_000 }],
+            hold: { name: 'pending', value: 'p1', ttlMs: 60_000 },
+          },
+        };
+        const v2 = { ...session, version: 2, state: 'awaiting_device' as const };
+        expect(await other.replace(v2, 60_000, { ...announce(v2), allowance })).to.deep.equal({});
+        expect((await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value)).to.deep.equal(['1', 'p1']);
+
+        const v3 = { ...v2, version: 3 };
+        const held = await store.replace(v3, 60_000, { ...announce(v3), allowance });
+        expect(held?.refused?.refusedBy, 'its own hold is still set').to.equal('pending');
+        expect(held?.refused?.retryAfterMs).to.be.within(1, 60_000);
+        expect((await other.get(session.id))?.version, 'not written').to.equal(2);
+
+        await store.clearFlag(scope, 'pending');
+        const stale = { ...v2, version: 9 };
+        expect(await store.replace(stale, 60_000, { ...announce(stale), allowance }), 'a stale write').to.equal(
+          undefined,
+        );
+        expect(
+          (await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value),
+          'counts nothing',
+        ).to.deep.equal(['1', undefined]);
+
+        await store.setFlag(scope, 'cooldown', 'device_denied', 60_000);
+        const blocked = await other.replace(v3, 60_000, { ...announce(v3), allowance });
+        expect(blocked?.refused?.refusedBy).to.equal('cooldown');
+        await store.clearFlag(scope, 'cooldown');
+        expect(await other.replace(v3, 60_000, { ...announce(v3), allowance })).to.deep.equal({});
+        await store.clearFlag(scope, 'pending');
+        const v4 = { ...v3, version: 4 };
+        const limited = await store.replace(v4, 60_000, { ...announce(v4), allowance });
+        expect(limited?.refused?.refusedBy, 'the limit reached').to.equal('prompts');
+        await delivered(3);
+        expect(heard.map((u) => u.version).sort(), 'only what was written was announced').to.deep.equal([2, 3]);
+      });
+
       it('frees a turn taken in a commit whose replica died before rendering, once its lease runs out', async () => {
         const session = sampleSession();
         const dying = { ...announce(session, 'dead'), turn: { token: 'dead', turnMs: 100 } };
