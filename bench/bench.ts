@@ -10,6 +10,7 @@ import { ACTIONS } from '../bots/slack/blocks.ts';
 import { signedDeviceAnswer } from '../test/support/device-signing.ts';
 import { type ServerProcess, signalServer, startServerProcess } from '../test/support/processes.ts';
 import { freePort, RedisServer } from '../test/support/redis-server.ts';
+import { RedisClusterServers } from '../test/support/redis-topologies.ts';
 import { buttonClick, slackHeaders, slashCommand } from '../test/support/slack.ts';
 import { BotConnectorDouble } from '../test/support/teams.ts';
 import { BenchDoubles } from './doubles.ts';
@@ -544,10 +545,30 @@ async function main(): Promise<void> {
 
     let scale: ScalePoint[] | undefined;
     if (options.scale) {
-      scale = await scaleCurve(ours, serverEnv, server, doubles, redis, warm);
+      const oneRedis: ScaleStore = {
+        name: 'one Redis',
+        env: { REDIS_URL: redisServer.url },
+        cpuMs: () => redisCpuMs(redis),
+        quiet: () => waitQuiet(redis),
+      };
+      scale = await scaleCurve(oneRedis, serverEnv, doubles, warm, ours, { target: ours, server });
+      const cluster = await RedisClusterServers.start();
+      const masters = cluster.masters.map((m) => m.client());
+      try {
+        const threeMasters: ScaleStore = {
+          name: 'three-master cluster',
+          env: cluster.env,
+          cpuMs: async () => (await Promise.all(masters.map(redisCpuMs))).reduce((a, b) => a + b, 0),
+          quiet: async () => void (await Promise.all(masters.map(waitQuiet))),
+        };
+        scale.push(...(await scaleCurve(threeMasters, serverEnv, doubles, warm, ours)));
+      } finally {
+        for (const master of masters) master.disconnect();
+        await cluster.dispose();
+      }
       for (const point of scale)
         say(
-          `scale-out, ${point.replicas} replica(s) on one Redis: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms`,
+          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms`,
         );
     }
 
@@ -693,6 +714,8 @@ function budgetsOf(
 }
 
 interface ScalePoint {
+  /** `one Redis` or `three-master cluster`. */
+  store: string;
   replicas: number;
   flowsPerSec: number;
   flowsPerSecPerReplica: number;
@@ -701,65 +724,77 @@ interface ScalePoint {
   p99Ms: number;
 }
 
+/** Where the replicas of a scale-out curve keep their state, and how its load is read. */
+interface ScaleStore {
+  name: string;
+  /** What a replica's environment says instead of the main run's `REDIS_URL`. */
+  env: Record<string, string>;
+  /** CPU time of every Redis server behind it so far, in ms. */
+  cpuMs(): Promise<number>;
+  quiet(): Promise<void>;
+}
+
 /**
- * The same complete Slack flows against 1, 2 and 3 replicas on one Redis, each step of a flow going to the next
- * replica in turn (a load balancer's round robin). On a 2-core machine the flows/s curve is flat by nature;
- * the CPU per flow of the servers (all replicas together) and of Redis is what shows the next bottleneck.
+ * The same complete Slack flows against 1, 2 and 3 replicas, each step of a flow going to the next replica in
+ * turn (a load balancer's round robin). On a 2-core machine the flows/s curve is flat by nature; the CPU per
+ * flow of the servers (all replicas together) and of Redis is what shows the next bottleneck. `first` is a
+ * replica already running on `store`, or none (every replica is started here); failures are counted on `errors`.
  */
 async function scaleCurve(
-  first: Target,
+  store: ScaleStore,
   env: Record<string, string>,
-  firstServer: ServerProcess,
   doubles: BenchDoubles,
-  redis: Redis,
   warm: Record<Step, number[]>,
+  errors: Target,
+  first?: { target: Target; server: ServerProcess },
 ): Promise<ScalePoint[]> {
-  const extra: ServerProcess[] = [];
+  const started: Array<{ server: ServerProcess; url: string }> = [];
   const points: ScalePoint[] = [];
+  const { REDIS_URL: _replaced, ...rest } = env;
   try {
     for (let replicas = 1; replicas <= 3; replicas++) {
-      while (extra.length < replicas - 1) {
+      const replicasWanted = first ? replicas - 1 : replicas;
+      while (started.length < replicasWanted) {
         const port = await freePort();
-        const replica = startServerProcess({ ...env, PORT: String(port) });
+        const replica = startServerProcess({ ...rest, ...store.env, PORT: String(port) });
         await replica.started();
-        extra.push(replica);
+        started.push({ server: replica, url: `http://127.0.0.1:${port}` });
       }
-      const servers = [firstServer, ...extra.slice(0, replicas - 1)];
-      const urls = [first.url, ...servers.slice(1).map((_, i) => `http://127.0.0.1:${extraPorts(extra)[i]}`)];
-      const target = new Target(first.url, urls);
+      const running = [...(first ? [{ server: first.server, url: first.target.url }] : []), ...started];
+      const servers = running.slice(0, replicas);
+      const target = new Target(
+        servers[0]?.url ?? '',
+        servers.map((s) => s.url),
+      );
       await pool(100, CONCURRENCY, (_, slot) => deviceFlow(target, doubles, slot, warm));
-      await waitQuiet(redis);
+      await store.quiet();
       const flows = Number(options.flows);
       const latencies = { command: [], button: [], device: [] } as Record<Step, number[]>;
-      const cpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
-      const redisBefore = await redisCpuMs(redis);
-      const started = performance.now();
+      const cpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.server.child.pid), 0);
+      const redisBefore = await store.cpuMs();
+      const began = performance.now();
       await pool(flows, CONCURRENCY, (_, slot) => deviceFlow(target, doubles, slot, latencies));
-      const flowsPerSec = flows / ((performance.now() - started) / 1000);
-      await waitQuiet(redis);
-      const cpuAfter = servers.reduce((sum, s) => sum + cpuMs(s.child.pid), 0);
+      const flowsPerSec = flows / ((performance.now() - began) / 1000);
+      await store.quiet();
+      const cpuAfter = servers.reduce((sum, s) => sum + cpuMs(s.server.child.pid), 0);
       const all = [...latencies.command, ...latencies.button, ...latencies.device].sort((a, b) => a - b);
-      first.errors += target.errors;
-      first.errorSamples.push(...target.errorSamples);
+      errors.errors += target.errors;
+      errors.errorSamples.push(...target.errorSamples);
       points.push({
+        store: store.name,
         replicas,
         flowsPerSec: round(flowsPerSec),
         flowsPerSecPerReplica: round(flowsPerSec / replicas),
         serverCpuMsPerFlow: round((cpuAfter - cpuBefore) / flows, 2),
-        redisCpuMsPerFlow: round(((await redisCpuMs(redis)) - redisBefore) / flows, 2),
+        redisCpuMsPerFlow: round(((await store.cpuMs()) - redisBefore) / flows, 2),
         p99Ms: round(percentile(all, 99), 2),
       });
     }
   } finally {
-    for (const replica of extra) signalServer(replica.child, 'SIGKILL');
-    await Promise.all(extra.map((replica) => replica.exited));
+    for (const { server } of started) signalServer(server.child, 'SIGKILL');
+    await Promise.all(started.map(({ server }) => server.exited));
   }
   return points;
-}
-
-/** The ports the extra replicas listen on, from their banners. */
-function extraPorts(servers: ServerProcess[]): number[] {
-  return servers.map((s) => Number(/running at http:\/\/127\.0\.0\.1:(\d+)/u.exec(s.stdout())?.[1] ?? 0));
 }
 
 /** Complete flows without pause for `minutes`, sampling the server's memory and Redis's every 30 s. */
