@@ -46,6 +46,9 @@ export function connectRedis(where: RedisTopology | string, options: RedisConnec
     maxRetriesPerRequest: 0,
     retryStrategy: reconnectDelay,
     lazyConnect: false,
+    // Commands issued in one turn of the event loop leave in one socket write: under load, a write per command
+    // was the largest single share of a flow's CPU. Order on the connection is kept.
+    enableAutoPipelining: true,
   };
   let client: RedisClient;
   if (topology.mode === 'standalone') {
@@ -63,6 +66,7 @@ export function connectRedis(where: RedisTopology | string, options: RedisConnec
   } else {
     const clusterSettings: ClusterOptions = {
       enableOfflineQueue: false,
+      enableAutoPipelining: true,
       clusterRetryStrategy: reconnectDelay,
       // A slot move or failover is followed, within the command timeout; past it the call fails closed.
       retryDelayOnFailover: 100,

@@ -506,3 +506,21 @@ export function assertSafeOutbound(text: string, key = 'message'): string {
   if (asksForSecret(text)) throw new UnsafeOutboundError(key);
   return text;
 }
+
+// The catalog renders the same few thousand texts again and again (labels, headings, a flow's card three times):
+// the verdict is a function of the text alone, so a safe one is remembered. Bounded, oldest first out; longer
+// texts are checked every time.
+const SAFE_TEXTS_MAX = 5_000;
+const SAFE_TEXT_MAX_LENGTH = 2_000;
+const safeTexts = new Set<string>();
+
+/** As {@link assertSafeOutbound}, remembering texts found safe: for catalog renders, which repeat. */
+export function assertSafeOutboundRemembered(text: string, key = 'message'): string {
+  if (safeTexts.has(text)) return text;
+  assertSafeOutbound(text, key);
+  if (text.length <= SAFE_TEXT_MAX_LENGTH) {
+    if (safeTexts.size >= SAFE_TEXTS_MAX) safeTexts.delete(safeTexts.values().next().value as string);
+    safeTexts.add(text);
+  }
+  return text;
+}

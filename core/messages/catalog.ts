@@ -1,4 +1,4 @@
-import { assertSafeOutbound } from '../guard/outbound.ts';
+import { assertSafeOutboundRemembered } from '../guard/outbound.ts';
 
 export type Locale = 'en' | 'nl';
 export const LOCALES: readonly Locale[] = ['en', 'nl'];
@@ -548,7 +548,7 @@ export function renderMessage(key: MessageKey, locale: Locale, params: MessagePa
     if (!forms) return String(value);
     return `${value} ${pluralRules[locale].select(Number(value)) === 'one' ? forms.one : forms.other}`;
   });
-  return assertSafeOutbound(text, key);
+  return assertSafeOutboundRemembered(text, key);
 }
 
 /** `{name}`, or `{name:one|other}` for a count and its noun in the two forms English and Dutch have. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { UnsafeOutboundError } from '../../../core/errors.ts';
 import { asksForSecret, assertSafeOutbound } from '../../../core/guard/index.ts';
+import { assertSafeOutboundRemembered } from '../../../core/guard/outbound.ts';
 
 const ASKS = [
   'Please send us your password',
@@ -93,5 +94,21 @@ describe('guard: outbound', () => {
         expect(assertSafeOutbound(text)).to.equal(text);
       });
     }
+  });
+
+  describe('remembering the texts it found safe (catalog renders)', () => {
+    it('answers as the check does, every time, and never remembers a refusal', () => {
+      for (let round = 0; round < 2; round++) {
+        for (const text of SAFE) expect(assertSafeOutboundRemembered(text)).to.equal(text);
+        for (const text of ASKS)
+          expect(() => assertSafeOutboundRemembered(text, 'test.key')).to.throw(UnsafeOutboundError, 'test.key');
+      }
+    });
+
+    it('stays bounded: thousands of distinct safe texts later, an asking text is still refused', () => {
+      for (let i = 0; i < 12_000; i++) assertSafeOutboundRemembered(`Your verification with agent ${i} is ready.`);
+      expect(() => assertSafeOutboundRemembered(ASKS[0] ?? '')).to.throw(UnsafeOutboundError);
+      expect(assertSafeOutboundRemembered('Your verification with agent 11999 is ready.')).to.contain('11999');
+    });
   });
 });
