@@ -23,6 +23,7 @@ export enum ErrorCode {
   CustomerUnidentified = 'sv_customer_unidentified',
   ConversationBusy = 'sv_conversation_busy',
   PinsLocked = 'sv_pins_locked',
+  DuplicateRequest = 'sv_duplicate_request',
   Unknown = 'sv_unknown',
 }
 
@@ -174,6 +175,14 @@ export class PinsLockedError extends SupportVerifyError {
     readonly session?: Session,
   ) {
     super('PIN checks for this account are locked after too many wrong PINs');
+  }
+}
+
+/** A platform delivered the same request again (its one-time claim was made before): nothing was done. */
+export class DuplicateRequestError extends SupportVerifyError {
+  readonly code = ErrorCode.DuplicateRequest;
+  constructor(readonly claim: string) {
+    super('this request was received already');
   }
 }
 

@@ -6,6 +6,7 @@ import {
   ConversationBusyError,
   CustomerUnidentifiedError,
   DeliveryFailedError,
+  DuplicateRequestError,
   IllegalTransitionError,
   NoTrustedDeviceError,
   NotAuthorizedError,
@@ -20,21 +21,22 @@ import type { Finding } from './guard/inbound.ts';
 import { type MessageKey, renderMessage } from './messages/catalog.ts';
 import { formatDateTime } from './messages/format.ts';
 import { FIXED_LIMITS, type Policies } from './policies.ts';
-import type {
-  Accounts,
-  Announcement,
-  AuditLog,
-  Bus,
-  Clock,
-  Committed,
-  Deadlines,
-  DevicePrompts,
-  LimitedProfile,
-  Mailer,
-  Pins,
-  ScopedWrite,
-  SessionStore,
-  SessionUpdate,
+import {
+  type Accounts,
+  type Announcement,
+  type AuditLog,
+  type Bus,
+  CLAIMED,
+  type Clock,
+  type Committed,
+  type Deadlines,
+  type DevicePrompts,
+  type LimitedProfile,
+  type Mailer,
+  type Pins,
+  type ScopedWrite,
+  type SessionStore,
+  type SessionUpdate,
 } from './ports/index.ts';
 import type { CommitTurn } from './render-turns.ts';
 import {
@@ -124,6 +126,13 @@ export interface StartInput {
    * the caller (`webchat:<id>`, `slack:<team>:<channel>`): while one runs there, another is refused.
    */
   conversation?: string;
+  /**
+   * The request's one-time claim (a platform's delivery id), made in the same step as the agent's count: a
+   * repeat is refused with {@link DuplicateRequestError} and counts nothing.
+   */
+  once?: { key: string; ttlMs: number };
+  /** {@link Verification.admit} counted this start already (a channel that answers only once it has). */
+  admitted?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -177,23 +186,34 @@ export class Verification {
     };
   }
 
+  /**
+   * Counts a start by `agent` against its hourly limit, and makes the request's one-time claim (`once`) in the
+   * same step; {@link start} does it first unless told it was done. Rejects with {@link RateLimitedError} (audited)
+   * or, for a repeated request, {@link DuplicateRequestError}.
+   */
+  async admit(agent: Identity, once?: StartInput['once']): Promise<void> {
+    const { store, clock, policies } = this.deps;
+    const allowance = await store.take(agentScope(agent), {
+      counters: [{ name: 'starts-1h', limit: policies.agentVerificationsPerHour, windowMs: HOUR }],
+      ...(once ? { claim: once } : {}),
+    });
+    if (allowance.granted) return;
+    if (allowance.refusedBy === CLAIMED && once) throw new DuplicateRequestError(once.key);
+    await this.deps.audit.append({
+      type: 'agent_rate_exceeded',
+      at: clock.now(),
+      outcome: 'failure',
+      channel: agent.channel,
+      agent: auditIdentity(agent),
+      detail: { limitPerHour: policies.agentVerificationsPerHour },
+    });
+    throw new RateLimitedError('agent-rate', allowance.retryAfterMs);
+  }
+
   async start(input: StartInput): Promise<Session> {
     const { store, accounts, clock, policies } = this.deps;
     // Counted before the lookup: an insider sweeping through accounts is stopped whether or not they exist.
-    const allowance = await store.take(agentScope(input.agent), {
-      counters: [{ name: 'starts-1h', limit: policies.agentVerificationsPerHour, windowMs: HOUR }],
-    });
-    if (!allowance.granted) {
-      await this.deps.audit.append({
-        type: 'agent_rate_exceeded',
-        at: clock.now(),
-        outcome: 'failure',
-        channel: input.agent.channel,
-        agent: auditIdentity(input.agent),
-        detail: { limitPerHour: policies.agentVerificationsPerHour },
-      });
-      throw new RateLimitedError('agent-rate', allowance.retryAfterMs);
-    }
+    if (!input.admitted) await this.admit(input.agent, input.once);
     const account = await accounts.find(input.query);
     if (!account) throw new AccountNotFoundError();
     const availability = await this.availabilityOf(account.id, account.devices.filter((d) => d.trusted).length, {
@@ -319,9 +339,10 @@ export class Verification {
     });
   }
 
-  async chooseDevice(sessionId: string, actor: Actor): Promise<Session> {
+  /** `current`: the session as the caller just read it (one read fewer); every write still compares versions. */
+  async chooseDevice(sessionId: string, actor: Actor, current?: Session): Promise<Session> {
     const { store, accounts, devicePrompts, clock, policies } = this.deps;
-    const session = await this.load(sessionId, actor);
+    const session = await this.load(sessionId, actor, current);
     assertAllowed(session, 'choose_device');
     const account = await accounts.summary(session.accountId);
     const devices = account?.devices.filter((d) => d.trusted) ?? [];
@@ -387,8 +408,8 @@ export class Verification {
     return next;
   }
 
-  async choosePin(sessionId: string, actor: Actor): Promise<Session> {
-    const session = await this.load(sessionId, actor);
+  async choosePin(sessionId: string, actor: Actor, current?: Session): Promise<Session> {
+    const session = await this.load(sessionId, actor, current);
     assertAllowed(session, 'choose_pin');
     const account = await this.deps.accounts.summary(session.accountId);
     const shown = await this.refreshAvailability(session, account?.devices.filter((d) => d.trusted).length ?? 0);
@@ -478,9 +499,14 @@ export class Verification {
   }
 
   /** A trusted device's answer, already authenticated by the caller (HMAC, timestamp, single use). */
-  async deviceResponse(promptId: string, decision: DeviceDecision, matchedNumber?: number): Promise<Session> {
+  async deviceResponse(
+    promptId: string,
+    decision: DeviceDecision,
+    matchedNumber?: number,
+    current?: Session,
+  ): Promise<Session> {
     const sessionId = promptId.split('.')[0] ?? '';
-    const session = await this.load(sessionId);
+    const session = await this.load(sessionId, undefined, current);
     if (session.prompt?.id !== promptId)
       throw new IllegalTransitionError(session.state, 'a response to a stale prompt');
     const now = this.deps.clock.now();
@@ -497,8 +523,8 @@ export class Verification {
     return this.apply(session, { type: 'device_denied', promptId, reason });
   }
 
-  async cancel(sessionId: string, actor: Actor): Promise<Session> {
-    return this.apply(await this.load(sessionId, actor), { type: 'cancel' });
+  async cancel(sessionId: string, actor: Actor, current?: Session): Promise<Session> {
+    return this.apply(await this.load(sessionId, actor, current), { type: 'cancel' });
   }
 
   async revoke(sessionId: string, actor: Actor): Promise<Session> {
@@ -684,8 +710,8 @@ export class Verification {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
   }
 
-  private async load(sessionId: string, actor?: Actor): Promise<Session> {
-    const session = await this.deps.store.get(sessionId);
+  private async load(sessionId: string, actor?: Actor, current?: Session): Promise<Session> {
+    const session = current?.id === sessionId ? current : await this.deps.store.get(sessionId);
     if (!session) throw new SessionNotFoundError(sessionId);
     if (actor?.kind === 'agent' && !sameIdentity(actor.who, session.agent)) {
       throw new NotAuthorizedError('only the agent who started this verification can act on it');

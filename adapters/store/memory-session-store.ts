@@ -11,7 +11,7 @@ import type {
   ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
-import { systemClock } from '../../core/ports/index.ts';
+import { CLAIMED, systemClock } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { storeKeys } from './keys.ts';
 
@@ -144,6 +144,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   private takeNow(scope: string, allowance: Allowance): AllowanceResult {
+    if (allowance.claim && !this.claimNow(allowance.claim.key, allowance.claim.ttlMs))
+      return { granted: false, refusedBy: CLAIMED, retryAfterMs: this.ttl(storeKeys.claim(allowance.claim.key)) };
     const key = (name: string) => storeKeys.scoped(scope, name);
     const blockers = [...(allowance.blockedBy ?? []), ...(allowance.hold ? [allowance.hold.name] : [])];
     for (const name of blockers) {
@@ -219,6 +221,18 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
+    return this.claimNow(key, ttlMs);
+  }
+
+  async claimAndGet(
+    key: string,
+    ttlMs: number,
+    sessionId: string,
+  ): Promise<{ first: boolean; session: Session | undefined }> {
+    return { first: this.claimNow(key, ttlMs), session: this.session(sessionId) };
+  }
+
+  private claimNow(key: string, ttlMs: number): boolean {
     const k = storeKeys.claim(key);
     if (this.read(k) !== undefined) return false;
     this.write(k, '1', ttlMs);

@@ -12,6 +12,7 @@ import type {
   ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
+import { CLAIMED } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { RedisBus } from '../bus/redis-bus.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
@@ -116,8 +117,12 @@ return reply`;
 
 // KEYS: blockers, counters, [hold]. ARGV: #blockers, #counters, hold?, limits…, windows…, [hold value, hold ttl].
 // Each counter is created with its window as TTL in this same step.
+// A key past the blockers, counters and hold is a claim, made first (its TTL is the last ARGV).
 const TAKE = `
 local nb, nc, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
+if #KEYS > nb + nc + (hold and 1 or 0) then
+  if not redis.call('SET', KEYS[#KEYS], '1', 'PX', ARGV[#ARGV], 'NX') then return {0, #KEYS, redis.call('PTTL', KEYS[#KEYS])} end
+end
 for i = 1, nb do
   local ttl = redis.call('PTTL', KEYS[i])
   if ttl ~= -2 then return {0, i, ttl} end
@@ -201,6 +206,11 @@ for i = 1, #KEYS do
 end
 return result`;
 
+// KEYS: claim, session. Returns {1 when claimed first, else 0; the session data or false}.
+const CLAIM_AND_GET = `
+local first = redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') and 1 or 0
+return {first, redis.call('HGET', KEYS[2], 'd')}`;
+
 const CLEAR_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -209,6 +219,7 @@ type ScriptedRedis = RedisClient & {
   svCreate(key: string, version: number, data: string, ttlMs: number): Promise<number>;
   svReplace(key: string, expected: number, version: number, data: string, ttlMs: number): Promise<number>;
   svCommit(keyCount: number, ...args: (string | number | Buffer)[]): Promise<CommitReply>;
+  svClaimAndGet(claim: string, session: string, ttlMs: number): Promise<[number, string | null]>;
   svPeekWithLists(keyCount: number, ...args: (string | number)[]): Promise<Array<[string, number] | null | string[]>>;
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
@@ -250,6 +261,7 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svReplace', { numberOfKeys: 1, lua: REPLACE });
     redis.defineCommand('svCommit', { lua: COMMIT });
     redis.defineCommand('svPeekWithLists', { lua: PEEK_WITH_LISTS });
+    redis.defineCommand('svClaimAndGet', { numberOfKeys: 2, lua: CLAIM_AND_GET });
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
@@ -307,6 +319,7 @@ export class RedisSessionStore implements SessionStore {
         ? deadline.schedule.outgoing(this.redis, session.id, deadline.at)
         : undefined;
     // Taken in the script on one server; on Cluster before it, and given back if the write is refused.
+    if (announce.allowance?.allowance.claim) throw new Error('a commit takes no claim: take() makes it');
     const allowance = this.oneServer ? announce.allowance : undefined;
     const taken = allowance ? allowanceKeysAndArgs(allowance.scope, allowance.allowance) : undefined;
     if (announce.allowance && !allowance) {
@@ -417,6 +430,13 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async take(scope: string, allowance: Allowance): Promise<AllowanceResult> {
+    // On Cluster the claim is in a slot of its own: made first, on its own.
+    if (allowance.claim && !this.oneServer) {
+      const { claim, ...rest } = allowance;
+      if (!(await this.claim(claim.key, claim.ttlMs)))
+        return { granted: false, refusedBy: CLAIMED, retryAfterMs: claim.ttlMs };
+      return this.take(scope, rest);
+    }
     const { names, keys, args } = allowanceKeysAndArgs(scope, allowance);
     const reply = await guarded('take', () => this.redis.svTake(keys.length, ...keys, ...args));
     if (reply[0] === 1) {
@@ -483,6 +503,21 @@ export class RedisSessionStore implements SessionStore {
 
   async recall(scope: string, name: string): Promise<string[]> {
     return guarded('recall', () => this.redis.lrange(storeKeys.scoped(scope, name), 0, -1));
+  }
+
+  async claimAndGet(
+    key: string,
+    ttlMs: number,
+    sessionId: string,
+  ): Promise<{ first: boolean; session: Session | undefined }> {
+    if (!this.oneServer) {
+      const first = await this.claim(key, ttlMs);
+      return { first, session: await this.get(sessionId) };
+    }
+    const [first, data] = await guarded('claimAndGet', () =>
+      this.redis.svClaimAndGet(storeKeys.claim(key), storeKeys.session(sessionId), ttl(ttlMs)),
+    );
+    return { first: first === 1, session: data ? decodeSession(sessionId, data) : undefined };
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
@@ -557,7 +592,13 @@ function allowanceKeysAndArgs(
     ...counters.map((c) => ttl(c.windowMs)),
     ...(hold ? [hold.value, ttl(hold.ttlMs)] : []),
   ];
-  return { names, keys: names.map((name) => storeKeys.scoped(scope, name)), args };
+  const keys = names.map((name) => storeKeys.scoped(scope, name));
+  if (allowance.claim) {
+    names.push(CLAIMED);
+    keys.push(storeKeys.claim(allowance.claim.key));
+    args.push(ttl(allowance.claim.ttlMs));
+  }
+  return { names, keys, args };
 }
 
 /** A write as the commit script reads it: its op and the op's arguments (its key goes with the script's keys). */

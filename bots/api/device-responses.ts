@@ -56,7 +56,7 @@ export interface DeviceResponsesDeps {
   /** `DEVICE_WEBHOOK_SECRETS` (and the deprecated `DEVICE_WEBHOOK_SECRET`): an answer signed by any is accepted. */
   keys: WebhookKeys;
   /** Where each verified answer's `webhook-id` is claimed once, across replicas, for as long as it could be replayed. */
-  replays: Pick<SessionStore, 'claim'>;
+  replays: Pick<SessionStore, 'claimAndGet'>;
   /** Where refusals of unsigned or stale answers are counted, per source. */
   refusals: RefusalTally;
   clients: ClientAddresses;
@@ -96,20 +96,36 @@ export function deviceResponsesRoute(deps: DeviceResponsesDeps) {
         : 'the request signature is missing or wrong';
       throw new HttpError(401, stale ? 'stale_request' : 'invalid_signature', message);
     }
-    // Claimed only once verified: the id is signed, so nobody without a secret can use up another's.
-    if (!(await deps.replays.claim(`device-answer:${verified.replayKey}`, REPLAY_WINDOW_MS))) {
+    const promptId = String(req.params?.promptId ?? '');
+    // Claimed only once verified: the id is signed, so nobody without a secret can use up another's. The
+    // session the prompt names is read in the same step, for the answer below.
+    const replay = await deps.replays.claimAndGet(
+      `device-answer:${verified.replayKey}`,
+      REPLAY_WINDOW_MS,
+      sessionOfPrompt(promptId),
+    );
+    if (!replay.first) {
       deps.refusals.refused('device_response_rejected', deps.clients.of(req), 'replayed');
       throw new HttpError(409, 'replayed_request', 'this webhook-id was received already');
     }
     const answer = validateBody(parseJson(raw));
-    const promptId = String(req.params?.promptId ?? '');
     if (answer.promptId !== promptId)
       throw new HttpError(400, 'invalid_request', 'promptId in the body must match the URL');
     if (!PROMPT_ID_PATTERN.test(promptId)) throw new HttpError(404, 'not_found', 'no such verification or prompt');
 
-    const session = await deps.verification.deviceResponse(promptId, answer.decision, answer.matchedNumber);
+    const session = await deps.verification.deviceResponse(
+      promptId,
+      answer.decision,
+      answer.matchedNumber,
+      replay.session,
+    );
     sendJson(res, 200, { state: session.state });
   };
+}
+
+/** The session a prompt id names (`<session id>.<suffix>`); only a well-formed one is looked up at all. */
+function sessionOfPrompt(promptId: string): string {
+  return PROMPT_ID_PATTERN.test(promptId) ? (promptId.split('.')[0] ?? '') : '';
 }
 
 function header(req: Request, name: string): string | undefined {

@@ -2,7 +2,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { type SupportChat, webChatStart } from '../../core/chat.ts';
 import type { ConversationGuard } from '../../core/conversation-guard.ts';
-import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
+import {
+  DuplicateRequestError,
+  IllegalTransitionError,
+  NotAuthorizedError,
+  UnsafeOutboundError,
+} from '../../core/errors.ts';
 import { type Locale, type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
 import { type AgentRef, type CustomerRef, type Session, sameIdentity } from '../../core/session.ts';
@@ -47,9 +52,15 @@ const t = (key: MessageKey, locale: Locale, params?: Record<string, string | num
 
 /** Registers every Slack listener on the Bolt app. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.use(async ({ body, next, ...rest }) => {
+  app.use(async ({ body, next, context, ...rest }) => {
     const id = deduplicationKey(body as Record<string, unknown>);
     const ack = (rest as { ack?: (response?: unknown) => Promise<void> }).ack;
+    // The listener makes this claim in its own first step with the store (one round trip fewer).
+    if (id !== undefined && claimsItsOwn(body as Record<string, unknown>)) {
+      context[ONCE] = { key: `slack:${id}`, ttlMs: DUPLICATE_WINDOW_MS } satisfies Once;
+      await next();
+      return;
+    }
     let first = true;
     try {
       first = id === undefined || (await deps.store.claim(`slack:${id}`, DUPLICATE_WINDOW_MS));
@@ -77,9 +88,28 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await ack({ response_type: 'ephemeral', text: t('agent.usage', deps.directory.cachedLocale(command.user_id)) });
       return;
     }
+    // Counted (and the request claimed) before the answer, in one step: a refusal, or a store that cannot answer,
+    // is said in the answer itself, inside Slack's 3 seconds.
+    try {
+      await deps.verification.admit(slackIdentity(context, command.user_id), onceOf(context));
+    } catch (error) {
+      if (error instanceof DuplicateRequestError) {
+        deps.logger.info({ id: error.claim }, 'slack: duplicate delivery ignored');
+        await ack();
+        return;
+      }
+      await ack({ response_type: 'ephemeral', text: explain(error, deps.directory.cachedLocale(command.user_id)) });
+      return;
+    }
     await ack();
     const say = (text: string) => respond({ response_type: 'ephemeral', text }).then(() => undefined);
-    const where = { userId: command.user_id, fallbackName: command.user_name, channelId: command.channel_id, say };
+    const where = {
+      userId: command.user_id,
+      fallbackName: command.user_name,
+      channelId: command.channel_id,
+      say,
+      admitted: true,
+    };
     // In a Slack Connect channel the agent first names the customer among its external members.
     if (await deps.directory.isSharedChannel(command.channel_id)) {
       await openVerifyModal(deps, context, {
@@ -142,6 +172,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       query,
       say: answerAgent(deps, origin, body.user.id),
       shared: origin.shared === true,
+      ...(origin.admitted ? { admitted: true } : {}),
       ...(customer ? { customer } : {}),
       ...(origin.conversationId ? { conversationId: origin.conversationId } : {}),
     });
@@ -166,21 +197,28 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
-  const onCard = (action: string, run: (sessionId: string, actor: Actor) => Promise<unknown>) =>
+  const onCard = (action: string, run: (sessionId: string, actor: Actor, current?: Session) => Promise<unknown>) =>
     app.action<BlockAction<ButtonAction>>(action, async ({ ack, action: button, body, respond, context }) => {
       await ack();
       const agent = await deps.directory.user(body.user.id, body.user.name);
+      const sessionId = button.value ?? '';
+      const once = onceOf(context);
       try {
-        await run(button.value ?? '', { kind: 'agent', who: slackIdentity(context, body.user.id) });
+        const read = once ? await deps.store.claimAndGet(once.key, once.ttlMs, sessionId) : undefined;
+        if (read && !read.first) {
+          deps.logger.info({ id: once?.key }, 'slack: duplicate delivery ignored');
+          return;
+        }
+        await run(sessionId, { kind: 'agent', who: slackIdentity(context, body.user.id) }, read?.session);
       } catch (error) {
         // The card itself says why (a prompt paused, PIN checks locked): no second message beside it.
         if (refusedOnCard(error)) return;
         await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
       }
     });
-  onCard(ACTIONS.chooseDevice, (id, actor) => deps.verification.chooseDevice(id, actor));
-  onCard(ACTIONS.choosePin, (id, actor) => deps.verification.choosePin(id, actor));
-  onCard(ACTIONS.cancel, (id, actor) => deps.verification.cancel(id, actor));
+  onCard(ACTIONS.chooseDevice, (id, actor, current) => deps.verification.chooseDevice(id, actor, current));
+  onCard(ACTIONS.choosePin, (id, actor, current) => deps.verification.choosePin(id, actor, current));
+  onCard(ACTIONS.cancel, (id, actor, current) => deps.verification.cancel(id, actor, current));
   app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, action, body, respond, context }) => {
     await ack();
     const agent = await deps.directory.user(body.user.id, body.user.name);
@@ -379,6 +417,8 @@ interface StartInput {
   customer?: CustomerRef;
   /** A web chat conversation: the customer being verified is the one chatting there. */
   conversationId?: string;
+  /** The command counted this start already ({@link Verification.admit}). */
+  admitted?: boolean;
 }
 
 interface ModalInput {
@@ -392,6 +432,8 @@ interface ModalInput {
   /** The author of the message a shortcut was used on: the customer, when they are from outside. */
   author?: string;
   conversationId?: string;
+  /** The command that opens the modal counted the start already: its submission does not count it again. */
+  admitted?: boolean;
 }
 
 /**
@@ -441,6 +483,7 @@ async function openVerifyModalFor(
         ...(input.responseUrl ? { responseUrl: input.responseUrl } : {}),
         ...(input.conversationId ? { conversationId: input.conversationId } : {}),
         ...(shared ? { shared: true } : {}),
+        ...(input.admitted ? { admitted: true } : {}),
       },
       shared
         ? {
@@ -516,7 +559,12 @@ async function startVerification(deps: ListenerDeps, context: Installation, inpu
       : {};
   let session: Session;
   try {
-    session = await deps.verification.start({ agent, query: input.query, ...where });
+    session = await deps.verification.start({
+      agent,
+      query: input.query,
+      ...where,
+      ...(input.admitted ? { admitted: true } : {}),
+    });
     if (input.conversationId) await deps.webchat?.chat.link(input.conversationId, session.id);
   } catch (error) {
     await input.say(explain(error, profile.locale));
@@ -538,6 +586,26 @@ async function publishHome(deps: ListenerDeps, context: Installation, userId: st
     })),
   );
   await deps.client.views.publish({ user_id: userId, view: renderHome(entries, locale, deps.clock.now()) });
+}
+
+/** A request's duplicate claim, carried in Bolt's context to the listener that makes it. */
+interface Once {
+  key: string;
+  ttlMs: number;
+}
+const ONCE = 'supportVerifyOnce';
+// Listeners whose first step with the store can make the request's claim as well: the slash command (with the
+// agent's count) and the card's buttons (with the session's read).
+const CARD_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.chooseDevice, ACTIONS.choosePin, ACTIONS.cancel]);
+
+function claimsItsOwn(body: Record<string, unknown>): boolean {
+  if (body.command === '/verify') return true;
+  const actions = body.type === 'block_actions' ? (body.actions as Array<{ action_id?: unknown }> | undefined) : [];
+  return actions?.length === 1 && CARD_ACTIONS.has(String(actions[0]?.action_id));
+}
+
+function onceOf(context: Record<string, unknown>): Once | undefined {
+  return context[ONCE] as Once | undefined;
 }
 
 /** The id Slack keeps when it delivers the same thing again: an event's id, or an interaction's trigger. */
@@ -588,5 +656,6 @@ function readOrigin(raw: string): VerifyOrigin {
     ...(responseUrl ? { responseUrl } : {}),
     ...(conversationId ? { conversationId } : {}),
     ...(value.shared === true ? { shared: true } : {}),
+    ...(value.admitted === true ? { admitted: true } : {}),
   };
 }

@@ -15,6 +15,8 @@ export interface VerifyOrigin {
   conversationId?: string;
   /** A Slack Connect channel: the customer is in it, and only the one named (or who identifies) counts. */
   shared?: boolean;
+  /** The `/verify` that opened the modal counted the agent's start already (Slack signs what comes back). */
+  admitted?: boolean;
 }
 
 /** Who the agent may name as the customer: the channel's external members, one pre-selected when known. */

@@ -20,3 +20,4 @@ export type {
   ScopedWrite,
   SessionStore,
 } from './session-store.ts';
+export { CLAIMED } from './session-store.ts';

@@ -18,7 +18,15 @@ export interface Allowance {
   blockedBy?: string[];
   /** A flag set on success, which also refuses while it is already set (one pending prompt at a time). */
   hold?: { name: string; value: string; ttlMs: number };
+  /**
+   * A one-time claim ({@link SessionStore.claim}) made first: refused with `refusedBy` {@link CLAIMED} when it
+   * was made before; made and kept whether or not the rest is granted, as a claim of its own would be.
+   */
+  claim?: { key: string; ttlMs: number };
 }
+
+/** What a refusal names when an allowance's {@link Allowance.claim} was made before: a repeated request. */
+export const CLAIMED = 'claimed';
 
 export type AllowanceResult =
   | { granted: true; counts: number[] }
@@ -145,6 +153,8 @@ export interface SessionStore {
 
   /** `SET NX` with a TTL: true for the first caller only. For idempotency keys and single-use ids. */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** {@link claim}, and the session read, in one step: `first` false for a repeated claim. */
+  claimAndGet(key: string, ttlMs: number, sessionId: string): Promise<{ first: boolean; session: Session | undefined }>;
 
   /** Resolves when the store answers; readiness checks use it. */
   ping(): Promise<void>;

@@ -1,5 +1,12 @@
 import { expect } from 'chai';
-import type { Announcement, Bus, Deadlines, SessionStore, SessionUpdate } from '../../core/ports/index.ts';
+import {
+  type Announcement,
+  type Bus,
+  CLAIMED,
+  type Deadlines,
+  type SessionStore,
+  type SessionUpdate,
+} from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 
 export interface StoreHarness {
@@ -268,6 +275,36 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect(results.filter(Boolean)).to.have.length(1);
         await h.elapse(250);
         expect(await store.claim(key, 150)).to.equal(true);
+      });
+
+      it('are made with a session read, in one step: the first caller only, and the session either way', async () => {
+        const session = sampleSession();
+        await store.create(session, 60_000);
+        const key = `click:${scope}`;
+        const reads = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).claimAndGet(key, 60_000, session.id)),
+        );
+        expect(reads.filter((r) => r.first)).to.have.length(1);
+        for (const read of reads) expect(read.session).to.deep.equal(session);
+        expect(await store.claim(key, 60_000), 'the same claim').to.equal(false);
+        expect(await other.claimAndGet(`${key}:2`, 60_000, 'no-such-session')).to.deep.equal({
+          first: true,
+          session: undefined,
+        });
+      });
+
+      it('are made first by an allowance, and kept when the rest of it is refused', async () => {
+        const claim = { key: `command:${scope}`, ttlMs: 60_000 };
+        const rule = { name: 'starts', limit: 1, windowMs: 60_000 };
+        expect((await store.take(scope, { counters: [rule], claim })).granted).to.equal(true);
+        const again = await other.take(scope, { counters: [rule], claim });
+        expect(again.granted).to.equal(false);
+        if (!again.granted) expect(again.refusedBy).to.equal(CLAIMED);
+        expect((await store.peek(scope, ['starts']))[0]?.value, 'a repeat counts nothing').to.equal('1');
+        const next = { key: `command-2:${scope}`, ttlMs: 60_000 };
+        const limited = await store.take(scope, { counters: [rule], claim: next });
+        expect(limited.granted ? '' : limited.refusedBy, 'the limit refuses').to.equal('starts');
+        expect(await other.claim(next.key, 60_000), 'its claim was made all the same').to.equal(false);
       });
     });
 

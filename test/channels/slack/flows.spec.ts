@@ -97,6 +97,19 @@ describe('Slack: verifying a customer', () => {
       expect(verified).to.contain('alex@example.com').and.contain('Family');
     });
 
+    it('sends one prompt for a button delivered twice (the same trigger)', async () => {
+      const session = await start();
+      const said = h.slack.calls('response_url').length;
+      const clicked = buttonClick(ACTIONS.chooseDevice, session.id, { responseUrl: h.slack.responseUrl('twice') });
+      expect([(await h.send(clicked)).status, (await h.send(clicked)).status]).to.deep.equal([200, 200]);
+      await cardShowing('Number for the customer to pick');
+      await new Promise((r) => setTimeout(r, 200));
+      const state = await h.t.app.verification.get(session.id);
+      expect(state.state).to.equal('awaiting_device');
+      expect(h.slack.calls('response_url').slice(said), 'no refusal said beside the card').to.deep.equal([]);
+      expect(h.t.logs.some((line) => line.includes('duplicate delivery ignored'))).to.equal(true);
+    });
+
     it('tells the agent not to proceed when the customer taps Don’t confirm', async () => {
       const session = await start();
       await click(ACTIONS.chooseDevice, session);

@@ -32,26 +32,31 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
   let h: SlackHarness;
   beforeEach(async () => {
     await redis().flush();
-    h = await startSlackApp({
-      redisUrl: redis().url,
-      beforeStart: (slack) => {
-        Object.assign(slack.users, {
-          [STAFF]: { real_name: 'Dana Vendor', locale: 'en-US', team_id: VENDOR },
-          [STAFF_COLLEAGUE]: { real_name: 'Lee Vendor', locale: 'en-US', team_id: VENDOR },
-          [CUSTOMER]: {
-            real_name: 'Sam Okafor',
-            locale: 'en-GB',
-            team_id: CUSTOMER_TEAM,
-            enterprise_id: 'E05CUSTGRD1',
-          },
-          [CUSTOMER_COLLEAGUE]: { real_name: 'Ola Okafor', locale: 'en-GB', team_id: CUSTOMER_TEAM },
-        });
-        slack.sharedChannels.add(CHANNEL);
-        slack.members[CHANNEL] = [STAFF, STAFF_COLLEAGUE, CUSTOMER, CUSTOMER_COLLEAGUE];
-      },
-    });
+    h = await startSlackApp(harness());
   });
   afterEach(async () => h.close());
+
+  /** The app with the cast of the shared channel, its policies changed by `mutate`. */
+  type HarnessOptions = NonNullable<Parameters<typeof startSlackApp>[0]>;
+  const harness = (mutate?: HarnessOptions['mutate']): HarnessOptions => ({
+    redisUrl: redis().url,
+    ...(mutate ? { mutate } : {}),
+    beforeStart: (slack) => {
+      Object.assign(slack.users, {
+        [STAFF]: { real_name: 'Dana Vendor', locale: 'en-US', team_id: VENDOR },
+        [STAFF_COLLEAGUE]: { real_name: 'Lee Vendor', locale: 'en-US', team_id: VENDOR },
+        [CUSTOMER]: {
+          real_name: 'Sam Okafor',
+          locale: 'en-GB',
+          team_id: CUSTOMER_TEAM,
+          enterprise_id: 'E05CUSTGRD1',
+        },
+        [CUSTOMER_COLLEAGUE]: { real_name: 'Ola Okafor', locale: 'en-GB', team_id: CUSTOMER_TEAM },
+      });
+      slack.sharedChannels.add(CHANNEL);
+      slack.members[CHANNEL] = [STAFF, STAFF_COLLEAGUE, CUSTOMER, CUSTOMER_COLLEAGUE];
+    },
+  });
 
   const command = (text: string, user = STAFF) =>
     slashCommand(
@@ -284,6 +289,20 @@ describe('Slack Connect: the customer’s side, as Slack sends it', () => {
     expect(session?.customer).to.deep.include({ id: CUSTOMER, displayName: 'Sam Okafor' });
     const [answer] = await h.slack.responses('shortcut');
     expect(String(answer?.text), 'answered through the shortcut’s response URL').to.contain('started');
+  });
+
+  it('counts the agent’s start once: when /verify opens the modal, not again when it is submitted', async () => {
+    await h.close();
+    h = await startSlackApp(
+      harness((config) => {
+        config.policies = { ...config.policies, agentVerificationsPerHour: 1 };
+      }),
+    );
+    expect((await start()).id, 'the modal’s submission started it').to.be.a('string');
+    const refused = await h.send(command('jan@example.nl'));
+    expect(String(refused.json.text), 'the one start an hour is used').to.contain(
+      'as many verifications as one agent may',
+    );
   });
 
   it('tells a second agent who is verifying, and replaces nothing', async () => {

@@ -53,15 +53,32 @@ describe('Slack: /verify', () => {
         config.policies = { ...config.policies, agentVerificationsPerHour: 5 };
       },
     });
-    for (let i = 0; i < 6; i++) await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl(`r${i}`)));
-    const replies = await h.slack.waitFor('response_url', 6);
-    const refusals = replies.filter((r) => String(r.args.text).includes('as many verifications as one agent may'));
+    const answers = [];
+    for (let i = 0; i < 6; i++)
+      answers.push(await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl(`r${i}`))));
+    // Counted before Slack is answered: the refusal is the answer itself, at once.
+    const refusals = answers.filter((a) => String(a.json.text).includes('as many verifications as one agent may'));
     expect(refusals, 'exactly the sixth is refused').to.have.length(1);
-    expect(String(refusals[0]?.args.text)).to.match(/Security has been told; you can start another in \d+ min\.$/u);
+    expect(answers.indexOf(refusals[0] as (typeof answers)[number])).to.equal(5);
+    expect(refusals[0]?.json).to.deep.include({ response_type: 'ephemeral' });
+    expect(String(refusals[0]?.json.text)).to.match(/Security has been told; you can start another in \d+ min\.$/u);
+    await h.slack.waitFor('response_url', 5);
     await h.slack.waitFor('chat.postMessage', 5);
     await new Promise((r) => setTimeout(r, 200));
     expect(h.slack.calls('chat.postMessage'), 'five cards, no sixth').to.have.length(5);
     expect(h.t.logs.some((line) => line.includes('security alert: agent_rate_exceeded'))).to.equal(true);
+  });
+
+  it('starts one verification for a command delivered twice (the same trigger), counting it once', async () => {
+    const command = slashCommand('alex@example.com', {}, h.slack.responseUrl());
+    const [first, again] = [await h.send(command), await h.send(command)];
+    expect([first.status, again.status]).to.deep.equal([200, 200]);
+    await h.slack.waitFor('chat.postMessage');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.slack.calls('chat.postMessage'), 'one card').to.have.length(1);
+    const sessions = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM });
+    expect(sessions).to.have.length(1);
+    expect(h.t.logs.some((line) => line.includes('duplicate delivery ignored'))).to.equal(true);
   });
 
   it('answers an unknown customer clearly and starts nothing', async () => {
