@@ -568,7 +568,11 @@ async function main(): Promise<void> {
       }
       for (const point of scale)
         say(
-          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms`,
+          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms; outbound per flow ${Object.entries(
+            point.outboundPerFlow,
+          )
+            .map(([what, calls]) => `${what} ${calls}`)
+            .join(', ')}`,
         );
     }
 
@@ -722,6 +726,8 @@ interface ScalePoint {
   serverCpuMsPerFlow: number;
   redisCpuMsPerFlow: number;
   p99Ms: number;
+  /** Calls to the doubles (Slack, directory, device) per flow, by what was called. */
+  outboundPerFlow: Record<string, number>;
 }
 
 /** Where the replicas of a scale-out curve keep their state, and how its load is read. */
@@ -772,6 +778,7 @@ async function scaleCurve(
       const latencies = { command: [], button: [], device: [] } as Record<Step, number[]>;
       const cpuBefore = servers.reduce((sum, s) => sum + cpuMs(s.server.child.pid), 0);
       const redisBefore = await store.cpuMs();
+      doubles.resetCalls();
       const began = performance.now();
       await pool(flows, CONCURRENCY, (_, slot) => deviceFlow(target, doubles, slot, latencies));
       const flowsPerSec = flows / ((performance.now() - began) / 1000);
@@ -788,6 +795,7 @@ async function scaleCurve(
         serverCpuMsPerFlow: round((cpuAfter - cpuBefore) / flows, 2),
         redisCpuMsPerFlow: round(((await store.cpuMs()) - redisBefore) / flows, 2),
         p99Ms: round(percentile(all, 99), 2),
+        outboundPerFlow: Object.fromEntries([...doubles.calls].map(([what, calls]) => [what, round(calls / flows)])),
       });
     }
   } finally {
