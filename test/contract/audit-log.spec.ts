@@ -139,7 +139,7 @@ describe('RedisAuditLog', () => {
 
     it('writes the entries appended in one turn of the event loop in one command, in order, and verifies them', async () => {
       const sent: string[] = [];
-      const monitor = await client.duplicate().monitor();
+      const monitor = await client.monitor();
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
         if (source !== 'lua') sent.push(String(args[0]).toLowerCase());
       });
