@@ -21,11 +21,16 @@ export class OutboxMailer implements Mailer {
 
   async send(mail: Mail): Promise<void> {
     const info = await this.composer.sendMail(toMessage(mail, this.from));
-    await mkdir(this.folder, { recursive: true });
     this.sequence = (this.sequence + 1) % 1_000_000;
     const sequence = String(this.sequence).padStart(6, '0');
     const name = `${new Date().toISOString().replace(/[:.]/gu, '-')}-${sequence}-${randomBytes(3).toString('hex')}.eml`;
-    await writeFile(join(this.folder, name), info.message as Buffer, { mode: 0o600 });
+    const path = join(this.folder, name);
+    // The folder is made when a write finds it missing (the first, or after someone removed it), not each time.
+    await writeFile(path, info.message as Buffer, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(this.folder, { recursive: true });
+      await writeFile(path, info.message as Buffer, { mode: 0o600 });
+    });
   }
 
   /** The raw messages in the folder, oldest first. */

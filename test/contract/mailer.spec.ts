@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -61,6 +61,23 @@ mailerContract('outbox folder', async () => {
     delivered: () => mailer.messages(),
     close: async () => rmSync(folder, { recursive: true, force: true }),
   };
+});
+
+describe('OutboxMailer', () => {
+  it('makes its folder when a write finds it missing, also after it was removed, and keeps the file private', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sv-mail-'));
+    const outbox = join(folder, 'nested', 'outbox');
+    const mailer = new OutboxMailer(outbox, FROM);
+    const mail: Mail = { to: 'alex@example.com', locale: 'en', subject: 'one', text: 'Hello' };
+    await mailer.send(mail);
+    rmSync(join(folder, 'nested'), { recursive: true, force: true });
+    await mailer.send({ ...mail, subject: 'two' });
+    const [raw = ''] = await mailer.messages();
+    expect((await simpleParser(raw)).subject).to.equal('two');
+    const [name = ''] = readdirSync(outbox);
+    expect(statSync(join(outbox, name)).mode & 0o777).to.equal(0o600);
+    rmSync(folder, { recursive: true, force: true });
+  });
 });
 
 mailerContract('SMTP', async () => {
