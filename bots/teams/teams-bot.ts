@@ -13,7 +13,12 @@ import {
 import type { Logger } from 'pino';
 import { type SupportChat, webChatStart } from '../../core/chat.ts';
 import type { ConversationGuard } from '../../core/conversation-guard.ts';
-import { IllegalTransitionError, NotAuthorizedError, UnsafeOutboundError } from '../../core/errors.ts';
+import {
+  DuplicateRequestError,
+  IllegalTransitionError,
+  NotAuthorizedError,
+  UnsafeOutboundError,
+} from '../../core/errors.ts';
 import { type Locale, type MessageKey, type MessageParams, renderMessage } from '../../core/messages/catalog.ts';
 import { formatDateTime } from '../../core/messages/format.ts';
 import type { SessionStore } from '../../core/ports/index.ts';
@@ -95,7 +100,7 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   constructor(private readonly deps: TeamsBotDeps) {
     super();
     this.onMessage(async (context, next) => {
-      if (await this.firstDelivery(context)) await this.message(context);
+      await this.message(context);
       await next();
     });
     // Access ends with the conversation: the bot removed from the chat, or the customer or agent leaving it.
@@ -141,21 +146,27 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       (TurnContext.removeRecipientMention(activity) ?? activity.text ?? '').trim(),
       activity.recipient?.name,
     );
+    const command = VERIFY_COMMAND.exec(text);
+    const query = command?.[1]?.trim() ?? '';
+    // `verify …` claims its delivery in the same step as the agent's count; anything else claims it first.
+    const once = command && query ? this.deliveryClaim(context) : undefined;
+    if (!once && !(await this.firstDelivery(context))) return;
     // Relayed web chat threads live in a channel; other conversations need no lookup.
     const relayed =
       activity.conversation.conversationType === 'channel'
         ? await this.deps.webchat?.relay.conversationFor(activity.conversation.id)
         : undefined;
-    const command = VERIFY_COMMAND.exec(text);
     if (command) {
-      const query = command[1]?.trim() ?? '';
       if (!query) {
         await context.sendActivity(t('agent.teams.usage', locale));
         return;
       }
-      const refused = await this.start(context, query, relayed ? { webchatConversationId: relayed } : {}).catch(
-        (error: unknown) => explain(error, locale),
-      );
+      const options = { ...(relayed ? { webchatConversationId: relayed } : {}), ...(once ? { once } : {}) };
+      const refused = await this.start(context, query, options).catch((error: unknown) => {
+        if (!(error instanceof DuplicateRequestError)) return explain(error, locale);
+        this.deps.logger.info({ activityId: activity.id }, 'teams: duplicate delivery ignored');
+        return undefined;
+      });
       if (refused) await context.sendActivity(refused);
       return;
     }
@@ -172,11 +183,11 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   private async start(
     context: TurnContext,
     query: string,
-    options: { customer?: CustomerRef; webchatConversationId?: string } = {},
+    options: { customer?: CustomerRef; webchatConversationId?: string; once?: StartInput['once'] } = {},
   ): Promise<string | undefined> {
     const { activity } = context;
     const locale = teamsLocale(activity.locale);
-    const refused = await this.refuseUnlessAgent(context);
+    const refused = await this.refuseUnlessAgent(context, options.once);
     if (refused) return refused;
     const personal = activity.conversation.conversationType === 'personal';
     const tenant = tenantOf(activity);
@@ -200,17 +211,22 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
       query,
       ...where,
       refs: { ...origin, ...where.refs },
+      ...(options.once ? { once: options.once } : {}),
     });
     if (options.webchatConversationId) await this.deps.webchat?.chat.link(options.webchatConversationId, session.id);
     else if (!personal) await this.deps.refs.setSessionIn(activity.conversation.id, session.id);
     return undefined;
   }
 
-  /** Undefined when the sender counts as an agent; otherwise what to tell them (and it is audited). */
-  private async refuseUnlessAgent(context: TurnContext): Promise<string | undefined> {
+  /**
+   * Undefined when the sender counts as an agent; otherwise what to tell them (and it is audited), unless `once`
+   * shows the delivery is a repeat ({@link DuplicateRequestError}).
+   */
+  private async refuseUnlessAgent(context: TurnContext, once?: StartInput['once']): Promise<string | undefined> {
     const { activity } = context;
     const tenantId = tenantOf(activity);
     if (await this.deps.policy.allows(tenantId, activity.from.aadObjectId)) return undefined;
+    if (once && !(await this.deps.store.claim(once.key, once.ttlMs))) throw new DuplicateRequestError(once.key);
     await this.deps.verification.agentUnauthorized({
       channel: 'teams',
       agentId: teamsIdentity(activity).id,
@@ -489,12 +505,16 @@ export class SupportVerifyTeamsBot extends TeamsActivityHandler {
   }
 
   private async firstDelivery(context: TurnContext): Promise<boolean> {
-    const id = context.activity.id;
-    if (!id) return true;
-    if (await this.deps.store.claim(`teams:${context.activity.conversation.id}:${id}`, DUPLICATE_WINDOW_MS))
-      return true;
-    this.deps.logger.info({ activityId: id }, 'teams: duplicate delivery ignored');
+    const claim = this.deliveryClaim(context);
+    if (!claim || (await this.deps.store.claim(claim.key, claim.ttlMs))) return true;
+    this.deps.logger.info({ activityId: context.activity.id }, 'teams: duplicate delivery ignored');
     return false;
+  }
+
+  /** What marks an activity as delivered once: Teams sends a repeat with the same id in the same conversation. */
+  private deliveryClaim(context: TurnContext): { key: string; ttlMs: number } | undefined {
+    const id = context.activity.id;
+    return id ? { key: `teams:${context.activity.conversation.id}:${id}`, ttlMs: DUPLICATE_WINDOW_MS } : undefined;
   }
 }
 

@@ -262,8 +262,13 @@ describe('Teams: verifying a customer', () => {
         config.agents.teams.tenantIds = ['00000000-0000-4000-8000-0000000other'];
       },
     });
-    await h.send(message(h.serviceUrl, 'verify alex@example.com'));
+    // Delivered twice (Teams redelivers with the same id): refused, told and audited once.
+    const activity = message(h.serviceUrl, 'verify alex@example.com');
+    await h.send(activity);
+    await h.send(activity);
     await h.connector.waitFor((calls) => calls.length > 0, 'the refusal');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.connector.calls()).to.have.length(1);
     expect(String(h.connector.calls()[0]?.activity.text)).to.contain('not set up to verify customers');
     const audit = (await h.t.app.auditRecord.read()).filter((e) => e.type === 'agent_unauthorized');
     expect(audit.map((e) => e.agent)).to.deep.equal([teamsUser(AGENT)]);
