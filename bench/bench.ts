@@ -216,29 +216,32 @@ async function redisCpuMs(redis: Redis): Promise<number> {
 
 /** Redis commands per flow while `run` runs `flows` flows: sent by the server (MONITOR), and executed counting calls inside scripts (INFO commandstats). */
 async function countRedisCommands(
-  redis: Redis,
+  redis: Redis | readonly Redis[],
   flows: number,
   run: () => Promise<void>,
 ): Promise<{ sentPerFlow: number; executedPerFlow: number; byName: string; sent: string[] }> {
-  await waitQuiet(redis);
-  const monitor = await redis.monitor();
+  // Every server of a Cluster is watched: a flow's commands go to the masters of their slots.
+  const servers = Array.isArray(redis) ? redis : [redis as Redis];
+  await Promise.all(servers.map(waitQuiet));
+  const monitors = await Promise.all(servers.map((server) => server.monitor()));
   const topLevel = new Map<string, number>();
   const sentLines: string[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    // Calls a script makes come from "lua"; INFO commandstats counts those too.
-    const name = String(args[0]).toLowerCase();
-    if (source !== 'lua' && !['info', 'config', 'monitor'].includes(name)) {
-      topLevel.set(name, (topLevel.get(name) ?? 0) + 1);
-      sentLines.push(args.map((arg) => String(arg).replaceAll('\\n', ' ').slice(0, 60)).join(' '));
-    }
-  });
-  await redis.config('RESETSTAT');
+  for (const monitor of monitors)
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      // Calls a script makes come from "lua"; INFO commandstats counts those too.
+      const name = String(args[0]).toLowerCase();
+      if (source !== 'lua' && !['info', 'config', 'monitor', 'cluster', 'command'].includes(name)) {
+        topLevel.set(name, (topLevel.get(name) ?? 0) + 1);
+        sentLines.push(args.map((arg) => String(arg).replaceAll('\\n', ' ').slice(0, 60)).join(' '));
+      }
+    });
+  await Promise.all(servers.map((server) => server.config('RESETSTAT')));
   await run();
-  await waitQuiet(redis);
-  const stats = await commandStats(redis);
-  monitor.disconnect();
+  await Promise.all(servers.map(waitQuiet));
+  const stats = await Promise.all(servers.map(commandStats));
+  for (const monitor of monitors) monitor.disconnect();
   const sent = [...topLevel.values()].reduce((a, b) => a + b, 0);
-  const executed = [...stats.values()].reduce((a, b) => a + b, 0);
+  const executed = stats.flatMap((each) => [...each.values()]).reduce((a, b) => a + b, 0);
   return {
     sent: sentLines,
     sentPerFlow: round(sent / flows),
@@ -549,6 +552,7 @@ async function main(): Promise<void> {
         name: 'one Redis',
         env: { REDIS_URL: redisServer.url },
         cpuMs: () => redisCpuMs(redis),
+        servers: [redis],
         quiet: () => waitQuiet(redis),
       };
       scale = await scaleCurve(oneRedis, serverEnv, doubles, warm, ours, { target: ours, server });
@@ -559,6 +563,7 @@ async function main(): Promise<void> {
           name: 'three-master cluster',
           env: cluster.env,
           cpuMs: async () => (await Promise.all(masters.map(redisCpuMs))).reduce((a, b) => a + b, 0),
+          servers: masters,
           quiet: async () => void (await Promise.all(masters.map(waitQuiet))),
         };
         scale.push(...(await scaleCurve(threeMasters, serverEnv, doubles, warm, ours)));
@@ -568,7 +573,7 @@ async function main(): Promise<void> {
       }
       for (const point of scale)
         say(
-          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms; outbound per flow ${Object.entries(
+          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms;${point.redisCommandsPerFlow === undefined ? '' : ` Redis commands per flow ${point.redisCommandsPerFlow};`} outbound per flow ${Object.entries(
             point.outboundPerFlow,
           )
             .map(([what, calls]) => `${what} ${calls}`)
@@ -728,6 +733,8 @@ interface ScalePoint {
   p99Ms: number;
   /** Calls to the doubles (Slack, directory, device) per flow, by what was called. */
   outboundPerFlow: Record<string, number>;
+  /** Commands the replicas sent, per flow, 10 flows at a time (measured on the first point only). */
+  redisCommandsPerFlow?: number;
 }
 
 /** Where the replicas of a scale-out curve keep their state, and how its load is read. */
@@ -737,6 +744,8 @@ interface ScaleStore {
   env: Record<string, string>;
   /** CPU time of every Redis server behind it so far, in ms. */
   cpuMs(): Promise<number>;
+  /** Every Redis server behind it, for counting commands. */
+  servers: readonly Redis[];
   quiet(): Promise<void>;
 }
 
@@ -796,6 +805,15 @@ async function scaleCurve(
         redisCpuMsPerFlow: round(((await store.cpuMs()) - redisBefore) / flows, 2),
         p99Ms: round(percentile(all, 99), 2),
         outboundPerFlow: Object.fromEntries([...doubles.calls].map(([what, calls]) => [what, round(calls / flows)])),
+        ...(replicas === 1
+          ? {
+              redisCommandsPerFlow: (
+                await countRedisCommands(store.servers, 50, () =>
+                  pool(50, 10, (_, slot) => deviceFlow(target, doubles, slot, warm)),
+                )
+              ).sentPerFlow,
+            }
+          : {}),
       });
     }
   } finally {
