@@ -99,7 +99,8 @@ describe('device answers: Standard Webhooks signatures that rotate', () => {
     it('refuses a timestamp outside 5 minutes (the spec suggests 5 minutes; the product kept its own, the same)', async () => {
       const now = Math.floor(Date.now() / 1000);
       for (const offset of [-301, 301]) {
-        const stale = signedDeviceAnswer(NEW, confirmation(waiting), { timestampSeconds: now + offset });
+        // Rounded away from now: a whole second rounded toward it would put +301 at 300.x when the server checks.
+        const stale = signedDeviceAnswer(NEW, confirmation(waiting), { timestampSeconds: secondsFromNow(offset) });
         refusedWith(await post(waiting, stale), 401, 'stale_request');
       }
       const inside = signedDeviceAnswer(NEW, confirmation(waiting), { timestampSeconds: now - 290 });
@@ -251,3 +252,9 @@ describe('device answers: Standard Webhooks signatures that rotate', () => {
     });
   });
 });
+
+/** Now plus `offset` seconds, in whole seconds rounded away from now, so the offset is at least what it says. */
+function secondsFromNow(offset: number): number {
+  const now = Date.now() / 1000;
+  return offset >= 0 ? Math.ceil(now) + offset : Math.floor(now) + offset;
+}

@@ -85,7 +85,8 @@ describe('POST /v1/device-prompts/:promptId/response', () => {
       const stale = signedDeviceAnswer(
         TEST_DEVICE_SECRET,
         { promptId, decision: 'confirmed', matchedNumber: waiting.prompt?.matchNumber },
-        { timestampSeconds: Math.floor(Date.now() / 1000) + offset },
+        // Rounded away from now: toward it, +301 could be 300.x seconds ahead by the time the server checks.
+        { timestampSeconds: (offset >= 0 ? Math.ceil : Math.floor)(Date.now() / 1000) + offset },
       );
       const result = await post(promptId, stale);
       expect(result.status, String(offset)).to.equal(401);
