@@ -33,6 +33,44 @@ redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
+// One allowance, as TAKE and COMMIT both take it. Its KEYS start after KEYS[k0]: blockers, counters, [hold]; its
+// ARGV after ARGV[a0]: #blockers, #counters, hold?, limits…, windows…, [hold value, hold ttl]. Each counter is
+// created with its window as TTL in this same step. Returns the refusal {index among its keys, pttl} (nothing
+// counted) or nil, then the counts, how many KEYS and the last ARGV index it used.
+const TAKE_ALLOWANCE = `
+local function take_allowance(k0, a0)
+  local nb, nc, hold = tonumber(ARGV[a0 + 1]), tonumber(ARGV[a0 + 2]), ARGV[a0 + 3] == '1'
+  local held = k0 + nb + nc + 1
+  for i = 1, nb do
+    local ttl = redis.call('PTTL', KEYS[k0 + i])
+    if ttl ~= -2 then return {i, ttl} end
+  end
+  if hold then
+    local ttl = redis.call('PTTL', KEYS[held])
+    if ttl ~= -2 then return {nb + nc + 1, ttl} end
+  end
+  for j = 1, nc do
+    local key = KEYS[k0 + nb + j]
+    if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[a0 + 3 + j]) then
+      return {nb + j, redis.call('PTTL', key)}
+    end
+  end
+  local counts = {}
+  for j = 1, nc do
+    local key = KEYS[k0 + nb + j]
+    local count = redis.call('INCR', key)
+    if count == 1 or redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[a0 + 3 + nc + j]) end
+    counts[j] = count
+  end
+  local a = a0 + 3 + 2 * nc
+  if hold then
+    redis.call('SET', KEYS[held], ARGV[a + 1], 'PX', ARGV[a + 2])
+    a = a + 2
+  end
+  return nil, counts, nb + nc + (hold and 1 or 0), a
+end
+`;
+
 // CREATE or REPLACE (expected version '0': the session must not exist), its allowance, writes and announcement,
 // in one step. KEYS: session, turn, the allowance's (as TAKE's), one per write. ARGV: expected, version, data, ttl,
 // turn token ('' for none), turn ttl, channel ('' for none), message, the allowance as TAKE's ARGV (0 0 0 for
@@ -40,38 +78,18 @@ return 1`;
 // {2, pttl} written with the turn busy, {3, the render record's fields} written with the turn taken, or
 // {4, index of the refusing key among the allowance's, pttl}. The PUBLISH names no key: on Cluster it stays in
 // the slot.
-const COMMIT = `
+const COMMIT = `${TAKE_ALLOWANCE}
 if ARGV[1] == '0' then
   if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
 elseif redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then
   return {0}
 end
-local nb, nc, hold = tonumber(ARGV[9]), tonumber(ARGV[10]), ARGV[11] == '1'
-local k0, a0 = 2, 11
-for i = 1, nb do
-  local ttl = redis.call('PTTL', KEYS[k0 + i])
-  if ttl ~= -2 then return {4, i, ttl} end
-end
-if hold then
-  local ttl = redis.call('PTTL', KEYS[k0 + nb + nc + 1])
-  if ttl ~= -2 then return {4, nb + nc + 1, ttl} end
-end
-for j = 1, nc do
-  local key = KEYS[k0 + nb + j]
-  if tonumber(redis.call('GET', key) or '0') >= tonumber(ARGV[a0 + j]) then return {4, nb + j, redis.call('PTTL', key)} end
-end
-for j = 1, nc do
-  local key = KEYS[k0 + nb + j]
-  if redis.call('INCR', key) == 1 or redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, ARGV[a0 + nc + j]) end
-end
-local a = a0 + 2 * nc + 1
-if hold then
-  redis.call('SET', KEYS[k0 + nb + nc + 1], ARGV[a], 'PX', ARGV[a + 1])
-  a = a + 2
-end
+local refused, _, used, a = take_allowance(2, 8)
+if refused then return {4, refused[1], refused[2]} end
+a = a + 1
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-for k = k0 + nb + nc + (hold and 1 or 0) + 1, #KEYS do
+for k = 2 + used + 1, #KEYS do
   local op, key = ARGV[a], KEYS[k]
   if op == 'del' then
     redis.call('DEL', key)
@@ -115,33 +133,17 @@ end
 if ARGV[7] ~= '' then redis.call('PUBLISH', ARGV[7], ARGV[8]) end
 return reply`;
 
-// KEYS: blockers, counters, [hold]. ARGV: #blockers, #counters, hold?, limits…, windows…, [hold value, hold ttl].
-// Each counter is created with its window as TTL in this same step.
-// A key past the blockers, counters and hold is a claim, made first (its TTL is the last ARGV).
-const TAKE = `
+// KEYS and ARGV: one allowance (see TAKE_ALLOWANCE). A key past its blockers, counters and hold is a claim, made
+// first (its TTL is the last ARGV). Returns {1, counts…} or {0, index of the refusing key, pttl}.
+const TAKE = `${TAKE_ALLOWANCE}
 local nb, nc, hold = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3] == '1'
 if #KEYS > nb + nc + (hold and 1 or 0) then
   if not redis.call('SET', KEYS[#KEYS], '1', 'PX', ARGV[#ARGV], 'NX') then return {0, #KEYS, redis.call('PTTL', KEYS[#KEYS])} end
 end
-for i = 1, nb do
-  local ttl = redis.call('PTTL', KEYS[i])
-  if ttl ~= -2 then return {0, i, ttl} end
-end
-if hold then
-  local ttl = redis.call('PTTL', KEYS[nb + nc + 1])
-  if ttl ~= -2 then return {0, nb + nc + 1, ttl} end
-end
-for j = 1, nc do
-  local count = tonumber(redis.call('GET', KEYS[nb + j]) or '0')
-  if count >= tonumber(ARGV[3 + j]) then return {0, nb + j, redis.call('PTTL', KEYS[nb + j])} end
-end
+local refused, counts = take_allowance(0, 0)
+if refused then return {0, refused[1], refused[2]} end
 local result = {1}
-for j = 1, nc do
-  local count = redis.call('INCR', KEYS[nb + j])
-  if count == 1 or redis.call('PTTL', KEYS[nb + j]) < 0 then redis.call('PEXPIRE', KEYS[nb + j], ARGV[3 + nc + j]) end
-  result[j + 1] = count
-end
-if hold then redis.call('SET', KEYS[nb + nc + 1], ARGV[4 + 2 * nc], 'PX', ARGV[5 + 2 * nc]) end
+for j = 1, #counts do result[j + 1] = counts[j] end
 return result`;
 
 const REFUND = `
@@ -183,7 +185,7 @@ end
 redis.call('DEL', KEYS[2])
 return {1}`;
 
-// ARGV[1] flag keys first, then lists: each flag's value and PTTL (false where not set), then each list.
+// In one step: ARGV[1] flag keys first, each flag's value and PTTL (false where not set), then each list.
 const PEEK_WITH_LISTS = `
 local result = {}
 local flags = tonumber(ARGV[1])
@@ -194,15 +196,6 @@ for i = 1, #KEYS do
   else
     result[i] = redis.call('LRANGE', KEYS[i], 0, -1)
   end
-end
-return result`;
-
-// Every key's value and PTTL, in one step; false where a key is not set.
-const PEEK = `
-local result = {}
-for i = 1, #KEYS do
-  local value = redis.call('GET', KEYS[i])
-  if value then result[i] = {value, redis.call('PTTL', KEYS[i])} else result[i] = false end
 end
 return result`;
 
@@ -224,7 +217,6 @@ type ScriptedRedis = RedisClient & {
   svTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
   svRefund(key: string): Promise<number>;
   svClearIf(key: string, expected: string): Promise<number>;
-  svPeek(keyCount: number, ...keys: string[]): Promise<Array<[string, number] | null>>;
   svRemember(key: string, value: string, max: number, ttlMs: number): Promise<number>;
   svTakeRenderTurn(
     session: string,
@@ -265,7 +257,6 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('svTake', { lua: TAKE });
     redis.defineCommand('svRefund', { numberOfKeys: 1, lua: REFUND });
     redis.defineCommand('svClearIf', { numberOfKeys: 1, lua: CLEAR_IF });
-    redis.defineCommand('svPeek', { lua: PEEK });
     redis.defineCommand('svRemember', { numberOfKeys: 1, lua: REMEMBER });
     redis.defineCommand('svTakeRenderTurn', { numberOfKeys: 2, lua: TAKE_RENDER_TURN });
     redis.defineCommand('svPassRenderTurn', { numberOfKeys: 2, lua: PASS_RENDER_TURN });
@@ -368,10 +359,10 @@ export class RedisSessionStore implements SessionStore {
       if (announce.allowance && !allowance) await this.giveBack(announce.allowance.scope, announce.allowance.allowance);
       return undefined;
     }
-    if (taken) await this.waitForReplicas(storeKeys.session(session.id));
+    // Counters and flags written in the script must be on the replicas before the answer, as take and setFlag wait.
+    if (taken || writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
     // What the script could not take along (another slot, another kind of schedule or bus) follows it, in order.
-    if (!taken && writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
-    if (writes.length === 0) for (const write of announce.writes ?? []) await this.write(write);
+    if (!this.oneServer) for (const write of announce.writes ?? []) await this.write(write);
     if (deadline && !scheduled)
       await (deadline.at === undefined
         ? deadline.schedule.clear(session.id)
@@ -462,13 +453,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async peek(scope: string, names: readonly string[]): Promise<Array<PeekedValue | undefined>> {
-    if (names.length === 0) return [];
-    const keys = names.map((name) => storeKeys.scoped(scope, name));
-    const found = await guarded('peek', () => this.redis.svPeek(keys.length, ...keys));
-    return names.map((_, i) => {
-      const entry = found[i];
-      return entry ? { value: String(entry[0]), ttlMs: Math.max(0, Number(entry[1])) } : undefined;
-    });
+    return (await this.peekWithLists(scope, names, [])).values;
   }
 
   async peekWithLists(
