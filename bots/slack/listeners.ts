@@ -52,11 +52,13 @@ const t = (key: MessageKey, locale: Locale, params?: Record<string, string | num
 
 /** Registers every Slack listener on the Bolt app. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  // The card's buttons whose listener makes the request's claim with the session's read (see onCard).
+  const cardActions = new Set<string>();
   app.use(async ({ body, next, context, ...rest }) => {
     const id = deduplicationKey(body as Record<string, unknown>);
     const ack = (rest as { ack?: (response?: unknown) => Promise<void> }).ack;
     // The listener makes this claim in its own first step with the store (one round trip fewer).
-    if (id !== undefined && claimsItsOwn(body as Record<string, unknown>)) {
+    if (id !== undefined && claimsItsOwn(body as Record<string, unknown>, cardActions)) {
       context[ONCE] = { key: `slack:${id}`, ttlMs: DUPLICATE_WINDOW_MS } satisfies Once;
       await next();
       return;
@@ -197,7 +199,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
-  const onCard = (action: string, run: (sessionId: string, actor: Actor, current?: Session) => Promise<unknown>) =>
+  const onCard = (action: string, run: (sessionId: string, actor: Actor, current?: Session) => Promise<unknown>) => {
+    cardActions.add(action);
     app.action<BlockAction<ButtonAction>>(action, async ({ ack, action: button, body, respond, context }) => {
       await ack();
       const agent = await deps.directory.user(body.user.id, body.user.name);
@@ -216,6 +219,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
         await respond({ response_type: 'ephemeral', replace_original: false, text: explain(error, agent.locale) });
       }
     });
+  };
   onCard(ACTIONS.chooseDevice, (id, actor, current) => deps.verification.chooseDevice(id, actor, current));
   onCard(ACTIONS.choosePin, (id, actor, current) => deps.verification.choosePin(id, actor, current));
   onCard(ACTIONS.cancel, (id, actor, current) => deps.verification.cancel(id, actor, current));
@@ -594,14 +598,14 @@ interface Once {
   ttlMs: number;
 }
 const ONCE = 'supportVerifyOnce';
-// Listeners whose first step with the store can make the request's claim as well: the slash command (with the
-// agent's count) and the card's buttons (with the session's read).
-const CARD_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.chooseDevice, ACTIONS.choosePin, ACTIONS.cancel]);
-
-function claimsItsOwn(body: Record<string, unknown>): boolean {
+/**
+ * Whether the request's listener makes its claim in its own first step with the store: the slash command (with
+ * the agent's count) and the card's buttons in `cardActions` (with the session's read).
+ */
+function claimsItsOwn(body: Record<string, unknown>, cardActions: ReadonlySet<string>): boolean {
   if (body.command === '/verify') return true;
   const actions = body.type === 'block_actions' ? (body.actions as Array<{ action_id?: unknown }> | undefined) : [];
-  return actions?.length === 1 && CARD_ACTIONS.has(String(actions[0]?.action_id));
+  return actions?.length === 1 && cardActions.has(String(actions[0]?.action_id));
 }
 
 function onceOf(context: Record<string, unknown>): Once | undefined {
