@@ -37,6 +37,7 @@ import {
   type ScopedWrite,
   type SessionStore,
   type SessionUpdate,
+  scheduleNext,
 } from './ports/index.ts';
 import type { CommitTurn } from './render-turns.ts';
 import {
@@ -630,7 +631,7 @@ export class Verification {
         throw error;
       });
       // A transition has set the next deadline already; otherwise the claim's lease must not stand for it.
-      await this.schedule(id, session ? nextDeadline(session) : undefined);
+      await scheduleNext(this.deps.deadlines, id, session ? nextDeadline(session) : undefined);
     }
     return ids.length;
   }
@@ -698,11 +699,6 @@ export class Verification {
         current.state === 'verified' ? { type: 'account_alert', alert } : undefined,
       );
     }
-  }
-
-  private async schedule(sessionId: string, deadline: number | undefined): Promise<void> {
-    if (deadline === undefined) await this.deps.deadlines.clear(sessionId);
-    else await this.deps.deadlines.set(sessionId, deadline);
   }
 
   /** Resolves when every email and other after-the-answer task has finished; for shutdown and tests. */

@@ -11,7 +11,7 @@ import type {
   ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
-import { CLAIMED, systemClock } from '../../core/ports/index.ts';
+import { CLAIMED, scheduleNext, systemClock } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { storeKeys } from './keys.ts';
 
@@ -84,10 +84,7 @@ export class MemorySessionStore implements SessionStore {
         committed = { turn: { kind: 'yours', record: structuredClone(this.record(session.id)), session } };
       }
     }
-    if (announce.deadline) {
-      const { schedule, at } = announce.deadline;
-      await (at === undefined ? schedule.clear(session.id) : schedule.set(session.id, at));
-    }
+    if (announce.deadline) await scheduleNext(announce.deadline.schedule, session.id, announce.deadline.at);
     await announce.bus.publish(announce.update);
     return committed;
   }

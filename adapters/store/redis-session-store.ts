@@ -12,7 +12,7 @@ import type {
   ScopedWrite,
   SessionStore,
 } from '../../core/ports/index.ts';
-import { CLAIMED } from '../../core/ports/index.ts';
+import { CLAIMED, scheduleNext } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { RedisBus } from '../bus/redis-bus.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
@@ -363,10 +363,7 @@ export class RedisSessionStore implements SessionStore {
     if (taken || writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
     // What the script could not take along (another slot, another kind of schedule or bus) follows it, in order.
     if (!this.oneServer) for (const write of announce.writes ?? []) await this.write(write);
-    if (deadline && !scheduled)
-      await (deadline.at === undefined
-        ? deadline.schedule.clear(session.id)
-        : deadline.schedule.set(session.id, deadline.at));
+    if (deadline && !scheduled) await scheduleNext(deadline.schedule, session.id, deadline.at);
     if (!outgoing) await announce.bus.publish(announce.update);
     if (reply[0] === 1) return {};
     if (reply[0] === 2) return { turn: { kind: 'busy', retryInMs: Math.max(0, reply[1]) } };

@@ -15,3 +15,8 @@ export interface Deadlines {
    */
   claimDue(now: number, max: number, leaseMs: number): Promise<string[]>;
 }
+
+/** Sets a session's next deadline on `schedule`, or forgets it when it has none (`at` undefined). */
+export function scheduleNext(schedule: Deadlines, sessionId: string, at: number | undefined): Promise<void> {
+  return at === undefined ? schedule.clear(sessionId) : schedule.set(sessionId, at);
+}

@@ -3,7 +3,7 @@ export type { AuditLog } from './audit-log.ts';
 export type { Bus, ChatEvent, ChatEventHandler, SessionUpdate, SessionUpdateHandler } from './bus.ts';
 export type { AgentChannel, CustomerChannel, MessageBook } from './channels.ts';
 export { type Clock, systemClock } from './clock.ts';
-export type { Deadlines } from './deadlines.ts';
+export { type Deadlines, scheduleNext } from './deadlines.ts';
 export type { DevicePromptRequest, DevicePrompts } from './device-prompts.ts';
 export type { Mail, Mailer } from './mailer.ts';
 export type { Pins } from './pins.ts';
