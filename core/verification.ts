@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { AuditEvent, AuditEventType } from './audit.ts';
 import { ACCOUNT_FLAGS, AVAILABILITY_READS, availabilityFrom, pinTriesFor } from './availability.ts';
 import {
@@ -77,7 +77,6 @@ export interface VerificationDeps {
   hashAccount(accountId: string): string;
   /** Failures of work done after the answer (emails); they never change an outcome. */
   onBackgroundError?(error: unknown, what: string): void;
-  newId?(): string;
   /** A whole number in [min, max). */
   randomInt?(min: number, max: number): number;
 }
@@ -166,12 +165,10 @@ const PIN_CHECK_HOLD_MS = 10_000;
  */
 export class Verification {
   private readonly background = new Set<Promise<void>>();
-  private readonly newId: () => string;
   private readonly randomInt: (min: number, max: number) => number;
   private readonly renderers: CommitRenderer[] = [];
 
   constructor(private readonly deps: VerificationDeps) {
-    this.newId = deps.newId ?? randomUUID;
     this.randomInt = deps.randomInt ?? randomInt;
   }
 
@@ -222,7 +219,7 @@ export class Verification {
     });
     const now = clock.now();
     const session: Session = {
-      id: this.newId(),
+      id: store.newSessionId(this.accountScope(account.id)),
       version: 1,
       state: 'started',
       accountId: account.id,

@@ -13,10 +13,10 @@ import type {
 } from '../../core/ports/index.ts';
 import { CLAIMED, scheduleNext, systemClock } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
-import { storeKeys } from './keys.ts';
+import { sessionIdBeside, storeKeys } from './keys.ts';
 
 function renderKeys(sessionId: string): { turn: string } {
-  return { turn: storeKeys.scoped(`s:${sessionId}`, 'turn') };
+  return { turn: storeKeys.turn(sessionId) };
 }
 
 interface Entry {
@@ -37,6 +37,11 @@ export class MemorySessionStore implements SessionStore {
   constructor(private readonly clock: Clock = systemClock) {
     this.sweeper = setInterval(() => this.sweep(), 60_000);
     this.sweeper.unref();
+  }
+
+  // Ids as Redis mints them, so every deployment and test sees one id layout.
+  newSessionId(scope: string): string {
+    return sessionIdBeside(scope);
   }
 
   async create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed> {

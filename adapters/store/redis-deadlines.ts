@@ -37,20 +37,28 @@ type ScriptedRedis = RedisClient & {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
-// The first byte says how the rest is kept: a UUID's 16 bytes, or any other id as UTF-8 text.
+const PLACED_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[a-z][0-9a-z]{3}$/u;
+// The first byte says how the rest is kept: a UUID's 16 bytes, those and a slot tag's 4 (`sessionIdBeside`), or
+// any other id as UTF-8 text.
 const PACKED = 0x00;
+const PACKED_PLACED = 0x01;
 const TEXT = 0xff;
 
 /** A session id as its member: a UUID in 17 bytes instead of 36 (every pending session has one), else text. */
 function member(id: string): Buffer {
   if (UUID.test(id)) return Buffer.concat([Buffer.from([PACKED]), Buffer.from(id.replaceAll('-', ''), 'hex')]);
+  if (PLACED_UUID.test(id)) {
+    const uuid = Buffer.from(id.slice(0, 36).replaceAll('-', ''), 'hex');
+    return Buffer.concat([Buffer.from([PACKED_PLACED]), uuid, Buffer.from(id.slice(37), 'latin1')]);
+  }
   return Buffer.concat([Buffer.from([TEXT]), Buffer.from(id, 'utf8')]);
 }
 
 function idOf(stored: Buffer): string {
-  if (stored[0] !== PACKED) return stored.subarray(1).toString('utf8');
-  const hex = stored.subarray(1).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (stored[0] !== PACKED && stored[0] !== PACKED_PLACED) return stored.subarray(1).toString('utf8');
+  const hex = stored.subarray(1, 17).toString('hex');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return stored[0] === PACKED ? uuid : `${uuid}-${stored.subarray(17).toString('latin1')}`;
 }
 
 /**

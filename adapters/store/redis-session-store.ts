@@ -16,9 +16,10 @@ import { CLAIMED, scheduleNext } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import { RedisBus } from '../bus/redis-bus.ts';
 import { guarded, type RedisClient } from '../redis/connect.ts';
-import { storeKeys } from './keys.ts';
+import { sessionIdBeside, storeKeys } from './keys.ts';
 import { RedisDeadlines } from './redis-deadlines.ts';
 import { decodeSession, encodeSession } from './session-codec.ts';
+import { hashSlot } from './slots.ts';
 
 // Sessions are hashes: `v` is the version compared on every write, `d` the session JSON.
 const CREATE = `
@@ -263,6 +264,10 @@ export class RedisSessionStore implements SessionStore {
     this.redis = redis as ScriptedRedis;
   }
 
+  newSessionId(scope: string): string {
+    return sessionIdBeside(scope);
+  }
+
   async create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed> {
     if (announce) {
       const committed = await this.commit('create', session, 0, ttlMs, announce);
@@ -304,17 +309,27 @@ export class RedisSessionStore implements SessionStore {
   ): Promise<Committed | undefined> {
     const outgoing = announce.bus instanceof RedisBus ? announce.bus.outgoing(this.redis, announce.update) : undefined;
     const { turn, deadline } = announce;
-    const writes = this.oneServer ? (announce.writes ?? []) : [];
-    const scheduled =
-      this.oneServer && deadline?.schedule instanceof RedisDeadlines
+    // The script takes every key in the session's slot: all of them on one server; on Cluster, the account's,
+    // where the id was minted beside it (sessionIdBeside). The rest follow the script, in order.
+    const slot = this.oneServer ? 0 : hashSlot(storeKeys.session(session.id));
+    const inScript = (key: string) => this.oneServer || hashSlot(key) === slot;
+    const writes: ScopedWrite[] = [];
+    const after: ScopedWrite[] = [];
+    for (const write of announce.writes ?? []) {
+      (inScript(storeKeys.scoped(write.scope, write.name)) ? writes : after).push(write);
+    }
+    const outgoingDeadline =
+      deadline?.schedule instanceof RedisDeadlines
         ? deadline.schedule.outgoing(this.redis, session.id, deadline.at)
         : undefined;
-    // Taken in the script on one server; on Cluster before it, and given back if the write is refused.
+    const scheduled = outgoingDeadline && inScript(outgoingDeadline.key) ? outgoingDeadline : undefined;
+    // Taken in the script when its keys are the session's; otherwise before it, and given back if the write is refused.
     if (announce.allowance?.allowance.claim) throw new Error('a commit takes no claim: take() makes it');
-    const allowance = this.oneServer ? announce.allowance : undefined;
-    const taken = allowance ? allowanceKeysAndArgs(allowance.scope, allowance.allowance) : undefined;
-    if (announce.allowance && !allowance) {
-      const result = await this.take(announce.allowance.scope, announce.allowance.allowance);
+    const asked = announce.allowance && allowanceKeysAndArgs(announce.allowance.scope, announce.allowance.allowance);
+    const taken = asked?.keys.every(inScript) ? asked : undefined;
+    const takenBefore = announce.allowance && !taken ? announce.allowance : undefined;
+    if (takenBefore) {
+      const result = await this.take(takenBefore.scope, takenBefore.allowance);
       if (!result.granted) return { refused: result };
     }
     const keys = [
@@ -356,13 +371,13 @@ export class RedisSessionStore implements SessionStore {
       };
     }
     if (reply[0] === 0) {
-      if (announce.allowance && !allowance) await this.giveBack(announce.allowance.scope, announce.allowance.allowance);
+      if (takenBefore) await this.giveBack(takenBefore.scope, takenBefore.allowance);
       return undefined;
     }
     // Counters and flags written in the script must be on the replicas before the answer, as take and setFlag wait.
     if (taken || writes.some((w) => w.op !== 'remember')) await this.waitForReplicas(storeKeys.session(session.id));
     // What the script could not take along (another slot, another kind of schedule or bus) follows it, in order.
-    if (!this.oneServer) for (const write of announce.writes ?? []) await this.write(write);
+    for (const write of after) await this.write(write);
     if (deadline && !scheduled) await scheduleNext(deadline.schedule, session.id, deadline.at);
     if (!outgoing) await announce.bus.publish(announce.update);
     if (reply[0] === 1) return {};
@@ -551,9 +566,9 @@ function recordFrom(fields: string[]): RenderRecord {
   return record;
 }
 
-/** The session (with its render record) and its render turn: one hash slot (`{s:<id>}`). */
+/** The session (with its render record) and its render turn: one hash slot. */
 function renderKeys(sessionId: string): [string, string] {
-  return [storeKeys.session(sessionId), storeKeys.scoped(`s:${sessionId}`, 'turn')];
+  return [storeKeys.session(sessionId), storeKeys.turn(sessionId)];
 }
 
 type CommitReply = [0] | [1] | [2, number] | [3, string[]] | [4, number, number];

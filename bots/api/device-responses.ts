@@ -48,7 +48,12 @@ export const DEVICE_ANSWER_RESULT_SCHEMA = {
 
 const validateBody = bodyValidator<DeviceAnswer>(DEVICE_ANSWER_SCHEMA);
 
-export const PROMPT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9a-f]{12}$/u;
+/**
+ * A prompt id: its session's id (a UUID, then the four-character slot tag of its account where the store minted it
+ * so), `.`, 12 hex. Two alternatives rather than an optional group: every pattern here stays free of nesting.
+ */
+export const PROMPT_ID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[0-9a-f]{12}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[a-z][0-9a-z]{3}\.[0-9a-f]{12}$/u;
 
 export interface DeviceResponsesDeps {
   verification: Verification;

@@ -4,6 +4,7 @@ import type { SimulatedDevice } from '../../adapters/devices/simulated-device.ts
 import type { OutboxMailer } from '../../adapters/mailer/outbox-mailer.ts';
 import { type MessageKey, renderMessage } from '../../core/messages/catalog.ts';
 import type { DevicePromptRequest } from '../../core/ports/index.ts';
+import { PROMPT_ID_PATTERN } from '../api/device-responses.ts';
 import { ACCOUNT_ID_PATTERN } from '../api/portal-pins.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
@@ -64,7 +65,6 @@ export function deviceTexts(prompt: DevicePromptRequest): Record<string, string>
 }
 
 const MAILBOX_PAGE_MAX = 200;
-const PROMPT_ID = /^[0-9a-f-]{36}\.[0-9a-f]{12}$/u;
 
 /**
  * What the playground's panes read besides the real routes: the simulated device's prompts (its answers
@@ -95,7 +95,7 @@ export function playgroundRoutes(deps: PlaygroundDeps) {
     },
     answer: async (req: Request, res: Response) => {
       const promptId = String(req.params?.promptId ?? '');
-      if (!PROMPT_ID.test(promptId)) throw new HttpError(404, 'not_found', 'no such prompt');
+      if (!PROMPT_ID_PATTERN.test(promptId)) throw new HttpError(404, 'not_found', 'no such prompt');
       const answer = validateAnswer(parseJson(await readBody(req, 1024)));
       const status = await device().answer(promptId, {
         decision: answer.decision,

@@ -102,6 +102,11 @@ export interface Committed {
  * path treat that as "no".
  */
 export interface SessionStore {
+  /**
+   * A new session id, unique, which the store keeps beside `scope`'s flags and counters where it has a notion of
+   * place (Redis Cluster's hash slots), so a commit with an allowance in `scope` stays one step there.
+   */
+  newSessionId(scope: string): string;
   /** Stores a new session (version 1); refuses an id that exists. With `announce`, announces it in the same step. */
   create(session: Session, ttlMs: number, announce?: Announcement): Promise<Committed>;
   get(id: string): Promise<Session | undefined>;

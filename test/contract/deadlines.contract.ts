@@ -44,6 +44,13 @@ export function deadlinesContract(name: string, make: () => Promise<DeadlinesHar
         'sess-1',
         'Ünïcode-ïd',
         '0F8E2C1A-4B3D-4E5F-9A8B-7C6D5E4F3A2B',
+        // As sessionIdBeside mints them, and near misses of that layout.
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-k3x9',
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-K3X9',
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-k3x',
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-k3x9z',
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-1357',
+        '0f8e2c1a-4b3d-4e5f-9a8b-7c6d5e4f3a2b-ïx9z',
       ];
       for (const id of ids) await a.set(id, T0);
       expect(await b.claimDue(T0, 10, 30_000)).to.have.members(ids);

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
+import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
 import type { RedisClient, RedisTopology } from '../../adapters/redis/connect.ts';
+import { storeKeys } from '../../adapters/store/keys.ts';
 import { RedisDeadlines } from '../../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
+import { hashSlot } from '../../adapters/store/slots.ts';
 import type { AuditEvent } from '../../core/audit.ts';
 import { readyClients, replicaStores, replicaStoresAndBuses, sleep } from '../support/redis-fixture.ts';
 import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
@@ -89,6 +92,64 @@ describe('Redis Cluster (three masters, redis-cli --cluster create)', function (
       `keys per master: ${perMaster.join(', ')}`,
     ).to.equal(true);
     await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('puts every kind of key in the slot the cluster gives it', async () => {
+    const store = (await replicaStores(servers().topology))[0];
+    const keys = [
+      storeKeys.session(store.newSessionId('a:0123456789abcdef0123456789abcdef')),
+      storeKeys.turn(store.newSessionId('a:x')),
+      storeKeys.session(randomUUID()),
+      storeKeys.scoped('a:ü', 'prompts'),
+      storeKeys.claim('trigger-1'),
+      storeKeys.deadlines('session', 127),
+      'no tag at all',
+      'foo{}{bar}',
+      'foo{{bar}}zap',
+    ];
+    for (const key of keys) expect(hashSlot(key), key).to.equal(await servers().keySlot(key));
+    await store.close();
+  });
+
+  it('commits a session minted beside its account together with the account’s allowance and holds', async () => {
+    await servers().flush();
+    const [store] = await replicaStores(servers().topology);
+    const scope = `a:${randomUUID().replaceAll('-', '')}`;
+    const bus = new InProcessBus();
+    const commitWithAllowance = async (id: string) => {
+      const session = sampleSession({ id });
+      await store.create(session, 60_000);
+      const next = { ...session, version: 2, state: 'awaiting_device' as const };
+      let committed: unknown;
+      const sent = await servers().commandsSentDuring(async () => {
+        committed = await store.replace(next, 60_000, {
+          bus,
+          update: { sessionId: id, version: 2, state: next.state, turnMs: 5_000 },
+          allowance: {
+            scope,
+            allowance: {
+              blockedBy: ['cooldown'],
+              counters: [{ name: 'prompts', limit: 10, windowMs: 60_000 }],
+              hold: { name: 'pending', value: id, ttlMs: 60_000 },
+            },
+          },
+          writes: [{ op: 'set', scope, name: 'grant', value: id, ttlMs: 60_000 }],
+        });
+      });
+      await store.clearFlag(scope, 'pending');
+      expect(committed, id).to.deep.equal({});
+      return sent;
+    };
+    await commitWithAllowance(store.newSessionId(scope)); // loads the scripts
+    await commitWithAllowance(randomUUID());
+    expect(await commitWithAllowance(store.newSessionId(scope)), 'beside its account: one script').to.deep.equal({
+      script: 1,
+    });
+    expect(await commitWithAllowance(randomUUID()), 'elsewhere: taken before, written after').to.deep.equal({
+      script: 2,
+      set: 1,
+    });
+    await store.close();
   });
 });
 

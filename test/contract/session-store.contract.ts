@@ -54,6 +54,18 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
     afterEach(async () => h.close());
 
     describe('sessions', () => {
+      it('mints unique ids, under which sessions are stored, read and replaced like any other', async () => {
+        const ids = new Set(Array.from({ length: 200 }, () => store.newSessionId(scope)));
+        expect(ids.size).to.equal(200);
+        const id = store.newSessionId(scope);
+        expect(id.length, id).to.be.within(36, 64);
+        const session = sampleSession({ id });
+        await store.create(session, 60_000);
+        expect(await other.get(id)).to.deep.equal(session);
+        expect(await other.replace({ ...session, version: 2 }, 60_000)).to.equal(true);
+        expect(await store.get(id.slice(0, 36)), 'its UUID alone names another session').to.equal(undefined);
+      });
+
       it('stores and reads back a session exactly', async () => {
         const session = sampleSession({ refs: { ts: '1700000000.000100' } });
         await store.create(session, 60_000);
@@ -464,93 +476,102 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
       });
 
-      it('makes its writes and sets its deadline with the write, and none of them when the write is refused', async () => {
-        const session = sampleSession();
-        const elsewhere = `g:test-${Math.random().toString(36).slice(2)}`;
-        await store.setFlag(scope, 'hold', 'mine', 60_000);
-        await store.setFlag(scope, 'other-hold', 'theirs', 60_000);
-        const due = Date.now() - 1_000;
-        const committed = await store.create(session, 60_000, {
-          ...announce(session),
-          writes: [
-            { op: 'clear', scope, name: 'hold', expected: 'mine' },
-            { op: 'clear', scope, name: 'other-hold', expected: 'not-theirs' },
-            { op: 'set', scope, name: 'cooldown', value: 'device_denied', ttlMs: 60_000 },
-            { op: 'remember', scope: elsewhere, name: 'recent', value: session.id, max: 2, ttlMs: 60_000 },
-          ],
-          deadline: { schedule: h.schedules[0], at: due },
+      // Either id layout: a session minted beside the account shares its slot (one script on Cluster too), any other
+      // id (sessions from before ids carried a slot, or a test's) does not.
+      for (const layout of ['minted beside the account', 'of another layout'] as const) {
+        const sessionFor = () => sampleSession(layout === 'of another layout' ? {} : { id: store.newSessionId(scope) });
+
+        it(`makes its writes and sets its deadline with the write, and none of them when the write is refused (an id ${layout})`, async () => {
+          const session = sessionFor();
+          const elsewhere = `g:test-${Math.random().toString(36).slice(2)}`;
+          await store.setFlag(scope, 'hold', 'mine', 60_000);
+          await store.setFlag(scope, 'other-hold', 'theirs', 60_000);
+          const due = Date.now() - 1_000;
+          const committed = await store.create(session, 60_000, {
+            ...announce(session),
+            writes: [
+              { op: 'clear', scope, name: 'hold', expected: 'mine' },
+              { op: 'clear', scope, name: 'other-hold', expected: 'not-theirs' },
+              { op: 'set', scope, name: 'cooldown', value: 'device_denied', ttlMs: 60_000 },
+              { op: 'remember', scope: elsewhere, name: 'recent', value: session.id, max: 2, ttlMs: 60_000 },
+            ],
+            deadline: { schedule: h.schedules[0], at: due },
+          });
+          expect(committed).to.deep.equal({});
+          expect(await other.getFlag(scope, 'hold'), 'cleared: it held what was expected').to.equal(undefined);
+          expect(await other.getFlag(scope, 'other-hold'), 'kept: it held something else').to.equal('theirs');
+          expect((await other.peek(scope, ['cooldown']))[0]?.ttlMs).to.be.within(55_000, 60_000);
+          expect(await other.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
+          expect(await h.schedules[1].claimDue(Date.now(), 10, 5_000)).to.deep.equal([session.id]);
+
+          const stale = { ...session, version: 5 };
+          const refused = await other.replace(stale, 60_000, {
+            ...announce(stale),
+            writes: [
+              { op: 'clear', scope, name: 'other-hold' },
+              { op: 'remember', scope: elsewhere, name: 'recent', value: 'never', max: 2, ttlMs: 60_000 },
+            ],
+            deadline: { schedule: h.schedules[1], at: undefined },
+          });
+          expect(refused).to.equal(undefined);
+          expect(await store.getFlag(scope, 'other-hold')).to.equal('theirs');
+          expect(await store.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
+          expect(await h.schedules[0].claimDue(Date.now() + 10_000, 10, 5_000), 'still scheduled').to.deep.equal([
+            session.id,
+          ]);
+
+          const next = { ...session, version: 2 };
+          await other.replace(next, 60_000, {
+            ...announce(next),
+            deadline: { schedule: h.schedules[1], at: undefined },
+          });
+          expect(await h.schedules[0].claimDue(Date.now() + 20_000, 10, 5_000), 'no deadline left').to.deep.equal([]);
         });
-        expect(committed).to.deep.equal({});
-        expect(await other.getFlag(scope, 'hold'), 'cleared: it held what was expected').to.equal(undefined);
-        expect(await other.getFlag(scope, 'other-hold'), 'kept: it held something else').to.equal('theirs');
-        expect((await other.peek(scope, ['cooldown']))[0]?.ttlMs).to.be.within(55_000, 60_000);
-        expect(await other.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
-        expect(await h.schedules[1].claimDue(Date.now(), 10, 5_000)).to.deep.equal([session.id]);
 
-        const stale = { ...session, version: 5 };
-        const refused = await other.replace(stale, 60_000, {
-          ...announce(stale),
-          writes: [
-            { op: 'clear', scope, name: 'other-hold' },
-            { op: 'remember', scope: elsewhere, name: 'recent', value: 'never', max: 2, ttlMs: 60_000 },
-          ],
-          deadline: { schedule: h.schedules[1], at: undefined },
+        it(`takes its allowance with the write: refused, nothing is written, counted or announced (an id ${layout})`, async () => {
+          const session = sessionFor();
+          await store.create(session, 60_000);
+          const allowance = {
+            scope,
+            allowance: {
+              blockedBy: ['cooldown'],
+              counters: [{ name: 'prompts', limit: 2, windowMs: 60_000 }],
+              hold: { name: 'pending', value: 'p1', ttlMs: 60_000 },
+            },
+          };
+          const v2 = { ...session, version: 2, state: 'awaiting_device' as const };
+          expect(await other.replace(v2, 60_000, { ...announce(v2), allowance })).to.deep.equal({});
+          expect((await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value)).to.deep.equal(['1', 'p1']);
+
+          const v3 = { ...v2, version: 3 };
+          const held = await store.replace(v3, 60_000, { ...announce(v3), allowance });
+          expect(held?.refused?.refusedBy, 'its own hold is still set').to.equal('pending');
+          expect(held?.refused?.retryAfterMs).to.be.within(1, 60_000);
+          expect((await other.get(session.id))?.version, 'not written').to.equal(2);
+
+          await store.clearFlag(scope, 'pending');
+          const stale = { ...v2, version: 9 };
+          expect(await store.replace(stale, 60_000, { ...announce(stale), allowance }), 'a stale write').to.equal(
+            undefined,
+          );
+          expect(
+            (await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value),
+            'counts nothing',
+          ).to.deep.equal(['1', undefined]);
+
+          await store.setFlag(scope, 'cooldown', 'device_denied', 60_000);
+          const blocked = await other.replace(v3, 60_000, { ...announce(v3), allowance });
+          expect(blocked?.refused?.refusedBy).to.equal('cooldown');
+          await store.clearFlag(scope, 'cooldown');
+          expect(await other.replace(v3, 60_000, { ...announce(v3), allowance })).to.deep.equal({});
+          await store.clearFlag(scope, 'pending');
+          const v4 = { ...v3, version: 4 };
+          const limited = await store.replace(v4, 60_000, { ...announce(v4), allowance });
+          expect(limited?.refused?.refusedBy, 'the limit reached').to.equal('prompts');
+          await delivered(3);
+          expect(heard.map((u) => u.version).sort(), 'only what was written was announced').to.deep.equal([2, 3]);
         });
-        expect(refused).to.equal(undefined);
-        expect(await store.getFlag(scope, 'other-hold')).to.equal('theirs');
-        expect(await store.recall(elsewhere, 'recent')).to.deep.equal([session.id]);
-        expect(await h.schedules[0].claimDue(Date.now() + 10_000, 10, 5_000), 'still scheduled').to.deep.equal([
-          session.id,
-        ]);
-
-        const next = { ...session, version: 2 };
-        await other.replace(next, 60_000, { ...announce(next), deadline: { schedule: h.schedules[1], at: undefined } });
-        expect(await h.schedules[0].claimDue(Date.now() + 20_000, 10, 5_000), 'no deadline left').to.deep.equal([]);
-      });
-
-      it('takes its allowance with the write: refused, nothing is written, counted or announced', async () => {
-        const session = sampleSession();
-        await store.create(session, 60_000);
-        const allowance = {
-          scope,
-          allowance: {
-            blockedBy: ['cooldown'],
-            counters: [{ name: 'prompts', limit: 2, windowMs: 60_000 }],
-            hold: { name: 'pending', value: 'p1', ttlMs: 60_000 },
-          },
-        };
-        const v2 = { ...session, version: 2, state: 'awaiting_device' as const };
-        expect(await other.replace(v2, 60_000, { ...announce(v2), allowance })).to.deep.equal({});
-        expect((await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value)).to.deep.equal(['1', 'p1']);
-
-        const v3 = { ...v2, version: 3 };
-        const held = await store.replace(v3, 60_000, { ...announce(v3), allowance });
-        expect(held?.refused?.refusedBy, 'its own hold is still set').to.equal('pending');
-        expect(held?.refused?.retryAfterMs).to.be.within(1, 60_000);
-        expect((await other.get(session.id))?.version, 'not written').to.equal(2);
-
-        await store.clearFlag(scope, 'pending');
-        const stale = { ...v2, version: 9 };
-        expect(await store.replace(stale, 60_000, { ...announce(stale), allowance }), 'a stale write').to.equal(
-          undefined,
-        );
-        expect(
-          (await store.peek(scope, ['prompts', 'pending'])).map((p) => p?.value),
-          'counts nothing',
-        ).to.deep.equal(['1', undefined]);
-
-        await store.setFlag(scope, 'cooldown', 'device_denied', 60_000);
-        const blocked = await other.replace(v3, 60_000, { ...announce(v3), allowance });
-        expect(blocked?.refused?.refusedBy).to.equal('cooldown');
-        await store.clearFlag(scope, 'cooldown');
-        expect(await other.replace(v3, 60_000, { ...announce(v3), allowance })).to.deep.equal({});
-        await store.clearFlag(scope, 'pending');
-        const v4 = { ...v3, version: 4 };
-        const limited = await store.replace(v4, 60_000, { ...announce(v4), allowance });
-        expect(limited?.refused?.refusedBy, 'the limit reached').to.equal('prompts');
-        await delivered(3);
-        expect(heard.map((u) => u.version).sort(), 'only what was written was announced').to.deep.equal([2, 3]);
-      });
+      }
 
       it('frees a turn taken in a commit whose replica died before rendering, once its lease runs out', async () => {
         const session = sampleSession();

@@ -84,6 +84,51 @@ export class RedisClusterServers {
     return Promise.all(this.masters.map((m) => ask(m.port, (c) => c.dbsize())));
   }
 
+  /**
+   * The commands clients sent to any master while `run` ran, by name, as MONITOR shows them: a script's own calls
+   * (source "lua") are not counted, a script is one command: `script`, whether sent as EVALSHA or (the first
+   * time a master sees it) as EVAL.
+   */
+  async commandsSentDuring(run: () => Promise<void>): Promise<Record<string, number>> {
+    const sent: Record<string, number> = {};
+    const marker = `end-${Math.random().toString(36).slice(2)}`;
+    const seen = new Set<Redis>();
+    const monitors = await Promise.all(
+      this.masters.map(async (m) => {
+        const client = new Redis({ port: m.port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+        try {
+          return await client.monitor();
+        } finally {
+          client.disconnect();
+        }
+      }),
+    );
+    for (const monitor of monitors) {
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        const name = String(args[0])
+          .toLowerCase()
+          .replace(/^evalsha$|^eval$/u, 'script');
+        if (seen.has(monitor)) return;
+        if (name === 'echo' && args[1] === marker) seen.add(monitor);
+        else if (source !== 'lua' && !['hello', 'info', 'client', 'cluster', 'command', 'select'].includes(name))
+          sent[name] = (sent[name] ?? 0) + 1;
+      });
+    }
+    try {
+      await run();
+      await Promise.all(this.masters.map((m) => ask(m.port, (c) => c.echo(marker))));
+      await eventually('every master’s monitor to catch up', async () => seen.size === monitors.length, 5_000);
+      return { ...sent };
+    } finally {
+      for (const monitor of monitors) monitor.disconnect();
+    }
+  }
+
+  /** The slot a master of this cluster gives `key` (CLUSTER KEYSLOT). */
+  async keySlot(key: string): Promise<number> {
+    return ask(this.masters[0]?.port ?? 0, (c) => c.cluster('KEYSLOT', key));
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.masters.map((m) => m.dispose()));
   }

@@ -12,7 +12,11 @@ export function occurs(haystack: string, secret: string): boolean {
 export function withoutIds(text: string): string {
   return (
     text
-      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu, '<uuid>')
+      // A session id's slot tag (keys.ts) is blanked with its UUID.
+      .replace(
+        /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-[a-z][0-9a-z]{3}(?![0-9a-z]))?/giu,
+        '<uuid>',
+      )
       .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z?/gu, '<time>')
       .replace(/"n","\d+"/gu, '"n","<seq>"')
       // The Bot Connector double numbers the activities it accepts act-1, act-2, …; the relay keeps those ids.
