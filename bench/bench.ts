@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import { DEADLINE_SHARDS } from '../adapters/store/redis-deadlines.ts';
 import { ACTIONS } from '../bots/slack/blocks.ts';
 import { signedDeviceAnswer } from '../test/support/device-signing.ts';
 import { type ServerProcess, signalServer, startServerProcess } from '../test/support/processes.ts';
@@ -470,11 +469,7 @@ async function main(): Promise<void> {
     say(
       `Redis commands per complete flow: ${redisCommandsPerFlow} sent at 10 flows at a time (${slackRedis.byName}); ${slackRedis.executedPerFlow} executed counting calls inside scripts (INFO commandstats)`,
     );
-    // One flow with nothing beside it: what it sends on its own, where no other flow's audit entries share a write.
-    const alone = await countRedisCommands(redis, 1, () => deviceFlow(ours, doubles, 0, warm));
-    // A replica's once-a-second deadline sweeps (sessions, web chats) are not the flow's: each names every shard.
-    const sweep = `:${DEADLINE_SHARDS - 1}}`;
-    const flowAlone = alone.sent.filter((line) => !line.includes(sweep));
+    const flowAlone = await oneFlowAlone([redis], ours, doubles, warm);
     const redisCommandsOneFlow = flowAlone.length;
     say(`Redis commands of one flow alone: ${redisCommandsOneFlow}`);
     if (options.trace) await writeFile(options.trace, `${flowAlone.join('\n')}\n`);
@@ -573,7 +568,7 @@ async function main(): Promise<void> {
       }
       for (const point of scale)
         say(
-          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms;${point.redisCommandsPerFlow === undefined ? '' : ` Redis commands per flow ${point.redisCommandsPerFlow};`} outbound per flow ${Object.entries(
+          `scale-out, ${point.replicas} replica(s) on ${point.store}: ${point.flowsPerSec} flows/s (${point.flowsPerSecPerReplica}/s per replica); server CPU ${point.serverCpuMsPerFlow} ms and Redis CPU ${point.redisCpuMsPerFlow} ms per flow; p99 ${point.p99Ms} ms;${point.redisCommandsPerFlow === undefined ? '' : ` Redis commands per flow ${point.redisCommandsPerFlow} (${point.redisCommandsOneFlow} alone);`} outbound per flow ${Object.entries(
             point.outboundPerFlow,
           )
             .map(([what, calls]) => `${what} ${calls}`)
@@ -735,6 +730,8 @@ interface ScalePoint {
   outboundPerFlow: Record<string, number>;
   /** Commands the replicas sent, per flow, 10 flows at a time (measured on the first point only). */
   redisCommandsPerFlow?: number;
+  /** Commands one flow alone sends (first point only; `--trace FILE` writes them to `FILE.<store>`). */
+  redisCommandsOneFlow?: number;
 }
 
 /** Where the replicas of a scale-out curve keep their state, and how its load is read. */
@@ -805,15 +802,7 @@ async function scaleCurve(
         redisCpuMsPerFlow: round(((await store.cpuMs()) - redisBefore) / flows, 2),
         p99Ms: round(percentile(all, 99), 2),
         outboundPerFlow: Object.fromEntries([...doubles.calls].map(([what, calls]) => [what, round(calls / flows)])),
-        ...(replicas === 1
-          ? {
-              redisCommandsPerFlow: (
-                await countRedisCommands(store.servers, 50, () =>
-                  pool(50, 10, (_, slot) => deviceFlow(target, doubles, slot, warm)),
-                )
-              ).sentPerFlow,
-            }
-          : {}),
+        ...(replicas === 1 ? await commandsPerFlowOn(store, target, doubles, warm) : {}),
       });
     }
   } finally {
@@ -821,6 +810,36 @@ async function scaleCurve(
     await Promise.all(started.map(({ server }) => server.exited));
   }
   return points;
+}
+
+/**
+ * The commands one flow with nothing beside it sends, in order: where no other flow's audit entries share a write.
+ * A replica's once-a-second deadline sweeps (sessions, web chats) are not the flow's.
+ */
+async function oneFlowAlone(
+  servers: readonly Redis[],
+  target: Target,
+  doubles: BenchDoubles,
+  warm: Record<Step, number[]>,
+): Promise<string[]> {
+  const alone = await countRedisCommands(servers, 1, () => deviceFlow(target, doubles, 0, warm));
+  // A sweep is a script whose first key is a shard: all of them in one on one server, one per shard on Cluster.
+  return alone.sent.filter((line) => !/^eval(?:sha)? \S+ \d+ sv:\{deadlines:/u.test(line));
+}
+
+/** A scale point's Redis commands per flow at 10 flows at a time and one alone (written out with `--trace`). */
+async function commandsPerFlowOn(
+  store: ScaleStore,
+  target: Target,
+  doubles: BenchDoubles,
+  warm: Record<Step, number[]>,
+): Promise<{ redisCommandsPerFlow: number; redisCommandsOneFlow: number }> {
+  const counted = await countRedisCommands(store.servers, 50, () =>
+    pool(50, 10, (_, slot) => deviceFlow(target, doubles, slot, warm)),
+  );
+  const alone = await oneFlowAlone(store.servers, target, doubles, warm);
+  if (options.trace) await writeFile(`${options.trace}.${store.name.replaceAll(' ', '-')}`, `${alone.join('\n')}\n`);
+  return { redisCommandsPerFlow: counted.sentPerFlow, redisCommandsOneFlow: alone.length };
 }
 
 /** Complete flows without pause for `minutes`, sampling the server's memory and Redis's every 30 s. */
