@@ -33,6 +33,9 @@ export const AUDIT_EVENTS = {
   agent_rate_exceeded: 'excess_rate_limit_exceeded',
   portal_key_rejected: 'authn_token_invalid',
   portal_rate_exceeded: 'excess_rate_limit_exceeded',
+  device_registered: 'authn_device_registered',
+  device_removed: 'authn_device_removed',
+  device_registration_refused: 'authn_device_registration_fail',
 } as const;
 
 export type AuditEventType = keyof typeof AUDIT_EVENTS;

@@ -24,6 +24,9 @@ export enum ErrorCode {
   ConversationBusy = 'sv_conversation_busy',
   PinsLocked = 'sv_pins_locked',
   DuplicateRequest = 'sv_duplicate_request',
+  PasskeyRefused = 'sv_passkey_refused',
+  PasskeyLimit = 'sv_passkey_limit',
+  PasskeyNotFound = 'sv_passkey_not_found',
   Unknown = 'sv_unknown',
 }
 
@@ -183,6 +186,30 @@ export class DuplicateRequestError extends SupportVerifyError {
   readonly code = ErrorCode.DuplicateRequest;
   constructor(readonly claim: string) {
     super('this request was received already');
+  }
+}
+
+/**
+ * A WebAuthn answer that does not verify: no ceremony was started or it ran out, it was used already, or the
+ * browser's answer fails a check (challenge, origin, RP id, user verification, signature). Nothing changed.
+ */
+export class PasskeyRefusedError extends SupportVerifyError {
+  readonly code = ErrorCode.PasskeyRefused;
+}
+
+/** The account has as many passkeys as it may keep; one must be removed before another is registered. */
+export class PasskeyLimitError extends SupportVerifyError {
+  readonly code = ErrorCode.PasskeyLimit;
+  constructor(readonly max: number) {
+    super(`an account keeps at most ${max} trusted devices; remove one first`);
+  }
+}
+
+/** No passkey by that id on this account (never registered, or removed). */
+export class PasskeyNotFoundError extends SupportVerifyError {
+  readonly code = ErrorCode.PasskeyNotFound;
+  constructor() {
+    super('no such trusted device on this account');
   }
 }
 

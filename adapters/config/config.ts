@@ -56,8 +56,19 @@ export interface Config {
   portalApiKeys: string[];
   /** Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDR blocks); none by default. */
   trustedProxies: string[];
-  /** Signs prompts and verifies answers: `DEVICE_WEBHOOK_SECRETS`, then the deprecated `DEVICE_WEBHOOK_SECRET`. */
-  device: { webhookUrl?: string; keys: WebhookKeys };
+  /**
+   * How device prompts reach the customer (`DEVICE_PROMPTS`): the company's device service, the built-in passkeys
+   * with Web Push (`vapid` when its keys are set), or the simulated device of the embedded mode. `keys` sign
+   * prompts and verify answers of the device service (`DEVICE_WEBHOOK_SECRETS`, then the deprecated
+   * `DEVICE_WEBHOOK_SECRET`); `tokenKey` keys the device portal's and confirmation links' tokens.
+   */
+  device: {
+    mode: DeviceMode;
+    webhookUrl?: string;
+    keys: WebhookKeys;
+    tokenKey: string;
+    vapid?: { publicKey: string; privateKey: string; subject: string };
+  };
   pinPepper: string;
   auditKey: string;
   /** Keys the web chat's conversation tokens: CHAT_TOKEN_KEY, or derived from AUDIT_KEY for that use only. */
@@ -137,6 +148,16 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     problems.push(`TRUSTED_PROXIES ${ENV_HINTS.TRUSTED_PROXIES}`);
   if (redisChoices.length > 1)
     problems.push(`set only one of ${redisChoices.join(', ')}: each is a way to reach Redis on its own`);
+  const deviceMode = deviceModeOf(known);
+  if (deviceMode === 'webhook' && !known.DEVICE_WEBHOOK_URL)
+    problems.push(
+      known.DEVICE_PROMPTS
+        ? 'DEVICE_WEBHOOK_URL is required when DEVICE_PROMPTS=webhook'
+        : 'DEVICE_WEBHOOK_URL is required when NODE_ENV=production (or DEVICE_PROMPTS=passkey, the built-in passkeys)',
+    );
+  if (deviceMode === 'simulated' && known.NODE_ENV === 'production')
+    problems.push('DEVICE_PROMPTS=simulated is for development only: set webhook or passkey in production');
+  if (deviceMode === 'passkey' && known.PUBLIC_URL) problems.push(...passkeyOriginProblems(known.PUBLIC_URL));
 
   let file: ReturnType<typeof readConfigFile> = {};
   if (known.CONFIG_FILE) {
@@ -168,7 +189,11 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     nodeEnv: (known.NODE_ENV as Config['nodeEnv'] | undefined) ?? 'development',
     port,
     host: known.HOST ?? (known.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
-    publicUrl: (known.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/u, ''),
+    // WebAuthn takes a host name, never an IP address: passkeys on this machine live at localhost.
+    publicUrl: (known.PUBLIC_URL ?? `http://${deviceMode === 'passkey' ? 'localhost' : '127.0.0.1'}:${port}`).replace(
+      /\/$/u,
+      '',
+    ),
     ...redisTopology(known),
     redisWaitReplicas: Number(known.REDIS_WAIT_REPLICAS ?? 0),
     slack: pick(known, {
@@ -188,6 +213,17 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     trustedProxies: known.TRUSTED_PROXIES ? known.TRUSTED_PROXIES.split(',') : [],
     portalApiKeys: known.PORTAL_API_KEYS ? known.PORTAL_API_KEYS.split(',') : [DEMO_PORTAL_KEY],
     device: {
+      mode: deviceMode,
+      tokenKey: known.DEVICE_TOKEN_KEY ?? derivedKey(known.AUDIT_KEY ?? DEV_SECRETS.AUDIT_KEY, 'device-token'),
+      ...(known.VAPID_PUBLIC_KEY && known.VAPID_PRIVATE_KEY && known.VAPID_SUBJECT
+        ? {
+            vapid: {
+              publicKey: known.VAPID_PUBLIC_KEY,
+              privateKey: known.VAPID_PRIVATE_KEY,
+              subject: known.VAPID_SUBJECT,
+            },
+          }
+        : {}),
       ...(known.DEVICE_WEBHOOK_URL ? { webhookUrl: known.DEVICE_WEBHOOK_URL } : {}),
       keys: keysOf(
         known.DEVICE_WEBHOOK_SECRETS ?? (known.DEVICE_WEBHOOK_SECRET ? undefined : DEV_SECRETS.DEVICE_WEBHOOK_SECRETS),
@@ -262,6 +298,35 @@ function secretsFromFiles(env: Env, readFile: (path: string) => string, problems
 }
 
 /** The keys of a validated `whsec_` list and of the deprecated raw secret (its UTF-8 bytes, as before). */
+export type DeviceMode = 'webhook' | 'passkey' | 'simulated';
+
+/** `DEVICE_PROMPTS`, or what its absence means: the device service where one is named (and in production). */
+function deviceModeOf(known: Record<string, string>): DeviceMode {
+  if (known.DEVICE_PROMPTS) return known.DEVICE_PROMPTS as DeviceMode;
+  return known.DEVICE_WEBHOOK_URL || known.NODE_ENV === 'production' ? 'webhook' : 'simulated';
+}
+
+/** WebAuthn's rules for an origin: a host name (no IP address), and https except on localhost. */
+function passkeyOriginProblems(publicUrl: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    return [];
+  }
+  const host = url.hostname;
+  if (/^\d+\.\d+\.\d+\.\d+$/u.test(host) || host.startsWith('['))
+    return [
+      'PUBLIC_URL must name a host, not an IP address, with DEVICE_PROMPTS=passkey (WebAuthn needs a domain; locally, http://localhost:PORT)',
+    ];
+  const local = host === 'localhost' || host.endsWith('.localhost');
+  if (url.protocol !== 'https:' && !local)
+    return [
+      'PUBLIC_URL must be https:// with DEVICE_PROMPTS=passkey (browsers offer passkeys on secure pages only; http:// works for localhost)',
+    ];
+  return [];
+}
+
 function keysOf(secrets: string | undefined, legacySecret: string | undefined): WebhookKeys {
   return webhookKeys(secrets ? (parseSecrets(secrets) ?? []) : [], legacySecret);
 }

@@ -63,9 +63,15 @@ export const envSchema = {
     },
     TRUSTED_PROXIES: { type: 'string', maxLength: 4000, pattern: '^[0-9A-Fa-f.:/]+(?:,[0-9A-Fa-f.:/]+)*$' },
     PORTAL_API_KEYS: { type: 'string', pattern: '^[A-Za-z0-9._~+/=-]{24,}(?:,[A-Za-z0-9._~+/=-]{24,})*$' },
+    DEVICE_PROMPTS: { enum: ['webhook', 'passkey', 'simulated'] },
     DEVICE_WEBHOOK_URL: url('https?'),
     DEVICE_WEBHOOK_SECRETS: webhookSecrets,
     DEVICE_WEBHOOK_SECRET: secret(32),
+    DEVICE_TOKEN_KEY: secret(32),
+    // A P-256 public key (65 bytes, uncompressed) and private key (32 bytes), base64url: `npx web-push generate-vapid-keys`.
+    VAPID_PUBLIC_KEY: { type: 'string', pattern: '^[A-Za-z0-9_-]{87}$' },
+    VAPID_PRIVATE_KEY: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    VAPID_SUBJECT: { type: 'string', pattern: '^(?:mailto:[^\\s@]+@[^\\s@]+|https://[^\\s]+)$', maxLength: 512 },
     PIN_PEPPER: secret(32),
     AUDIT_KEY: secret(32),
     AUDIT_RETENTION_DAYS: { type: 'string', pattern: '^(?:[1-9]\\d{0,2}|[1-2]\\d{3}|3[0-5]\\d{2}|36[0-4]\\d|3650)$' },
@@ -82,6 +88,9 @@ export const envSchema = {
   },
   dependencies: {
     DEVICE_WEBHOOK_URL: secretsFor('DEVICE_WEBHOOK_SECRET'),
+    VAPID_PUBLIC_KEY: ['VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'],
+    VAPID_PRIVATE_KEY: ['VAPID_PUBLIC_KEY'],
+    VAPID_SUBJECT: ['VAPID_PUBLIC_KEY'],
     SECURITY_WEBHOOK_URL: secretsFor('SECURITY_WEBHOOK_SECRET'),
     MicrosoftAppId: ['MicrosoftAppType'],
     SLACK_BOT_TOKEN: ['SLACK_SIGNING_SECRET'],
@@ -96,15 +105,7 @@ export const envSchema = {
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, not a thenable.
       then: {
         anyOf: [{ required: ['REDIS_URL'] }, { required: ['REDIS_CLUSTER_NODES'] }, { required: ['REDIS_SENTINELS'] }],
-        required: [
-          'PUBLIC_URL',
-          'PIN_PEPPER',
-          'AUDIT_KEY',
-          'PORTAL_API_KEYS',
-          'DEVICE_WEBHOOK_URL',
-          'SMTP_URL',
-          'ACCOUNTS_URL',
-        ],
+        required: ['PUBLIC_URL', 'PIN_PEPPER', 'AUDIT_KEY', 'PORTAL_API_KEYS', 'SMTP_URL', 'ACCOUNTS_URL'],
       },
     },
     {
@@ -144,6 +145,8 @@ export const SECRET_VARIABLES = [
   'PORTAL_API_KEYS',
   'DEVICE_WEBHOOK_SECRETS',
   'DEVICE_WEBHOOK_SECRET',
+  'DEVICE_TOKEN_KEY',
+  'VAPID_PRIVATE_KEY',
   'PIN_PEPPER',
   'AUDIT_KEY',
   'SMTP_URL',
@@ -184,7 +187,13 @@ export const ENV_HINTS: Readonly<Record<string, string>> = {
     'must be a PEM with the app’s private key and, for Microsoft Graph group checks, its certificate (a NAME_FILE works best)',
   TRUSTED_PROXIES: 'must be comma-separated addresses or CIDR blocks of your reverse proxies, e.g. 10.0.0.0/8,fd00::/8',
   PORTAL_API_KEYS: 'must be one or more comma-separated keys of at least 24 URL-safe characters',
+  DEVICE_PROMPTS:
+    'must be webhook (your device service at DEVICE_WEBHOOK_URL), passkey (built-in passkeys and Web Push) or simulated (development only)',
   DEVICE_WEBHOOK_URL: 'must be the http(s) URL of your device service',
+  DEVICE_TOKEN_KEY: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)',
+  VAPID_PUBLIC_KEY: 'must be a VAPID public key, 87 base64url characters (`npx web-push generate-vapid-keys`)',
+  VAPID_PRIVATE_KEY: 'must be the VAPID private key, 43 base64url characters (`npx web-push generate-vapid-keys`)',
+  VAPID_SUBJECT: 'must be a mailto: address or an https:// URL where the push service can reach you',
   DEVICE_WEBHOOK_SECRETS:
     'must be one to 8 secrets separated by commas or spaces, each whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`)',
   DEVICE_WEBHOOK_SECRET: 'must be at least 32 characters (deprecated: use DEVICE_WEBHOOK_SECRETS)',

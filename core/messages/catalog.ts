@@ -522,6 +522,22 @@ export const MESSAGES = {
     'Hello {name},\n\n{agent} from {company} support tried to verify your account on {when} through {channel}. Result: {outcome}. Nothing was shared.\n\nIf you did not ask for help, you do not need to do anything — your account is safe — but you can tell {company} support.\n\n',
     'Hallo {name},\n\n{agent} van support van {company} probeerde op {when} je account te verifiëren via {channel}. Resultaat: {outcome}. Er is niets gedeeld.\n\nHeb je geen hulp gevraagd? Dan hoef je niets te doen — je account is veilig — maar je kunt het support van {company} laten weten.\n\n',
   ),
+  'mail.device_added.subject': {
+    en: 'A trusted device was added to your {company} account',
+    nl: 'Er is een vertrouwd apparaat toegevoegd aan je account bij {company}',
+  },
+  'mail.device_added.body': customer(
+    'Hello {name},\n\n“{device}” was added to your account on {when} as a trusted device. When you contact {company} support, they can ask you to confirm it is you on it.\n\nIf you did not add it, remove it from your account’s trusted devices and contact {company} support.\n\n',
+    'Hallo {name},\n\n“{device}” is op {when} als vertrouwd apparaat aan je account toegevoegd. Als je contact opneemt met support van {company}, kunnen ze je vragen daarop te bevestigen dat jij het bent.\n\nHeb jij het niet toegevoegd? Verwijder het uit de vertrouwde apparaten van je account en neem contact op met support van {company}.\n\n',
+  ),
+  'mail.device_removed.subject': {
+    en: 'A trusted device was removed from your {company} account',
+    nl: 'Er is een vertrouwd apparaat verwijderd van je account bij {company}',
+  },
+  'mail.device_removed.body': customer(
+    'Hello {name},\n\n“{device}” was removed from your account’s trusted devices on {when}. It can no longer confirm it is you.\n\nIf you did not remove it, contact {company} support.\n\n',
+    'Hallo {name},\n\n“{device}” is op {when} verwijderd uit de vertrouwde apparaten van je account. Het kan niet meer bevestigen dat jij het bent.\n\nHeb jij het niet verwijderd? Neem dan contact op met support van {company}.\n\n',
+  ),
   'mail.method.device': { en: 'a prompt on your trusted device', nl: 'een melding op je vertrouwde apparaat' },
   'mail.method.pin': { en: 'your support PIN', nl: 'je support-pincode' },
   'mail.outcome.denied': { en: 'you refused the request', nl: 'je hebt het verzoek geweigerd' },

@@ -6,6 +6,7 @@ export { type Clock, systemClock } from './clock.ts';
 export { type Deadlines, scheduleNext } from './deadlines.ts';
 export type { DevicePromptRequest, DevicePrompts } from './device-prompts.ts';
 export type { Mail, Mailer } from './mailer.ts';
+export type { Passkey, PasskeyRegistry, PasskeyUse, PushSubscriptionKeys } from './passkeys.ts';
 export type { Pins } from './pins.ts';
 export type {
   Allowance,
@@ -21,3 +22,4 @@ export type {
   SessionStore,
 } from './session-store.ts';
 export { CLAIMED } from './session-store.ts';
+export type { CeremonyOptions, VerifiedPasskey, WebAuthnParty } from './webauthn.ts';

@@ -119,7 +119,7 @@ describe('configuration', () => {
       'PIN_PEPPER is required when NODE_ENV=production',
       'AUDIT_KEY is required when NODE_ENV=production',
       'PORTAL_API_KEYS is required when NODE_ENV=production',
-      'DEVICE_WEBHOOK_URL is required when NODE_ENV=production',
+      'DEVICE_WEBHOOK_URL is required when NODE_ENV=production (or DEVICE_PROMPTS=passkey, the built-in passkeys)',
       'SMTP_URL is required when NODE_ENV=production',
       'ACCOUNTS_URL is required when NODE_ENV=production',
     ]);
@@ -327,6 +327,77 @@ describe('configuration', () => {
     expect(loadConfig({ ...PRODUCTION, METRICS_TOKEN: token }).metrics).to.deep.equal({ token });
     expect(problems({ METRICS_TOKEN: 'short' })[0]).to.match(/^METRICS_TOKEN must be at least 32/u);
     expect(problems({ METRICS_PORT: '0' })[0]).to.match(/^METRICS_PORT must be a port number/u);
+  });
+
+  describe('device prompts (DEVICE_PROMPTS)', () => {
+    const VAPID = {
+      VAPID_PUBLIC_KEY: 'BDd3_hVL9fZi9Ybo2UUzA284WG5FZR30_95YeZJsiApwXKpNcF1rRPF3foIiBHXRdJI2Qhumhf6_LFTeZaNndIo',
+      VAPID_PRIVATE_KEY: 'xKZKYRNdFFn8iQIF2MH54KTfUHwH105zBdzMR7SI3xI',
+      VAPID_SUBJECT: 'mailto:security@example.com',
+    };
+    const { DEVICE_WEBHOOK_URL: _url, DEVICE_WEBHOOK_SECRET: _secret, ...withoutDeviceService } = PRODUCTION;
+
+    it('uses the simulated device on embedded defaults and the device service where one is named', () => {
+      expect(loadConfig({}).device.mode).to.equal('simulated');
+      expect(loadConfig(PRODUCTION).device.mode).to.equal('webhook');
+      expect(
+        loadConfig({ DEVICE_WEBHOOK_URL: 'https://devices.example.com/push', DEVICE_WEBHOOK_SECRET: LONG }).device.mode,
+      ).to.equal('webhook');
+    });
+
+    it('runs production on the built-in passkeys without a device service, with Web Push where VAPID keys are set', () => {
+      const config = loadConfig({ ...withoutDeviceService, DEVICE_PROMPTS: 'passkey', ...VAPID });
+      expect(config.device.mode).to.equal('passkey');
+      expect(config.device.vapid).to.deep.equal({
+        publicKey: VAPID.VAPID_PUBLIC_KEY,
+        privateKey: VAPID.VAPID_PRIVATE_KEY,
+        subject: VAPID.VAPID_SUBJECT,
+      });
+      expect(loadConfig({ ...withoutDeviceService, DEVICE_PROMPTS: 'passkey' }).device.vapid).to.equal(undefined);
+    });
+
+    it('puts passkeys on localhost when PUBLIC_URL is unset: WebAuthn refuses IP addresses', () => {
+      expect(loadConfig({ DEVICE_PROMPTS: 'passkey' }).publicUrl).to.equal('http://localhost:3978');
+      expect(loadConfig({ DEVICE_PROMPTS: 'passkey', PUBLIC_URL: 'http://verify.localhost:8080' }).publicUrl).to.equal(
+        'http://verify.localhost:8080',
+      );
+      expect(problems({ DEVICE_PROMPTS: 'passkey', PUBLIC_URL: 'http://127.0.0.1:3978' })).to.deep.equal([
+        'PUBLIC_URL must name a host, not an IP address, with DEVICE_PROMPTS=passkey (WebAuthn needs a domain; locally, http://localhost:PORT)',
+      ]);
+      expect(problems({ DEVICE_PROMPTS: 'passkey', PUBLIC_URL: 'http://[::1]:3978' })).to.have.length(1);
+      expect(problems({ DEVICE_PROMPTS: 'passkey', PUBLIC_URL: 'http://verify.example.com' })).to.deep.equal([
+        'PUBLIC_URL must be https:// with DEVICE_PROMPTS=passkey (browsers offer passkeys on secure pages only; http:// works for localhost)',
+      ]);
+    });
+
+    it('refuses a device service without its URL, the simulated device in production, and half a VAPID pair', () => {
+      expect(problems({ DEVICE_PROMPTS: 'webhook' })).to.deep.equal([
+        'DEVICE_WEBHOOK_URL is required when DEVICE_PROMPTS=webhook',
+      ]);
+      expect(problems({ ...PRODUCTION, DEVICE_PROMPTS: 'simulated' })).to.deep.equal([
+        'DEVICE_PROMPTS=simulated is for development only: set webhook or passkey in production',
+      ]);
+      expect(problems({ DEVICE_PROMPTS: 'push' })).to.deep.equal([
+        `DEVICE_PROMPTS must be webhook (your device service at DEVICE_WEBHOOK_URL), passkey (built-in passkeys and Web Push) or simulated (development only)`,
+      ]);
+      expect(problems({ DEVICE_PROMPTS: 'passkey', VAPID_PUBLIC_KEY: VAPID.VAPID_PUBLIC_KEY })).to.have.members([
+        'VAPID_PRIVATE_KEY is required when VAPID_PUBLIC_KEY is set',
+        'VAPID_SUBJECT is required when VAPID_PUBLIC_KEY is set',
+      ]);
+      const wrong = problems({ ...VAPID, VAPID_PRIVATE_KEY: 'short', VAPID_SUBJECT: 'http://example.com' });
+      expect(wrong.join('\n')).to.not.contain('short');
+      expect(wrong).to.have.length(2);
+    });
+
+    it('keys device links with their own key: DEVICE_TOKEN_KEY, or one derived from AUDIT_KEY for that use', () => {
+      const audit = 'a'.repeat(40);
+      const derived = loadConfig({ AUDIT_KEY: audit }).device.tokenKey;
+      expect(derived).to.not.equal(loadConfig({ AUDIT_KEY: audit }).chatTokenKey);
+      expect(loadConfig({ AUDIT_KEY: audit }).device.tokenKey).to.equal(derived);
+      expect(loadConfig({ AUDIT_KEY: audit, DEVICE_TOKEN_KEY: 'd'.repeat(32) }).device.tokenKey).to.equal(
+        'd'.repeat(32),
+      );
+    });
   });
 
   it('keys chat tokens with their own key: CHAT_TOKEN_KEY, or one derived from AUDIT_KEY for that use', () => {
