@@ -16,13 +16,21 @@ import { createLogger, type Logger } from '../adapters/log/logger.ts';
 import { OutboxMailer } from '../adapters/mailer/outbox-mailer.ts';
 import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
 import { CountingAuditLog, Metrics } from '../adapters/metrics/metrics.ts';
+import { MemoryPasskeyRegistry } from '../adapters/passkeys/memory-passkey-registry.ts';
+import { PasskeyAccounts } from '../adapters/passkeys/passkey-accounts.ts';
+import { RedisPasskeyRegistry } from '../adapters/passkeys/redis-passkey-registry.ts';
+import { SimpleWebAuthnParty } from '../adapters/passkeys/simplewebauthn-party.ts';
+import { WebPushSender } from '../adapters/passkeys/web-push-sender.ts';
 import { BuiltinPins } from '../adapters/pins/builtin-pins.ts';
-import { connectRedis, whenReady } from '../adapters/redis/connect.ts';
+import { connectRedis, type RedisClient, whenReady } from '../adapters/redis/connect.ts';
 import { MemoryDeadlines } from '../adapters/store/memory-deadlines.ts';
 import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
 import { RedisDeadlines } from '../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import { SupportChat } from '../core/chat.ts';
+import { DeviceTokens } from '../core/device-tokens.ts';
+import { PasskeyDevices } from '../core/passkey-devices.ts';
+import { PasskeyConfirmations, PasskeyPrompts } from '../core/passkey-prompts.ts';
 import type {
   Accounts,
   AuditLog,
@@ -31,16 +39,22 @@ import type {
   Deadlines,
   DevicePrompts,
   Mailer,
+  PasskeyRegistry,
   SessionStore,
+  WebAuthnParty,
 } from '../core/ports/index.ts';
 import { systemClock } from '../core/ports/index.ts';
 import { RefusalTally } from '../core/refusal-tally.ts';
 import { keyedAccountHash } from '../core/signing.ts';
 import { UpdateDispatcher } from '../core/update-dispatcher.ts';
 import { Verification } from '../core/verification.ts';
+import { deviceConfirmationRoutes } from './api/device-confirmation.ts';
+import { devicePortalRoutes } from './api/device-portal.ts';
 import { deviceResponsesRoute } from './api/device-responses.ts';
 import { healthRoute, metricsRoute, readinessRoute, storeProbe } from './api/health.ts';
+import { PortalKeys } from './api/portal-keys.ts';
 import { portalPinsRoute } from './api/portal-pins.ts';
+import { confirmPageRoute, DEVICE_ASSET_PATHS, deviceAssetRoute, devicesPageRoute } from './devices/device-pages.ts';
 import type { FrontDoorDeps } from './front-door.ts';
 import { jsonRoute } from './http/handler.ts';
 import { HttpError, sendError, sendJson } from './http/responses.ts';
@@ -55,6 +69,13 @@ import { type ChatStreams, chatRoutes } from './webchat/chat-routes.ts';
 import { WebChatCustomerChannel } from './webchat/webchat-channel.ts';
 
 const PLAYGROUND_CHANNEL = '19:playground-support@thread.tacv2';
+
+/** The built-in passkeys' parts every replica shares (`DEVICE_PROMPTS=passkey`). */
+export interface PasskeyParts {
+  registry: PasskeyRegistry;
+  tokens: DeviceTokens;
+  party: WebAuthnParty;
+}
 
 export interface AppOptions {
   logger?: Logger;
@@ -80,6 +101,8 @@ export interface App {
   metrics: Metrics;
   /** Present in the embedded mode (no `DEVICE_WEBHOOK_URL`). */
   device?: SimulatedDevice;
+  /** Present with `DEVICE_PROMPTS=passkey`: the registered passkeys and the tokens of their pages. */
+  passkeys?: PasskeyParts;
   /** Present when `SMTP_URL` is unset. */
   outbox?: OutboxMailer;
   /** Present when Slack is configured. */
@@ -123,8 +146,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let chatIdleEnds: Deadlines;
   let bus: Bus;
   let auditRecord: RedisAuditLog | MemoryAuditLog;
+  let redis: RedisClient | undefined;
   if (config.redis) {
-    const redis = connectRedis(config.redis);
+    redis = connectRedis(config.redis);
     // Start even when Redis is late: /readyz says so and every request fails closed until it answers.
     await whenReady(redis, 5000).catch(() =>
       logger.warn(
@@ -161,23 +185,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
   );
   const hashAccount = (accountId: string) => keyedAccountHash(config.auditKey, accountId);
-  const accounts: Accounts = config.accountsUrl
+  let accounts: Accounts = config.accountsUrl
     ? new HttpAccounts({ baseUrl: config.accountsUrl })
     : await DemoAccounts.load();
 
-  let device: SimulatedDevice | undefined;
-  let devicePrompts: DevicePrompts;
-  if (config.device.webhookUrl) {
-    devicePrompts = new WebhookDevicePrompts({
-      url: config.device.webhookUrl,
-      keys: config.device.keys,
-      responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
-      clock,
-    });
-  } else {
-    device = new SimulatedDevice(config.device.keys, clock);
-    devicePrompts = device;
-  }
   let outbox: OutboxMailer | undefined;
   let smtp: SmtpMailer | undefined;
   let mailer: Mailer;
@@ -187,6 +198,47 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } else {
     outbox = new OutboxMailer(config.outboxDir, config.mailFrom);
     mailer = outbox;
+  }
+  const onBackgroundError = (error: unknown, what: string) => {
+    metrics.backgroundFailures.inc({ what });
+    logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, what }, `${what} failed`);
+  };
+
+  let device: SimulatedDevice | undefined;
+  let devicePrompts: DevicePrompts;
+  let passkeys: PasskeyParts | undefined;
+  if (config.device.mode === 'passkey') {
+    const registry = redis
+      ? new RedisPasskeyRegistry(redis, (accountId) => `a:${hashAccount(accountId)}`)
+      : new MemoryPasskeyRegistry();
+    accounts = new PasskeyAccounts(accounts, registry);
+    const tokens = new DeviceTokens(config.device.tokenKey);
+    passkeys = {
+      registry,
+      tokens,
+      party: new SimpleWebAuthnParty({ publicUrl: config.publicUrl, name: config.company }),
+    };
+    devicePrompts = new PasskeyPrompts({
+      store,
+      registry,
+      accounts,
+      mailer,
+      tokens,
+      ...(config.device.vapid ? { push: new WebPushSender(config.device.vapid) } : {}),
+      clock,
+      publicUrl: config.publicUrl,
+      onBackgroundError,
+    });
+  } else if (config.device.webhookUrl) {
+    devicePrompts = new WebhookDevicePrompts({
+      url: config.device.webhookUrl,
+      keys: config.device.keys,
+      responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
+      clock,
+    });
+  } else {
+    device = new SimulatedDevice(config.device.keys, clock);
+    devicePrompts = device;
   }
 
   const pins = new BuiltinPins({
@@ -209,10 +261,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     policies: config.policies,
     company: config.company,
     hashAccount,
-    onBackgroundError: (error, what) => {
-      metrics.backgroundFailures.inc({ what });
-      logger.error({ err: { name: (error as Error).name, message: (error as Error).message }, what }, `${what} failed`);
-    },
+    onBackgroundError,
   });
 
   const chat = new SupportChat({
@@ -315,6 +364,45 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await dispatcher.start();
 
+  // The passkeys' two pages and their APIs: the device portal (the company's portal backend mints its tokens) and
+  // the confirmation page every prompt ends on.
+  const passkeyApi = (parts: PasskeyParts) => ({
+    portal: devicePortalRoutes({
+      devices: new PasskeyDevices({
+        registry: parts.registry,
+        party: parts.party,
+        store,
+        accounts,
+        mailer,
+        audit,
+        clock,
+        company: config.company,
+        hashAccount,
+        onBackgroundError,
+      }),
+      tokens: parts.tokens,
+      keys: new PortalKeys(config.portalApiKeys, refusals, clients),
+      accounts,
+      store,
+      clock,
+      publicUrl: config.publicUrl,
+      tokensPerMinute: config.policies.portalPinsPerMinute,
+    }),
+    confirmation: deviceConfirmationRoutes({
+      confirmations: new PasskeyConfirmations({
+        store,
+        registry: parts.registry,
+        party: parts.party,
+        tokens: parts.tokens,
+        audit,
+        clock,
+        hashAccount,
+        answer: (promptId, decision, matchedNumber) => verification.deviceResponse(promptId, decision, matchedNumber),
+      }),
+      company: config.company,
+    }),
+  });
+
   // Long ids must reach the routes' own validation (a clear 400), not fall through the router as a 404.
   const server = restify.createServer({ name: 'support-verify', handleUncaughtExceptions: false, maxParamLength: 512 });
   installBasics(server, logger, metrics);
@@ -414,6 +502,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.post('/v1/chat/conversations/:conversationId/pin', jsonRoute(logger, chatApi.pin));
   server.post('/v1/chat/conversations/:conversationId/end', jsonRoute(logger, chatApi.end));
   server.get('/openapi.json', openApiRoute(config.publicUrl));
+  const passkeyRoutes = passkeys ? passkeyApi(passkeys) : undefined;
+  if (passkeyRoutes) {
+    const { portal, confirmation } = passkeyRoutes;
+    server.post('/v1/accounts/:accountId/device-portal-tokens', jsonRoute(logger, portal.mintToken));
+    server.get('/v1/devices', jsonRoute(logger, portal.list));
+    server.post('/v1/devices/registration-options', jsonRoute(logger, portal.registrationOptions));
+    server.post('/v1/devices', jsonRoute(logger, portal.register));
+    server.del('/v1/devices/:deviceId', jsonRoute(logger, portal.remove));
+    server.put('/v1/devices/:deviceId/notifications', jsonRoute(logger, portal.notifications));
+    server.get('/v1/prompts/:promptId', jsonRoute(logger, confirmation.view));
+    server.post('/v1/prompts/:promptId/assertion-options', jsonRoute(logger, confirmation.assertionOptions));
+    server.post('/v1/prompts/:promptId/confirm', jsonRoute(logger, confirmation.confirm));
+    server.post('/v1/prompts/:promptId/deny', jsonRoute(logger, confirmation.deny));
+    server.get('/devices', devicesPageRoute(config.company, config.webchatOrigins));
+    server.get('/confirm', confirmPageRoute());
+    for (const path of DEVICE_ASSET_PATHS) server.get(path, deviceAssetRoute(path));
+  }
   server.post(
     '/v1/device-prompts/:promptId/response',
     jsonRoute(
@@ -435,6 +540,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     verification,
     metrics,
     ...(device ? { device } : {}),
+    ...(passkeys ? { passkeys } : {}),
     ...(outbox ? { outbox } : {}),
     ...(slack ? { slack } : {}),
     ...(teams ? { teams } : {}),

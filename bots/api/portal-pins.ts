@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { JSONSchemaType } from 'ajv';
 import type { Request, Response } from 'restify';
 import type { ClientAddresses } from '../../adapters/http/client-address.ts';
@@ -8,10 +7,10 @@ import { formatDateTime } from '../../core/messages/format.ts';
 import type { AuditLog, Clock, SessionStore } from '../../core/ports/index.ts';
 import type { RefusalTally } from '../../core/refusal-tally.ts';
 import type { Verification } from '../../core/verification.ts';
-import { bearerToken } from '../http/handler.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { ERROR_BODY_SCHEMA, HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
+import { PortalKeys } from './portal-keys.ts';
 
 interface PinRequest {
   locale?: Locale;
@@ -71,18 +70,10 @@ export interface PortalPinsDeps {
  * signed in. Answers `{pin, expiresAt, validForSeconds, message}` once; nothing keeps the PIN in clear.
  */
 export function portalPinsRoute(deps: PortalPinsDeps) {
-  const keyDigests = deps.portalApiKeys.map(digest);
+  const keys = new PortalKeys(deps.portalApiKeys, deps.refusals, deps.clients);
   return async (req: Request, res: Response): Promise<void> => {
-    const token = bearerToken(req);
-    if (!token || !matchesAnyKey(digest(token), keyDigests)) {
-      // Counted, not audited one by one: whoever sends a bad key proved nothing, and could flood the trail.
-      deps.refusals.refused('portal_key_rejected', deps.clients.of(req));
-      throw new HttpError(401, 'unauthorized', 'a valid portal API key is required', {
-        'www-authenticate': 'Bearer realm="support-verify"',
-      });
-    }
-    // Counted per key (by a digest: the key itself is never stored), so a leaked key cannot mint PINs in bulk.
-    const allowance = await deps.store.take(`p:${digest(token).toString('hex').slice(0, 32)}`, {
+    // Counted per key, so a leaked key cannot mint PINs in bulk.
+    const allowance = await deps.store.take(keys.scopeOf(req), {
       counters: [{ name: 'pins-1m', limit: deps.pinsPerMinute, windowMs: 60_000 }],
     });
     if (!allowance.granted) {
@@ -135,17 +126,6 @@ export function portalPinsRoute(deps: PortalPinsDeps) {
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** Compares against every key, without stopping at the first match, so timing says nothing about which. */
-function matchesAnyKey(candidate: Buffer, keys: readonly Buffer[]): boolean {
-  let matched = false;
-  for (const key of keys) matched = timingSafeEqual(candidate, key) || matched;
-  return matched;
-}
-
-function hasChunkedBody(req: Request): boolean {
+export function hasChunkedBody(req: Request): boolean {
   return /chunked/iu.test(String(req.headers['transfer-encoding'] ?? ''));
 }

@@ -9,6 +9,7 @@ import { ACCOUNT_ID_PATTERN } from '../api/portal-pins.ts';
 import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
+import { CHANNEL_NAMES } from '../presentation/channel-names.ts';
 
 export interface PlaygroundDeps {
   /** Present in the embedded mode; the device pane needs it. */
@@ -33,12 +34,6 @@ const validateAnswer = bodyValidator<DeviceAnswer>({
     matchedNumber: { type: 'integer', minimum: 0, maximum: 99, nullable: true },
   },
 });
-const CHANNEL_NAMES: Record<string, string> = {
-  teams: 'Microsoft Teams',
-  slack: 'Slack',
-  webchat: 'web chat',
-  playground: 'playground',
-};
 
 /** Every text the device screen shows for a prompt, in the prompt's (the account's) language. */
 export function deviceTexts(prompt: DevicePromptRequest): Record<string, string> {

@@ -496,6 +496,69 @@ export const MESSAGES = {
     en: 'Pick the number your support agent gave you.',
     nl: 'Kies het nummer dat je supportmedewerker je gaf.',
   },
+  'device.report': { en: 'I didn’t ask for this', nl: 'Ik heb hier niet om gevraagd' },
+  'device.confirm.title': { en: 'Confirm it’s you', nl: 'Bevestig dat jij het bent' },
+  'device.confirm.until': { en: 'Answer before {until}.', nl: 'Antwoord vóór {until}.' },
+  'device.confirm.passkey': {
+    en: 'Confirm opens your device’s screen lock or fingerprint check: that is how we know it is your registered device. We never see it.',
+    nl: 'Bevestigen opent de schermvergrendeling of vingerafdrukcontrole van je apparaat: zo weten we dat het jouw geregistreerde apparaat is. Wij zien die nooit.',
+  },
+  'device.confirm.not_this_device': {
+    en: 'This device is not one of your trusted devices, so it cannot confirm. Use a device you registered, or ask your agent for a support PIN.',
+    nl: 'Dit apparaat is niet een van je vertrouwde apparaten, dus het kan niet bevestigen. Gebruik een apparaat dat je hebt geregistreerd, of vraag je medewerker om een support-pincode.',
+  },
+  'device.confirm.try_again': {
+    en: 'That did not work. Tap Confirm to try again.',
+    nl: 'Dat lukte niet. Tik op Bevestigen om het opnieuw te proberen.',
+  },
+  'device.confirm.bad_link': {
+    en: 'This link does not open a request. Use the newest message from us, or ask your agent to send a new prompt.',
+    nl: 'Deze link opent geen verzoek. Gebruik het nieuwste bericht van ons, of vraag je medewerker een nieuwe melding te sturen.',
+  },
+  'device.push.title': { en: 'Confirm it’s you to {company}', nl: 'Bevestig aan {company} dat jij het bent' },
+  'device.push.body': {
+    en: '{agent} from {company} support is asking. Tap to answer before {until}.',
+    nl: '{agent} van support van {company} vraagt het. Tik om te antwoorden vóór {until}.',
+  },
+  'label.devices.title': { en: 'Your trusted devices', nl: 'Je vertrouwde apparaten' },
+  'portal.devices.intro': customer(
+    'When you contact {company} support, they can ask you to confirm it is you on one of these devices, with its screen lock.',
+    'Als je contact opneemt met support van {company}, kunnen ze je vragen op een van deze apparaten te bevestigen dat jij het bent, met de schermvergrendeling.',
+  ),
+  'portal.devices.none': {
+    en: 'No trusted devices yet. Add this one to confirm it is you when you contact support.',
+    nl: 'Nog geen vertrouwde apparaten. Voeg dit apparaat toe om te bevestigen dat jij het bent als je contact opneemt met support.',
+  },
+  'label.devices.name': { en: 'Name this device', nl: 'Geef dit apparaat een naam' },
+  'label.devices.name_hint': { en: 'For example “Jan’s iPhone”', nl: 'Bijvoorbeeld “iPhone van Jan”' },
+  'label.devices.add': { en: 'Add this device', nl: 'Dit apparaat toevoegen' },
+  'portal.devices.added': { en: '“{device}” was added.', nl: '“{device}” is toegevoegd.' },
+  'label.devices.remove': { en: 'Remove', nl: 'Verwijderen' },
+  'portal.devices.removed': { en: '“{device}” was removed.', nl: '“{device}” is verwijderd.' },
+  'label.devices.added_on': { en: 'Added {when}', nl: 'Toegevoegd op {when}' },
+  'label.devices.used_on': { en: 'last used {when}', nl: 'laatst gebruikt op {when}' },
+  'label.devices.synced': { en: 'synced passkey', nl: 'gesynchroniseerde passkey' },
+  'label.devices.notify': { en: 'Notify me on this device', nl: 'Meldingen op dit apparaat' },
+  'portal.devices.unsupported': {
+    en: 'This browser cannot make passkeys. Try another browser or device.',
+    nl: 'Deze browser kan geen passkeys maken. Probeer een andere browser of een ander apparaat.',
+  },
+  'portal.devices.cancelled': {
+    en: 'Nothing was added: the device check was cancelled or timed out.',
+    nl: 'Er is niets toegevoegd: de apparaatcontrole is geannuleerd of verlopen.',
+  },
+  'portal.devices.expired': {
+    en: 'This page has expired. Open it again from your account.',
+    nl: 'Deze pagina is verlopen. Open hem opnieuw vanuit je account.',
+  },
+  'mail.confirm.subject': {
+    en: '{company} support asks you to confirm it’s you',
+    nl: 'Support van {company} vraagt je te bevestigen dat jij het bent',
+  },
+  'mail.confirm.body': customer(
+    'Hello {name},\n\n{agent} from {company} support is asking you to confirm it is you. If you are talking to them now, open this link on one of your trusted devices before {until}:\n\n{url}\n\nIf you did not ask for help, open it and choose “I didn’t ask for this”, or ignore this email: nothing is shared unless you confirm.\n\n',
+    'Hallo {name},\n\n{agent} van support van {company} vraagt je te bevestigen dat jij het bent. Praat je nu met hen? Open dan deze link vóór {until} op een van je vertrouwde apparaten:\n\n{url}\n\nHeb je geen hulp gevraagd? Open de link en kies “Ik heb hier niet om gevraagd”, of negeer deze e-mail: er wordt niets gedeeld tenzij je bevestigt.\n\n',
+  ),
   'portal.pin.locked': {
     en: 'Support PINs are paused for your account until {until}, after too many wrong PINs. This keeps your account safe; your support agent can still check it is you another way.',
     nl: 'Support-pincodes zijn voor je account gepauzeerd tot {until}, na te veel verkeerde pincodes. Zo blijft je account veilig; je supportmedewerker kan op een andere manier controleren dat jij het bent.',

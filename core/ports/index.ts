@@ -8,6 +8,7 @@ export type { DevicePromptRequest, DevicePrompts } from './device-prompts.ts';
 export type { Mail, Mailer } from './mailer.ts';
 export type { Passkey, PasskeyRegistry, PasskeyUse, PushSubscriptionKeys } from './passkeys.ts';
 export type { Pins } from './pins.ts';
+export type { PushSender } from './push.ts';
 export type {
   Allowance,
   AllowanceResult,

@@ -13,10 +13,10 @@ import { formatDateTime } from '../../../core/messages/format.ts';
 
 // What asks the customer to act, and the chat's welcome: each carries the reassurance once.
 const CUSTOMER_PROMPT =
-  /^(customer\.(device\.instructions|pin\.instructions|pin\.not_accepted|chat\.pin|chat\.welcome|identify$)|device\.prompt\.body|portal\.pin\.generated|mail\.[a-z]+\.body)/u;
+  /^(customer\.(device\.instructions|pin\.instructions|pin\.not_accepted|chat\.pin|chat\.welcome|identify$)|device\.prompt\.body|portal\.pin\.generated|portal\.devices\.intro|mail\.[a-z]+\.body)/u;
 // Outcomes and notices: the reassurance is not repeated on every line.
 const CUSTOMER_OUTCOME =
-  /^(customer\.(verified|denied|fraud_reported|number_mismatch|failed|expired|cancelled|not_yours|identified|identify_first|secret_warning|pin_early|chat\.ended)|portal\.pin\.locked)/u;
+  /^(customer\.(verified|denied|fraud_reported|number_mismatch|failed|expired|cancelled|not_yours|identified|identify_first|secret_warning|pin_early|chat\.ended)|portal\.pin\.locked|portal\.devices\.(none|added|removed|unsupported|cancelled|expired))/u;
 
 describe('message catalog', () => {
   it('sorts every customer-facing key as a prompt or an outcome', () => {

@@ -1,0 +1,10 @@
+import type { PushSubscriptionKeys } from './passkeys.ts';
+
+/** Web Push (RFC 8030, encrypted per RFC 8291, VAPID per RFC 8292) to a browser's subscription. */
+export interface PushSender {
+  /**
+   * Delivers `payload` (JSON text) for at most `ttlSeconds`. `gone` when the push service says the subscription
+   * no longer exists (404 or 410); throws on any other failure.
+   */
+  send(subscription: PushSubscriptionKeys, payload: string, ttlSeconds: number): Promise<'sent' | 'gone'>;
+}
