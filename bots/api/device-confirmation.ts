@@ -127,7 +127,9 @@ export function deviceConfirmationRoutes(deps: { confirmations: PasskeyConfirmat
               company: view.company,
               channel: CHANNEL_NAMES[view.channel],
             }),
+            // In UTC here; the page puts the time in the customer's own zone in its place.
             until: renderMessage('device.confirm.until', locale, { until: formatDateTime(view.expiresAt, locale) }),
+            untilTemplate: renderMessage('device.confirm.until', locale, { until: '{until}' }),
           },
         },
         { 'cache-control': 'no-store' },

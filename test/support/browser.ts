@@ -116,3 +116,25 @@ export async function chatConversationOf(page: Page): Promise<string> {
     ),
   );
 }
+
+/**
+ * A platform authenticator in the page's browser, through CDP's WebAuthn domain: a passkey on "this device", with
+ * user verification (the screen lock) that succeeds, and presence simulated, as a phone with Face ID would act.
+ */
+export async function addVirtualPasskeyDevice(page: Page): Promise<{ credentials(): Promise<unknown[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}

@@ -50,7 +50,10 @@
     document.title = texts.title;
     $('title').textContent = texts.title;
     $('body').textContent = texts.body;
-    $('until').textContent = texts.until;
+    const local = new Intl.DateTimeFormat(view.locale, { dateStyle: 'medium', timeStyle: 'short' });
+    $('until').textContent = texts.untilTemplate
+      ? texts.untilTemplate.replace('{until}', local.format(new Date(view.expiresAt)))
+      : texts.until;
     $('passkey').textContent = texts.passkey;
     $('confirm').textContent = texts.confirm;
     $('deny').textContent = texts.deny;
@@ -67,6 +70,7 @@
           button.setAttribute('aria-pressed', 'false');
           button.addEventListener('click', () => {
             picked = n;
+            say('');
             for (const other of numbers.children) other.setAttribute('aria-pressed', String(other === button));
           });
           return button;
