@@ -3,6 +3,14 @@ import type { Request, Response } from 'restify';
 import { ACCOUNT_PROFILE_SCHEMA } from '../../adapters/accounts/http-accounts.ts';
 import { SECURITY_ALERT_SCHEMA } from '../../adapters/audit/security-alert-webhook.ts';
 import { DEVICE_PROMPT_SCHEMA } from '../../adapters/devices/webhook-device-prompts.ts';
+import { PROMPT_CONFIRM_SCHEMA, PROMPT_DENY_SCHEMA } from '../api/device-confirmation.ts';
+import {
+  DEVICE_NOTIFICATIONS_SCHEMA,
+  DEVICE_REGISTRATION_SCHEMA,
+  DEVICE_TOKEN_REQUEST_SCHEMA,
+  DEVICE_TOKEN_SCHEMA,
+  DEVICE_VIEW_SCHEMA,
+} from '../api/device-portal.ts';
 import { DEVICE_ANSWER_RESULT_SCHEMA, DEVICE_ANSWER_SCHEMA } from '../api/device-responses.ts';
 import { HEALTH_SCHEMA, READINESS_SCHEMA } from '../api/health.ts';
 import { PIN_REQUEST_SCHEMA, PINS_LOCKED_SCHEMA, SUPPORT_PIN_SCHEMA } from '../api/portal-pins.ts';
@@ -11,6 +19,7 @@ import { CHAT_REQUEST_SCHEMAS, CHAT_RESPONSE_SCHEMAS } from '../webchat/chat-rou
 import { HEALTH_PATHS } from './health.ts';
 import { INTEGRATION_PATHS } from './integration.ts';
 import { type OpenApiObject, type Schema, toOpenApiSchema } from './json-schema.ts';
+import { PASSKEY_PATHS } from './passkeys.ts';
 import { PLATFORM_PATHS, PLAYGROUND_PATHS } from './platforms.ts';
 import { SIGNATURE_SCHEMES } from './signatures.ts';
 import { WEBCHAT_PATHS } from './webchat.ts';
@@ -52,6 +61,13 @@ const SCHEMAS: Record<string, Schema> = {
   ChatPinResult: CHAT_RESPONSE_SCHEMAS.pin,
   ChatEnded: CHAT_RESPONSE_SCHEMAS.ended,
   ChatStreamClosed: CHAT_RESPONSE_SCHEMAS.closed,
+  DeviceTokenRequest: DEVICE_TOKEN_REQUEST_SCHEMA,
+  DeviceToken: DEVICE_TOKEN_SCHEMA,
+  DeviceRegistration: DEVICE_REGISTRATION_SCHEMA,
+  DeviceNotifications: DEVICE_NOTIFICATIONS_SCHEMA,
+  DeviceView: DEVICE_VIEW_SCHEMA,
+  PromptConfirmation: PROMPT_CONFIRM_SCHEMA,
+  PromptDenial: PROMPT_DENY_SCHEMA,
 };
 
 const OPENAPI_PATH: Record<string, OpenApiObject> = {
@@ -87,6 +103,10 @@ export function openApiDocument(options: { publicUrl: string; version: string })
       { name: 'accounts directory', description: 'What your `ACCOUNTS_URL` answers.' },
       { name: 'health', description: 'Probes and metrics.' },
       { name: 'web chat', description: 'The customers’ support chat.' },
+      {
+        name: 'trusted devices',
+        description: 'The built-in passkeys (`DEVICE_PROMPTS=passkey`): the device portal and the confirmation page.',
+      },
       { name: 'slack', description: 'Slack’s own format.' },
       { name: 'teams', description: 'Microsoft’s own format.' },
       { name: 'playground', description: 'Development only (`PLAYGROUND=on`); `x-internal`.' },
@@ -96,6 +116,7 @@ export function openApiDocument(options: { publicUrl: string; version: string })
       ...INTEGRATION_PATHS,
       ...HEALTH_PATHS,
       ...WEBCHAT_PATHS,
+      ...PASSKEY_PATHS,
       ...PLATFORM_PATHS,
       ...PLAYGROUND_PATHS,
       ...OPENAPI_PATH,
@@ -110,6 +131,16 @@ export function openApiDocument(options: { publicUrl: string; version: string })
           description: 'One of `PORTAL_API_KEYS` (several, for rotation).',
         },
         chatToken: { type: 'http', scheme: 'bearer', description: 'The token `POST /v1/chat/conversations` gave.' },
+        devicePortalToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A token `POST /v1/accounts/{accountId}/device-portal-tokens` minted.',
+        },
+        promptLinkToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The `t` of the confirmation link’s fragment (for that prompt only, until it expires).',
+        },
         metricsToken: { type: 'http', scheme: 'bearer', description: '`METRICS_TOKEN`, when set.' },
         ...SIGNATURE_SCHEMES,
       },

@@ -38,9 +38,9 @@ describe('The OpenAPI document and the routes the server registers, both ways', 
   let registered: string[];
   let documented: string[];
   // Every optional route on: Slack configured, Teams (outside production), the playground, the embedded audit
-  // trail (no Redis), /metrics on the public port (no METRICS_PORT).
+  // trail (no Redis), /metrics on the public port (no METRICS_PORT), the built-in passkeys' pages and APIs.
   before(async () => {
-    harness = await startSlackApp({ env: { PLAYGROUND: 'on' } });
+    harness = await startSlackApp({ env: { PLAYGROUND: 'on', DEVICE_PROMPTS: 'passkey' } });
     registered = registeredRoutes(harness.t.app.server);
     documented = documentedRoutes(await servedDocument(harness.t.url));
   });
@@ -53,6 +53,7 @@ describe('The OpenAPI document and the routes the server registers, both ways', 
       'GET /metrics',
       'GET /playground/audit/verify',
       'POST /v1/accounts/{accountId}/support-pins',
+      'POST /v1/accounts/{accountId}/device-portal-tokens',
     ]);
     expect(new Set(registered).size).to.equal(registered.length);
   });
