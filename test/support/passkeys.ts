@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 import type { OutboxMailer } from '../../adapters/mailer/outbox-mailer.ts';
-import { startTestApp, TEST_PORTAL_KEY, type TestApp } from './app.ts';
+import { startTestApp, TEST_PORTAL_KEY, type TestApp, type TestAppOptions } from './app.ts';
 import { AGENT } from './fakes.ts';
 import { request } from './http.ts';
 import { freePort } from './redis-server.ts';
@@ -14,17 +14,30 @@ export interface PasskeyApp extends TestApp {
   authenticator(behaviour?: ConstructorParameters<typeof SoftAuthenticator>[1]): SoftAuthenticator;
 }
 
-/** The real server with `DEVICE_PROMPTS=passkey` on a known port, so that `PUBLIC_URL` is its address. */
-export async function startPasskeyApp(env: Record<string, string> = {}, redisUrl?: string): Promise<PasskeyApp> {
+/**
+ * What makes a test app run the built-in passkeys on a known port, so that `PUBLIC_URL` (the origin passkeys are
+ * made for) is its address: for {@link startTestApp} and the Slack and Teams harnesses alike.
+ */
+export async function passkeyAppOptions(
+  env: Record<string, string> = {},
+): Promise<{ origin: string; options: TestAppOptions }> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const started = await startTestApp({
-    env: { DEVICE_PROMPTS: 'passkey', PUBLIC_URL: origin, ...env },
-    ...(redisUrl ? { redisUrl } : {}),
-    mutate: (config) => {
-      config.port = port;
+  return {
+    origin,
+    options: {
+      env: { DEVICE_PROMPTS: 'passkey', PUBLIC_URL: origin, ...env },
+      mutate: (config) => {
+        config.port = port;
+      },
     },
-  });
+  };
+}
+
+/** The real server with `DEVICE_PROMPTS=passkey` on a known port. */
+export async function startPasskeyApp(env: Record<string, string> = {}, redisUrl?: string): Promise<PasskeyApp> {
+  const { origin, options } = await passkeyAppOptions(env);
+  const started = await startTestApp({ ...options, ...(redisUrl ? { redisUrl } : {}) });
   const outbox = started.app.outbox;
   if (!outbox) throw new Error('the passkey app has no outbox');
   return {
@@ -81,10 +94,12 @@ export async function promptDevice(app: PasskeyApp, query = 'alex@example.com') 
 }
 
 /** The prompt and token of the newest confirmation link mailed, as the customer would open it. */
-export async function mailedLink(app: PasskeyApp): Promise<{ promptId: string; token: string; link: string }> {
+export async function mailedLink(app: TestApp): Promise<{ promptId: string; token: string; link: string }> {
+  const outbox = app.app.outbox;
+  if (!outbox) throw new Error('the app has no outbox');
   for (let i = 0; i < 100; i++) {
     let link: string | undefined;
-    for (const raw of (await app.outbox.messages()).reverse()) {
+    for (const raw of (await outbox.messages()).reverse()) {
       link = /https?:\/\/\S+\/confirm#\S+/u.exec((await simpleParser(raw)).text ?? '')?.[0];
       if (link) break;
     }

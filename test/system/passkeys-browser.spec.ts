@@ -1,7 +1,21 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
+import { ACTIONS } from '../../bots/slack/blocks.ts';
+import { cardText } from '../support/adaptive-cards.ts';
 import { addVirtualPasskeyDevice, screenshot, useBrowser } from '../support/browser.ts';
-import { mailedLink, type PasskeyApp, portalToken, promptDevice, startPasskeyApp } from '../support/passkeys.ts';
+import {
+  mailedLink,
+  type PasskeyApp,
+  passkeyAppOptions,
+  portalToken,
+  promptDevice,
+  startPasskeyApp,
+} from '../support/passkeys.ts';
+import { AGENT_USER, buttonClick, type SlackCall, shownText, slashCommand, TEAM } from '../support/slack.ts';
+import { startSlackApp } from '../support/slack-app.ts';
+import { cardAction, message, AGENT as TEAMS_AGENT, teamsUser } from '../support/teams.ts';
+import { startTeamsApp } from '../support/teams-app.ts';
+import { until } from '../support/webchat.ts';
 
 // The real ceremonies, in Chromium with CDP virtual authenticators: the browser's own WebAuthn makes and uses the
 // passkeys, and @simplewebauthn/server checks what it made. Nothing here is our authenticator.
@@ -9,15 +23,13 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
   this.timeout(60_000);
   const browser = useBrowser();
   let t: PasskeyApp;
-  let contexts: BrowserContext[];
-  beforeEach(async () => {
-    t = await startPasskeyApp();
-    contexts = [];
-  });
-  afterEach(async () => {
+  let contexts: BrowserContext[] = [];
+  // Before the server stops: a page's open connections would keep it waiting.
+  const closeDevices = async () => {
     for (const context of contexts) await context.close();
-    await t.close();
-  });
+    contexts = [];
+  };
+  afterEach(closeDevices);
 
   /** A fresh browser profile (its own authenticator), as another device of the customer's, or someone else's. */
   async function device(): Promise<Page> {
@@ -34,78 +46,156 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
     await page.getByText(`“${name}” was added.`).waitFor();
   }
 
-  it('registers this device in the portal, then confirms a prompt with it: the number first, then the passkey', async () => {
-    const phone = await device();
-    const authenticator = await addVirtualPasskeyDevice(phone);
-    await registerIn(phone, 'Alex’s phone');
-    expect(await phone.locator('#devices li strong').allTextContents()).to.deep.equal(['Alex’s phone']);
-    expect(new URL(phone.url()).hash, 'the token is taken out of the address bar').to.equal('');
-    expect(await authenticator.credentials()).to.have.length(1);
-    await screenshot(phone, 'passkey-portal');
+  describe('the customer’s side', () => {
+    beforeEach(async () => {
+      t = await startPasskeyApp();
+    });
+    afterEach(async () => {
+      await closeDevices();
+      await t.close();
+    });
 
-    const session = await promptDevice(t);
-    const link = await mailedLink(t);
-    await phone.goto(link.link);
-    await phone.getByText('Robin from Example Co (Slack) wants to confirm').waitFor();
-    await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
-    await phone.getByText('Pick the number your support agent gave you first').waitFor();
-    await phone.getByRole('button', { name: String(session.prompt?.matchNumber), exact: true }).click();
-    await screenshot(phone, 'passkey-confirmation');
-    await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
-    await phone.getByText('You confirmed it is you. Robin can now help you.').waitFor();
-    expect((await t.app.verification.get(session.id)).state).to.equal('verified');
-    const [listed] = (await t.app.passkeys?.registry.list('demo-alex')) ?? [];
-    expect(listed?.lastUsedAt, 'the use is recorded').to.be.a('number');
+    it('registers this device in the portal, then confirms a prompt with it: the number first, then the passkey', async () => {
+      const phone = await device();
+      const authenticator = await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+      expect(await phone.locator('#devices li strong').allTextContents()).to.deep.equal(['Alex’s phone']);
+      expect(new URL(phone.url()).hash, 'the token is taken out of the address bar').to.equal('');
+      expect(await authenticator.credentials()).to.have.length(1);
+      await screenshot(phone, 'passkey-portal');
+
+      const session = await promptDevice(t);
+      const link = await mailedLink(t);
+      await phone.goto(link.link);
+      await phone.getByText('Robin from Example Co (Slack) wants to confirm').waitFor();
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText('Pick the number your support agent gave you first').waitFor();
+      await phone.getByRole('button', { name: String(session.prompt?.matchNumber), exact: true }).click();
+      await screenshot(phone, 'passkey-confirmation');
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText('You confirmed it is you. Robin can now help you.').waitFor();
+      expect((await t.app.verification.get(session.id)).state).to.equal('verified');
+      const [listed] = (await t.app.passkeys?.registry.list('demo-alex')) ?? [];
+      expect(listed?.lastUsedAt, 'the use is recorded').to.be.a('number');
+    });
+
+    it('cannot confirm on a device that was never registered, and that changes nothing', async () => {
+      const phone = await device();
+      await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+      const session = await promptDevice(t);
+      const link = await mailedLink(t);
+
+      const stranger = await device();
+      await addVirtualPasskeyDevice(stranger);
+      await stranger.goto(link.link);
+      await stranger.getByRole('button', { name: String(session.prompt?.matchNumber), exact: true }).click();
+      await stranger.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await stranger.getByText('This device is not one of your trusted devices').waitFor();
+      expect((await t.app.verification.get(session.id)).state).to.equal('awaiting_device');
+    });
+
+    it('denies on Don’t confirm, and reports on I didn’t ask for this, in the account’s language', async () => {
+      const phone = await device();
+      await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+      const first = await promptDevice(t);
+      await phone.goto((await mailedLink(t)).link);
+      await phone.getByRole('button', { name: 'Don’t confirm' }).click();
+      await phone.getByText('You said no, so nothing was shared.').waitFor();
+      expect((await t.app.verification.get(first.id)).state).to.equal('denied');
+
+      const jan = await device();
+      await addVirtualPasskeyDevice(jan);
+      const { url } = await portalToken(t.url, 'demo-jan');
+      await jan.goto(url.replace('locale=en', 'locale=nl'));
+      await jan.getByLabel('Geef dit apparaat een naam').fill('Telefoon van Jan');
+      await jan.getByRole('button', { name: 'Dit apparaat toevoegen' }).click();
+      await jan.getByText('“Telefoon van Jan” is toegevoegd.').waitFor();
+      const reported = await promptDevice(t, 'jan@example.nl');
+      await jan.goto((await mailedLink(t)).link);
+      await jan.getByText('Bevestig dat jij het bent').first().waitFor();
+      await jan.getByRole('button', { name: 'Ik heb hier niet om gevraagd' }).click();
+      await jan.getByText('Je hebt dit gemeld.').waitFor();
+      expect((await t.app.verification.get(reported.id)).reason).to.equal('fraud_reported');
+    });
+
+    it('stops confirming with a passkey the moment it is removed in the portal', async () => {
+      const phone = await device();
+      await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+      await phone.getByRole('button', { name: 'Remove: Alex’s phone' }).click();
+      await phone.getByText('“Alex’s phone” was removed.').waitFor();
+      const error = await promptDevice(t).catch((e: unknown) => e);
+      expect((error as { code?: string }).code, 'no trusted device left').to.equal('sv_no_trusted_device');
+    });
   });
 
-  it('cannot confirm on a device that was never registered, and that changes nothing', async () => {
-    const phone = await device();
-    await addVirtualPasskeyDevice(phone);
-    await registerIn(phone, 'Alex’s phone');
-    const session = await promptDevice(t);
-    const link = await mailedLink(t);
+  describe('from the agent’s side', () => {
+    it('Slack: /verify, Prompt their device, the customer confirms with the passkey, the card shows verified', async () => {
+      const { origin, options } = await passkeyAppOptions();
+      const h = await startSlackApp(options);
+      try {
+        const phone = await device();
+        await addVirtualPasskeyDevice(phone);
+        await phone.goto((await portalToken(h.t.url)).url);
+        await phone.getByLabel('Name this device').fill('Alex’s phone');
+        await phone.getByRole('button', { name: 'Add this device' }).click();
+        await phone.getByText('“Alex’s phone” was added.').waitFor();
 
-    const stranger = await device();
-    await addVirtualPasskeyDevice(stranger);
-    await stranger.goto(link.link);
-    await stranger.getByRole('button', { name: String(session.prompt?.matchNumber), exact: true }).click();
-    await stranger.getByRole('button', { name: 'Confirm', exact: true }).click();
-    await stranger.getByText('This device is not one of your trusted devices').waitFor();
-    expect((await t.app.verification.get(session.id)).state).to.equal('awaiting_device');
-  });
+        await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl()));
+        await h.slack.waitFor('chat.postMessage', 1);
+        const [session] = await h.t.app.verification.recent({ id: AGENT_USER, channel: 'slack', workspaceId: TEAM }, 1);
+        expect(shownText(h.slack.calls('chat.postMessage')[0] as SlackCall)).to.contain('Alex’s phone');
+        await h.send(buttonClick(ACTIONS.chooseDevice, session?.id ?? '', { responseUrl: h.slack.responseUrl('d') }));
+        const link = await mailedLink(h.t);
+        expect(link.link.startsWith(`${origin}/confirm`)).to.equal(true);
+        const waiting = await h.t.app.verification.get(session?.id ?? '');
+        await phone.goto(link.link);
+        await phone.getByRole('button', { name: String(waiting.prompt?.matchNumber), exact: true }).click();
+        await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+        await phone.getByText('You confirmed it is you.').waitFor();
+        await until(
+          () => h.slack.calls('chat.update').some((c) => shownText(c).includes('is verified')),
+          'the agent’s card to show verified',
+          5000,
+        );
+      } finally {
+        await closeDevices();
+        await h.close();
+      }
+    });
 
-  it('denies on Don’t confirm, and reports on I didn’t ask for this, in the account’s language', async () => {
-    const phone = await device();
-    await addVirtualPasskeyDevice(phone);
-    await registerIn(phone, 'Alex’s phone');
-    const first = await promptDevice(t);
-    await phone.goto((await mailedLink(t)).link);
-    await phone.getByRole('button', { name: 'Don’t confirm' }).click();
-    await phone.getByText('You said no, so nothing was shared.').waitFor();
-    expect((await t.app.verification.get(first.id)).state).to.equal('denied');
+    it('Teams: verify …, Prompt their device, the customer confirms with the passkey, the card shows verified', async () => {
+      const { options } = await passkeyAppOptions();
+      const h = await startTeamsApp(options);
+      try {
+        const phone = await device();
+        await addVirtualPasskeyDevice(phone);
+        await phone.goto((await portalToken(h.t.url)).url);
+        await phone.getByLabel('Name this device').fill('Alex’s phone');
+        await phone.getByRole('button', { name: 'Add this device' }).click();
+        await phone.getByText('“Alex’s phone” was added.').waitFor();
 
-    const jan = await device();
-    await addVirtualPasskeyDevice(jan);
-    const { url } = await portalToken(t.url, 'demo-jan');
-    await jan.goto(url.replace('locale=en', 'locale=nl'));
-    await jan.getByLabel('Geef dit apparaat een naam').fill('Telefoon van Jan');
-    await jan.getByRole('button', { name: 'Dit apparaat toevoegen' }).click();
-    await jan.getByText('“Telefoon van Jan” is toegevoegd.').waitFor();
-    const reported = await promptDevice(t, 'jan@example.nl');
-    await jan.goto((await mailedLink(t)).link);
-    await jan.getByText('Bevestig dat jij het bent').first().waitFor();
-    await jan.getByRole('button', { name: 'Ik heb hier niet om gevraagd' }).click();
-    await jan.getByText('Je hebt dit gemeld.').waitFor();
-    expect((await t.app.verification.get(reported.id)).reason).to.equal('fraud_reported');
-  });
-
-  it('stops confirming with a passkey the moment it is removed in the portal', async () => {
-    const phone = await device();
-    await addVirtualPasskeyDevice(phone);
-    await registerIn(phone, 'Alex’s phone');
-    await phone.getByRole('button', { name: 'Remove: Alex’s phone' }).click();
-    await phone.getByText('“Alex’s phone” was removed.').waitFor();
-    const error = await promptDevice(t).catch((e: unknown) => e);
-    expect((error as { code?: string }).code, 'no trusted device left').to.equal('sv_no_trusted_device');
+        await h.send(message(h.serviceUrl, 'verify alex@example.com'));
+        await h.connector.waitFor(() => h.connector.cards().length > 0, 'the card');
+        const [session] = await h.t.app.verification.recent(teamsUser(TEAMS_AGENT), 1);
+        const pressed = await h.send(cardAction(h.serviceUrl, 'sv.choose_device', { sessionId: session?.id }));
+        expect(pressed.status).to.equal(200);
+        const link = await mailedLink(h.t);
+        const waiting = await h.t.app.verification.get(session?.id ?? '');
+        await phone.goto(link.link);
+        await phone.getByRole('button', { name: String(waiting.prompt?.matchNumber), exact: true }).click();
+        await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+        await phone.getByText('You confirmed it is you.').waitFor();
+        await h.connector.waitFor(
+          () => h.connector.cards((c) => c.method === 'PUT').some((c) => cardText(c.card).includes('is verified')),
+          'the agent’s card to show verified',
+        );
+      } finally {
+        await closeDevices();
+        await h.close();
+      }
+    });
   });
 });
