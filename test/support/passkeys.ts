@@ -35,9 +35,12 @@ export async function passkeyAppOptions(
 }
 
 /** The real server with `DEVICE_PROMPTS=passkey` on a known port. */
-export async function startPasskeyApp(env: Record<string, string> = {}, redisUrl?: string): Promise<PasskeyApp> {
+export async function startPasskeyApp(
+  env: Record<string, string> = {},
+  more: Pick<TestAppOptions, 'redisUrl' | 'clock'> = {},
+): Promise<PasskeyApp> {
   const { origin, options } = await passkeyAppOptions(env);
-  const started = await startTestApp({ ...options, ...(redisUrl ? { redisUrl } : {}) });
+  const started = await startTestApp({ ...options, ...more });
   const outbox = started.app.outbox;
   if (!outbox) throw new Error('the passkey app has no outbox');
   return {

@@ -11,9 +11,11 @@ import {
 } from '../../support/passkeys.ts';
 
 describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
+  const clock = { offset: 0, now: () => Date.now() + clock.offset };
   let t: PasskeyApp;
   beforeEach(async () => {
-    t = await startPasskeyApp();
+    clock.offset = 0;
+    t = await startPasskeyApp({}, { clock });
   });
   afterEach(async () => t.close());
 
@@ -152,6 +154,23 @@ describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
       expect((await t.app.verification.get(session.id)).state).to.equal('awaiting_device');
     });
 
+    it('refuses an assertion whose challenge ran out with the prompt', async () => {
+      const { token } = await portalToken(t.url);
+      const phone = t.authenticator();
+      await registerDevice(t.url, token, phone);
+      const session = await promptDevice(t);
+      const link = await mailedLink(t);
+      const options = await withToken(`${t.url}/v1/prompts/${link.promptId}/assertion-options`, link.token, 'POST');
+      const credential = phone.authenticate(options.json);
+      clock.offset = 121_000;
+      const late = await withToken(`${t.url}/v1/prompts/${link.promptId}/confirm`, link.token, 'POST', {
+        credential,
+        matchedNumber: session.prompt?.matchNumber,
+      });
+      expect(late.status).to.equal(401);
+      expect((await t.app.verification.get(session.id)).state).to.not.equal('verified');
+    });
+
     it('is denied by Don’t confirm and reported by I didn’t ask for this, with the link alone', async () => {
       const { token } = await portalToken(t.url);
       await registerDevice(t.url, token, t.authenticator());
@@ -173,7 +192,9 @@ describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
       await registerDevice(t.url, token, t.authenticator());
       await promptDevice(t);
       const link = await mailedLink(t);
-      const other = t.app.passkeys?.tokens.mint('prompt', `${link.promptId.slice(0, -1)}0`, Date.now() + 60_000) ?? '';
+      const last = link.promptId.at(-1) === '0' ? '1' : '0';
+      const otherPrompt = `${link.promptId.slice(0, -1)}${last}`;
+      const other = t.app.passkeys?.tokens.mint('prompt', otherPrompt, Date.now() + 60_000) ?? '';
       expect((await withToken(`${t.url}/v1/prompts/${link.promptId}`, other)).status).to.equal(400);
       expect((await withToken(`${t.url}/v1/prompts/${link.promptId}`, `${link.token}x`)).status).to.equal(401);
       expect((await withToken(`${t.url}/v1/prompts/not-a-prompt`, link.token)).status).to.equal(404);
