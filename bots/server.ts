@@ -40,6 +40,7 @@ import type {
   DevicePrompts,
   Mailer,
   PasskeyRegistry,
+  PushSender,
   SessionStore,
   WebAuthnParty,
 } from '../core/ports/index.ts';
@@ -75,6 +76,8 @@ export interface PasskeyParts {
   registry: PasskeyRegistry;
   tokens: DeviceTokens;
   party: WebAuthnParty;
+  /** With VAPID keys. */
+  push?: PushSender;
 }
 
 export interface AppOptions {
@@ -213,10 +216,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       : new MemoryPasskeyRegistry();
     accounts = new PasskeyAccounts(accounts, registry);
     const tokens = new DeviceTokens(config.device.tokenKey);
+    const push = config.device.vapid ? new WebPushSender(config.device.vapid) : undefined;
     passkeys = {
       registry,
       tokens,
       party: new SimpleWebAuthnParty({ publicUrl: config.publicUrl, name: config.company }),
+      ...(push ? { push } : {}),
     };
     devicePrompts = new PasskeyPrompts({
       store,
@@ -224,7 +229,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       accounts,
       mailer,
       tokens,
-      ...(config.device.vapid ? { push: new WebPushSender(config.device.vapid) } : {}),
+      ...(push ? { push } : {}),
       clock,
       publicUrl: config.publicUrl,
       onBackgroundError,
@@ -378,6 +383,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clock,
         company: config.company,
         hashAccount,
+        ...(parts.push ? { push: parts.push } : {}),
         onBackgroundError,
       }),
       tokens: parts.tokens,

@@ -10,6 +10,7 @@ import type {
   Mailer,
   Passkey,
   PasskeyRegistry,
+  PushSender,
   PushSubscriptionKeys,
   SessionStore,
   WebAuthnParty,
@@ -39,6 +40,8 @@ export interface PasskeyDevicesDeps {
   clock: Clock;
   company: string;
   hashAccount(accountId: string): string;
+  /** Absent without VAPID keys: then no device takes notifications. */
+  push?: PushSender;
   onBackgroundError?(error: unknown, what: string): void;
 }
 
@@ -121,6 +124,9 @@ export class PasskeyDevices {
 
   /** Sends prompts to this browser's push subscription from now on (or, with `undefined`, no longer). */
   async setNotifications(accountId: string, id: string, push: PushSubscriptionKeys | undefined): Promise<void> {
+    if (push && !this.deps.push) throw new PasskeyRefusedError('notifications are not set up on this server');
+    if (push && !this.deps.push?.accepts(push.endpoint))
+      throw new PasskeyRefusedError('that is not the address of a browser’s push service');
     if (!(await this.deps.registry.setPush(accountId, id, push))) throw new PasskeyNotFoundError();
   }
 

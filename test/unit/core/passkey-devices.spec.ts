@@ -34,6 +34,10 @@ async function fixture() {
     clock,
     company: 'Example Co',
     hashAccount,
+    push: {
+      accepts: (endpoint) => endpoint.startsWith('https://push.example.test/'),
+      send: async () => 'sent' as const,
+    },
     onBackgroundError: (error) => errors.push(error),
   });
   const phone = new SoftAuthenticator(RP);
@@ -170,7 +174,7 @@ describe('PasskeyDevices', () => {
     expect(mailer.sent[1]?.text).to.contain('It can no longer confirm it is you');
   });
 
-  it('turns notifications on and off for a passkey it has, and for no other', async () => {
+  it('turns notifications on and off for a passkey it has, and for no other, at a push service only', async () => {
     const { devices, register } = await fixture();
     const shown = await register();
     const push = { endpoint: 'https://push.example.test/abc', keys: { p256dh: 'BNc', auth: 'tBH' } };
@@ -180,6 +184,9 @@ describe('PasskeyDevices', () => {
     expect((await devices.list('demo-alex'))[0]?.notifications).to.equal(false);
     const error = await devices.setNotifications('demo-jan', shown.id, push).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(PasskeyNotFoundError);
+    const elsewhere = { ...push, endpoint: 'https://10.0.0.8/internal-admin' };
+    await refused(devices.setNotifications('demo-alex', shown.id, elsewhere));
+    expect((await devices.list('demo-alex'))[0]?.notifications, 'nothing kept').to.equal(false);
   });
 
   it('knows no account it cannot find', async () => {
