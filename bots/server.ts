@@ -521,7 +521,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.post('/v1/prompts/:promptId/assertion-options', jsonRoute(logger, confirmation.assertionOptions));
     server.post('/v1/prompts/:promptId/confirm', jsonRoute(logger, confirmation.confirm));
     server.post('/v1/prompts/:promptId/deny', jsonRoute(logger, confirmation.deny));
-    server.get('/devices', devicesPageRoute(config.company, config.webchatOrigins));
+    server.get('/devices', devicesPageRoute(config.company, config.webchatOrigins, config.device.vapid?.publicKey));
     server.get('/confirm', confirmPageRoute());
     for (const path of DEVICE_ASSET_PATHS) server.get(path, deviceAssetRoute(path));
   }

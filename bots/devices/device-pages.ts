@@ -9,6 +9,7 @@ const ASSETS = {
   '/confirm.js': { type: 'text/javascript; charset=utf-8', body: asset('confirm.js') },
   '/devices.css': { type: 'text/css; charset=utf-8', body: asset('devices.css') },
   '/trusted-devices.js': { type: 'text/javascript; charset=utf-8', body: asset('trusted-devices.js') },
+  '/device-sw.js': { type: 'text/javascript; charset=utf-8', body: asset('device-sw.js') },
 } as const;
 export const DEVICE_ASSET_PATHS = Object.keys(ASSETS) as Array<keyof typeof ASSETS>;
 
@@ -36,7 +37,7 @@ const localeOf = (req: Request): Locale => {
 };
 
 /** The account portal's trusted devices, in `locale`; everything it says is in its data attributes. */
-export function renderDevicesPage(locale: Locale, company: string): string {
+export function renderDevicesPage(locale: Locale, company: string, vapidPublicKey?: string): string {
   const t = (key: MessageKey, params?: Record<string, string | number>) =>
     escapeHtml(renderMessage(key, locale, params));
   const data: Record<string, string> = {
@@ -50,6 +51,11 @@ export function renderDevicesPage(locale: Locale, company: string): string {
     cancelled: t('portal.devices.cancelled'),
     expired: t('portal.devices.expired'),
     failed: t('device.confirm.try_again'),
+    notify: t('label.devices.notify'),
+    notifying: t('portal.devices.notifying', { device: '{device}' }),
+    notifyDenied: t('portal.devices.notify_denied'),
+    notifyFailed: t('portal.devices.notify_failed'),
+    ...(vapidPublicKey ? { vapidKey: vapidPublicKey } : {}),
   };
   const attributes = Object.entries(data)
     .map(([key, value]) => `data-${key.replace(/[A-Z]/gu, (c) => `-${c.toLowerCase()}`)}="${value}"`)
@@ -122,12 +128,12 @@ export function renderConfirmPage(locale: Locale): string {
 }
 
 /** `GET /devices`: may be framed by the origins in WEBCHAT_ORIGINS (any, when it is empty), as the chat may. */
-export function devicesPageRoute(company: string, origins: readonly string[]) {
+export function devicesPageRoute(company: string, origins: readonly string[], vapidPublicKey?: string) {
   const headers = pageHeaders(origins.length === 0 ? '*' : `'self' ${origins.join(' ')}`);
   return async (req: Request, res: Response): Promise<void> => {
     res.removeHeader('x-frame-options');
     res.writeHead(200, headers);
-    res.end(renderDevicesPage(localeOf(req), company));
+    res.end(renderDevicesPage(localeOf(req), company, vapidPublicKey));
   };
 }
 
@@ -146,6 +152,8 @@ export function deviceAssetRoute(path: keyof typeof ASSETS) {
     res.writeHead(200, {
       'content-type': type,
       'x-content-type-options': 'nosniff',
+      // A new service worker is picked up at once, not after a day.
+      ...(path === '/device-sw.js' ? { 'cache-control': 'no-cache' } : {}),
       'cache-control': 'public, max-age=300',
       // The embed loader runs on the company's portal pages.
       ...(path === '/trusted-devices.js' ? { 'access-control-allow-origin': '*' } : {}),

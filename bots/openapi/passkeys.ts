@@ -198,6 +198,13 @@ export const PASSKEY_PATHS: Record<string, OpenApiObject> = {
   '/devices.js': {
     get: devices({ operationId: 'devicePortalScript', summary: 'Script of the device portal page', responses: script }),
   },
+  '/device-sw.js': {
+    get: devices({
+      operationId: 'deviceServiceWorker',
+      summary: 'The service worker that shows a pushed prompt and opens its confirmation page',
+      responses: script,
+    }),
+  },
   '/confirm.js': {
     get: devices({ operationId: 'confirmationScript', summary: 'Script of the confirmation page', responses: script }),
   },

@@ -547,6 +547,18 @@ export const MESSAGES = {
     en: 'Nothing was added: the device check was cancelled or timed out.',
     nl: 'Er is niets toegevoegd: de apparaatcontrole is geannuleerd of verlopen.',
   },
+  'portal.devices.notifying': {
+    en: 'Prompts now also arrive as notifications on “{device}”.',
+    nl: 'Meldingen komen nu ook als notificatie binnen op “{device}”.',
+  },
+  'portal.devices.notify_denied': {
+    en: 'Notifications are blocked for this page. Allow them in your browser’s settings, or use the email we send.',
+    nl: 'Notificaties zijn voor deze pagina geblokkeerd. Sta ze toe in de instellingen van je browser, of gebruik de e-mail die we sturen.',
+  },
+  'portal.devices.notify_failed': {
+    en: 'Notifications could not be turned on here. The email we send works as well.',
+    nl: 'Notificaties konden hier niet worden aangezet. De e-mail die we sturen werkt net zo goed.',
+  },
   'portal.devices.expired': {
     en: 'This page has expired. Open it again from your account.',
     nl: 'Deze pagina is verlopen. Open hem opnieuw vanuit je account.',

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
+import webpush from 'web-push';
 import { ACTIONS } from '../../bots/slack/blocks.ts';
 import { cardText } from '../support/adaptive-cards.ts';
 import { addVirtualPasskeyDevice, screenshot, useBrowser } from '../support/browser.ts';
@@ -128,6 +129,59 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       await phone.getByText('“Alex’s phone” was removed.').waitFor();
       const error = await promptDevice(t).catch((e: unknown) => e);
       expect((error as { code?: string }).code, 'no trusted device left').to.equal('sv_no_trusted_device');
+    });
+  });
+
+  describe('notifications', () => {
+    const VAPID = webpush.generateVAPIDKeys();
+    beforeEach(async () => {
+      t = await startPasskeyApp({
+        VAPID_PUBLIC_KEY: VAPID.publicKey,
+        VAPID_PRIVATE_KEY: VAPID.privateKey,
+        VAPID_SUBJECT: 'mailto:security@example.com',
+      });
+    });
+    afterEach(async () => {
+      await closeDevices();
+      await t.close();
+    });
+
+    it('offers them on the device registered in this browser, and its service worker shows a push and opens the page', async () => {
+      const phone = await device();
+      await phone.context().grantPermissions(['notifications'], { origin: t.origin });
+      await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+      const offer = phone.getByRole('button', { name: 'Notify me on this device' });
+      await offer.waitFor();
+      await offer.click();
+      // Headless Chromium here reaches no push service (FCM): the page says so and keeps the email route.
+      await phone
+        .getByText(/Prompts now also arrive as notifications|Notifications could not be turned on here/u)
+        .waitFor();
+
+      const cdp = await phone.context().newCDPSession(phone);
+      const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
+      cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
+      await cdp.send('ServiceWorker.enable');
+      await until(() => registrations.some((r) => r.scopeURL === `${t.origin}/`), 'the service worker', 5000);
+      const registrationId = registrations.find((r) => r.scopeURL === `${t.origin}/`)?.registrationId ?? '';
+      const url = `${t.origin}/confirm#p=x&t=y`;
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: t.origin,
+        registrationId,
+        data: JSON.stringify({ title: 'Confirm it’s you to Example Co', body: 'Robin is asking.', url, tag: 'p-1' }),
+      });
+      let shown: Array<{ title: string; tag: string; url: string }> = [];
+      await until(
+        async () => {
+          shown = await phone.evaluate(`navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) =>
+          list.map((n) => ({ title: n.title, tag: n.tag, url: n.data && n.data.url })))`);
+          return shown.length > 0;
+        },
+        'the notification',
+        5000,
+      );
+      expect(shown).to.deep.equal([{ title: 'Confirm it’s you to Example Co', tag: 'p-1', url }]);
     });
   });
 

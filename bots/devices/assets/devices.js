@@ -21,6 +21,36 @@
     say(text('expired'), 'error');
   };
 
+  // The device registered in this browser, so notifications can be turned on for it here.
+  const vapidKey = text('vapidKey');
+  const pushable = Boolean(vapidKey) && 'serviceWorker' in navigator && 'PushManager' in window;
+  const here = () => localStorage.getItem('support-verify-device');
+
+  async function notify(device, button) {
+    button.disabled = true;
+    try {
+      if ((await Notification.requestPermission()) !== 'granted') return say(text('notifyDenied'), 'error');
+      const registration = await navigator.serviceWorker.register('/device-sw.js');
+      await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: P.bytes(vapidKey),
+      });
+      const { endpoint, keys } = subscription.toJSON();
+      const result = await P.api(token, 'PUT', `/v1/devices/${encodeURIComponent(device.id)}/notifications`, {
+        subscription: { endpoint, keys },
+      });
+      if (result.status === 401) return expired();
+      if (!result.ok) return say(result.data.error?.message || text('failed'), 'error');
+      say(fill(text('notifying'), { device: device.name }));
+      await load();
+    } catch {
+      say(text('notifyFailed'), 'error');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function load() {
     const { status: code, ok, data } = await P.api(token, 'GET', '/v1/devices');
     if (code === 401) return expired();
@@ -56,6 +86,14 @@
           await load();
         });
         item.append(name, about, remove);
+        if (pushable && device.id === here() && !device.notifications) {
+          const on = document.createElement('button');
+          on.type = 'button';
+          on.className = 'secondary notify';
+          on.textContent = text('notify');
+          on.addEventListener('click', () => notify(device, on));
+          item.append(on);
+        }
         return item;
       }),
     );
@@ -81,6 +119,7 @@
       const added = await P.api(token, 'POST', '/v1/devices', { name, credential: P.registrationJson(credential) });
       if (added.status === 401) return expired();
       if (!added.ok) return say(added.data.error?.message || text('failed'), 'error');
+      localStorage.setItem('support-verify-device', added.data.id);
       nameField.value = '';
       say(fill(text('added'), { device: added.data.name }));
       await load();

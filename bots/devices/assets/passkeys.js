@@ -14,6 +14,7 @@
   const descriptors = (list) => (list || []).map((c) => ({ ...c, id: toBytes(c.id) }));
 
   window.SupportVerifyPasskeys = {
+    bytes: toBytes,
     creationOptions(json) {
       return {
         ...json,

@@ -16,7 +16,7 @@ const CUSTOMER_PROMPT =
   /^(customer\.(device\.instructions|pin\.instructions|pin\.not_accepted|chat\.pin|chat\.welcome|identify$)|device\.prompt\.body|portal\.pin\.generated|portal\.devices\.intro|mail\.[a-z]+\.body)/u;
 // Outcomes and notices: the reassurance is not repeated on every line.
 const CUSTOMER_OUTCOME =
-  /^(customer\.(verified|denied|fraud_reported|number_mismatch|failed|expired|cancelled|not_yours|identified|identify_first|secret_warning|pin_early|chat\.ended)|portal\.pin\.locked|portal\.devices\.(none|added|removed|unsupported|cancelled|expired))/u;
+  /^(customer\.(verified|denied|fraud_reported|number_mismatch|failed|expired|cancelled|not_yours|identified|identify_first|secret_warning|pin_early|chat\.ended)|portal\.pin\.locked|portal\.devices\.(none|added|removed|unsupported|cancelled|expired|notifying|notify_denied|notify_failed))/u;
 
 describe('message catalog', () => {
   it('sorts every customer-facing key as a prompt or an outcome', () => {
