@@ -18,9 +18,11 @@ export function renderBanner(config: Config, url: string): string {
     ],
     [
       'device',
-      config.device.webhookUrl
-        ? `webhook ${redactUrl(config.device.webhookUrl)}`
-        : 'simulated device (set DEVICE_WEBHOOK_URL)',
+      config.device.mode === 'passkey'
+        ? `passkeys: registration at ${config.publicUrl}/devices, prompts by e-mail${config.device.vapid ? ' and Web Push' : ' (set VAPID_* for Web Push)'}`
+        : config.device.webhookUrl
+          ? `webhook ${redactUrl(config.device.webhookUrl)}`
+          : 'simulated device (set DEVICE_WEBHOOK_URL, or DEVICE_PROMPTS=passkey)',
     ],
     [
       'mail',
