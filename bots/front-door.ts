@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PromptLinks } from '../core/passkey-prompts.ts';
 import type { Accounts, Clock, SessionStore } from '../core/ports/index.ts';
 import type { Verification } from '../core/verification.ts';
 
@@ -12,4 +13,6 @@ export interface FrontDoorDeps {
   accounts: Accounts;
   clock: Clock;
   logger: Logger;
+  /** With the built-in passkeys: each pending prompt's confirmation link, for the customer's side of a chat. */
+  promptLinks?: Pick<PromptLinks, 'urlFor'>;
 }

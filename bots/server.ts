@@ -30,7 +30,7 @@ import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
 import { SupportChat } from '../core/chat.ts';
 import { DeviceTokens } from '../core/device-tokens.ts';
 import { PasskeyDevices } from '../core/passkey-devices.ts';
-import { PasskeyConfirmations, PasskeyPrompts } from '../core/passkey-prompts.ts';
+import { PasskeyConfirmations, PasskeyPrompts, PromptLinks } from '../core/passkey-prompts.ts';
 import type {
   Accounts,
   AuditLog,
@@ -278,7 +278,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     idleEnds: chatIdleEnds,
     onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
   });
+  const promptLinks = passkeys ? new PromptLinks(passkeys.tokens, config.publicUrl) : undefined;
   const frontDoorDeps: FrontDoorDeps = {
+    ...(promptLinks ? { promptLinks } : {}),
     production: config.nodeEnv === 'production',
     company: config.company,
     pinMinutes: config.policies.pinValidMinutes,
@@ -335,7 +337,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onRefused: (kind) => metrics.unauthenticatedRefused.inc({ kind }),
   });
   refusals.start();
-  const chatApi = chatRoutes({ chat, verification, bus, clients }, config.webchatStreams);
+  const chatApi = chatRoutes(
+    { chat, verification, bus, clients, ...(promptLinks ? { promptLinks } : {}) },
+    config.webchatStreams,
+  );
   await chatApi.hub.start();
   chat.start();
   const webchatChannel = new WebChatCustomerChannel({

@@ -32,6 +32,23 @@ export function confirmationUrl(publicUrl: string, promptId: string, token: stri
   return `${publicUrl}/confirm#p=${encodeURIComponent(promptId)}&t=${encodeURIComponent(token)}`;
 }
 
+/**
+ * The confirmation link of a session's pending prompt, for the customer's support chat: the same link the mail
+ * carries (its token is a MAC of the prompt and its expiry, so every replica makes the same one).
+ */
+export class PromptLinks {
+  constructor(
+    private readonly tokens: DeviceTokens,
+    private readonly publicUrl: string,
+  ) {}
+
+  urlFor(session: Session): string | undefined {
+    const prompt = session.prompt;
+    if (session.state !== 'awaiting_device' || !prompt) return undefined;
+    return confirmationUrl(this.publicUrl, prompt.id, this.tokens.mint('prompt', prompt.id, prompt.expiresAt));
+  }
+}
+
 export interface PasskeyPromptsDeps {
   store: SessionStore;
   registry: PasskeyRegistry;

@@ -13,6 +13,8 @@ export interface RenderContext {
   now: number;
   /** The language the customer reads in, where it is not the account's (a web chat in the browser's language). */
   customerLocale?: Locale;
+  /** With the built-in passkeys: the pending prompt's confirmation page, offered as a button in the customer's chat. */
+  confirmUrl?: string;
 }
 
 export interface AgentCard extends RenderContext {

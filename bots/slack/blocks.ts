@@ -27,6 +27,8 @@ export const ACTIONS = {
   revoke: 'sv_revoke',
   customerEnterPin: 'sv_customer_enter_pin',
   customerIdentify: 'sv_customer_identify',
+  /** A link button to the confirmation page: Slack opens it and still tells the app, which only acknowledges. */
+  customerConfirm: 'sv_customer_confirm',
 } as const;
 export const VIEWS = { agentPin: 'sv_agent_pin', customerPin: 'sv_customer_pin' } as const;
 export const PIN_INPUT = { block: 'sv_pin_block', action: 'sv_pin_input' } as const;
@@ -269,6 +271,25 @@ export function renderCustomerMessage(
   switch (session.state) {
     case 'awaiting_device':
       text = customerScript(session, account, ctx, escapeMrkdwn);
+      if (ctx.confirmUrl)
+        return {
+          text,
+          blocks: [
+            section(text),
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  text: { type: 'plain_text', text: truncate(t('label.customer.confirm', locale), LIMITS.button) },
+                  action_id: ACTIONS.customerConfirm,
+                  url: ctx.confirmUrl,
+                  style: 'primary',
+                },
+              ],
+            },
+          ],
+        };
       break;
     case 'awaiting_pin':
       // In a shared channel nobody's PIN counts until the customer is known: named by the agent, or by this button.

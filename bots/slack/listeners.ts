@@ -268,6 +268,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
   });
 
+  // The confirmation link opens in the customer's browser; Slack tells the app too, which has nothing to do but ack.
+  app.action(ACTIONS.customerConfirm, async ({ ack }) => {
+    await ack();
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTIONS.customerIdentify, async ({ ack, action, body, respond, context }) => {
     await ack();
     const person = await deps.directory.user(body.user.id, body.user.name);

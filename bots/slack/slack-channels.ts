@@ -3,6 +3,7 @@ import type { Locale } from '../../core/messages/catalog.ts';
 import type { Accounts, AgentChannel, Clock, CustomerChannel, MessageBook } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
 import type { Verification } from '../../core/verification.ts';
+import type { FrontDoorDeps } from '../front-door.ts';
 import { agentView } from '../presentation/verification-view.ts';
 import { type AgentCard, renderAgentCard, renderCustomerMessage } from './blocks.ts';
 import { customerConversation, type SlackMessageRef, type SlackMessageRefs } from './message-refs.ts';
@@ -15,6 +16,8 @@ export interface SlackChannelDeps {
   clock: Clock;
   company: string;
   pinMinutes: number;
+  /** With the built-in passkeys: the confirmation link offered to the customer in a shared conversation. */
+  promptLinks?: FrontDoorDeps['promptLinks'];
 }
 
 /** The agent's card for a session, with the profile only while the agent's grant lasts. */
@@ -53,11 +56,13 @@ export class SlackCustomerChannel implements CustomerChannel {
     const conversation = customerConversation(session);
     if (!conversation) return;
     const account = await this.deps.accounts.summary(session.accountId);
+    const confirmUrl = this.deps.promptLinks?.urlFor(session);
     const message = renderCustomerMessage(session, account, {
       locale: session.customerLocale,
       company: this.deps.company,
       pinMinutes: this.deps.pinMinutes,
       now: this.deps.clock.now(),
+      ...(confirmUrl ? { confirmUrl } : {}),
     });
     if (!message) return;
     const existing = readRef(messages, CUSTOMER_MESSAGE);

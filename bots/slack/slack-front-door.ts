@@ -64,6 +64,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
     clock: options.clock,
     company: options.company,
     pinMinutes: options.pinMinutes,
+    ...(options.promptLinks ? { promptLinks: options.promptLinks } : {}),
   };
   const agentChannel = new SlackAgentChannel(channelDeps);
   const customerChannel = new SlackCustomerChannel(channelDeps);

@@ -284,7 +284,19 @@ export function renderCustomerCardTeams(
   const agent = escapeCardMarkdown(session.agent.displayName);
   switch (session.state) {
     case 'awaiting_device':
-      return card([text(customerScript(session, account, ctx, escapeCardMarkdown))]);
+      return card(
+        [text(customerScript(session, account, ctx, escapeCardMarkdown))],
+        ctx.confirmUrl
+          ? [
+              {
+                type: 'Action.OpenUrl',
+                title: t('label.customer.confirm', locale),
+                url: ctx.confirmUrl,
+                style: 'positive',
+              },
+            ]
+          : [],
+      );
     case 'awaiting_pin':
       // In a shared chat nobody's PIN counts until the customer is known: named by the agent, or by this button.
       if (!session.customer)

@@ -1,6 +1,7 @@
 import { type Activity, CardFactory, type CloudAdapter } from 'botbuilder';
 import type { AgentChannel, CustomerChannel, MessageBook } from '../../core/ports/index.ts';
 import type { Session } from '../../core/session.ts';
+import type { FrontDoorDeps } from '../front-door.ts';
 import { type AgentViewDeps, agentView } from '../presentation/verification-view.ts';
 import { type AdaptiveCard, renderAgentCardTeams, renderCustomerCardTeams, renderSharedCardTeams } from './cards.ts';
 import { type TeamsMessageRef, type TeamsRefs, teamsOrigin } from './teams-refs.ts';
@@ -10,6 +11,8 @@ export interface TeamsChannelDeps extends AgentViewDeps {
   /** The bot's Microsoft app id; empty when authentication is off (local use, the Emulator). */
   appId: string;
   refs: TeamsRefs;
+  /** With the built-in passkeys: the confirmation link offered to the customer in a shared chat. */
+  promptLinks?: FrontDoorDeps['promptLinks'];
 }
 
 export function cardActivity(card: AdaptiveCard): Partial<Activity> {
@@ -75,11 +78,13 @@ export class TeamsCustomerChannel implements CustomerChannel {
     // A web chat customer hears it in the web chat; the relayed thread holds only agents.
     if (!conversation || conversation.personal || session.refs?.webchat) return;
     const account = await this.deps.accounts.summary(session.accountId);
+    const confirmUrl = this.deps.promptLinks?.urlFor(session);
     const card = renderCustomerCardTeams(session, account, {
       locale: session.customerLocale,
       company: this.deps.company,
       pinMinutes: this.deps.pinMinutes,
       now: this.deps.clock.now(),
+      ...(confirmUrl ? { confirmUrl } : {}),
     });
     if (!card) return;
     await postOrUpdate(this.deps, conversation, messages, 'teams-customer', cardActivity(card));

@@ -94,6 +94,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
     clock: options.clock,
     company: options.company,
     pinMinutes: options.pinMinutes,
+    ...(options.promptLinks ? { promptLinks: options.promptLinks } : {}),
   };
   const { graphUrl, ...credentialOptions } = options.graph ?? {};
   const credential = graphCredential(

@@ -78,6 +78,7 @@ export function renderChatPage(locale: Locale, company: string): string {
     <p class="number" id="number"></p>
     <p class="status" id="number-expiry"></p>
   </div>
+  <a id="confirm-link" class="button" hidden target="_blank" rel="noopener">${t('label.customer.confirm')}</a>
   <form id="pin-form" hidden autocomplete="off">
     <label for="pin">${t('label.chat.pin')}</label>
     <input id="pin" name="pin" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" autocomplete="off" required aria-describedby="pin-status">

@@ -4,6 +4,7 @@ import type { ClientAddresses } from '../../adapters/http/client-address.ts';
 import type { ChatConversation, ChatMessage, SupportChat } from '../../core/chat.ts';
 import { NotAuthorizedError, SessionNotFoundError } from '../../core/errors.ts';
 import { type Locale, resolveLocale } from '../../core/messages/catalog.ts';
+import type { PromptLinks } from '../../core/passkey-prompts.ts';
 import type { Bus, ChatEvent } from '../../core/ports/index.ts';
 import { SESSION_STATES } from '../../core/session.ts';
 import type { PinResult, Verification } from '../../core/verification.ts';
@@ -68,6 +69,11 @@ const chatVerification = {
     triesLeft: { type: 'integer', minimum: 0 },
     expiresAt: epochMs,
     number: { type: 'integer', description: 'The number the customer picks on their device.' },
+    confirmUrl: {
+      type: 'string',
+      description:
+        'With the built-in passkeys: the confirmation page of the pending prompt, to open on a trusted device.',
+    },
   },
 } as const;
 const conversationView = {
@@ -139,6 +145,8 @@ export interface ChatRouteDeps {
   bus: Bus;
   /** Who a request counts against for the per-client limits (the proxy-aware address). */
   clients: ClientAddresses;
+  /** With the built-in passkeys: each pending prompt's confirmation link. */
+  promptLinks?: Pick<PromptLinks, 'urlFor'>;
 }
 
 /** What the event streams read: a conversation, its transcript and its verification, and the chat events. */
@@ -146,6 +154,7 @@ export interface ChatStreamDeps {
   chat: Pick<SupportChat, 'get' | 'transcript'>;
   verification: Pick<Verification, 'get'>;
   bus: Pick<Bus, 'subscribeChat'>;
+  promptLinks?: Pick<PromptLinks, 'urlFor'>;
 }
 
 /** What the customer's page shows about the verification running in their conversation. */
@@ -157,6 +166,7 @@ export interface ChatVerificationView {
   triesLeft?: number;
   expiresAt?: number;
   number?: number;
+  confirmUrl?: string;
 }
 
 /** The support chat's HTTP API: open, read (and resume), stream, say, and give a PIN. */
@@ -184,7 +194,7 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
   async function view(conversation: ChatConversation) {
     return {
       conversation: { id: conversation.id, locale: conversation.locale },
-      verification: await verificationView(deps.verification, conversation),
+      verification: await verificationView(deps.verification, conversation, deps.promptLinks),
     };
   }
 
@@ -245,6 +255,7 @@ export function chatRoutes(deps: ChatRouteDeps, limits: Partial<StreamLimits> = 
 export async function verificationView(
   verification: Pick<Verification, 'get'>,
   conversation: ChatConversation,
+  links?: Pick<PromptLinks, 'urlFor'>,
 ): Promise<ChatVerificationView | undefined> {
   if (!conversation.sessionId) return undefined;
   const session = await verification.get(conversation.sessionId).catch(() => undefined);
@@ -258,6 +269,7 @@ export async function verificationView(
       ? {
           expiresAt: session.prompt.expiresAt,
           ...(session.prompt.matchNumber === undefined ? {} : { number: session.prompt.matchNumber }),
+          ...(links?.urlFor(session) ? { confirmUrl: links.urlFor(session) } : {}),
         }
       : {}),
   };
@@ -384,7 +396,7 @@ export class ChatStreams {
     await this.catchUp(conversation.id, stream);
     // To this stream only: telling the others too made N attaches cost N² writes. The conversation was just
     // read to authorize the stream; reading it again would double the store's work in a storm of attaches.
-    this.write(stream, frameOf(await verificationView(this.deps.verification, conversation)));
+    this.write(stream, frameOf(await verificationView(this.deps.verification, conversation, this.deps.promptLinks)));
   }
 
   private forget(conversationId: string, streams: Set<Stream>, stream: Stream): void {
@@ -419,7 +431,7 @@ export class ChatStreams {
   private async verificationFrame(conversationId: string): Promise<string | undefined> {
     const conversation = await this.deps.chat.get(conversationId).catch(() => undefined);
     if (!conversation) return undefined;
-    return frameOf(await verificationView(this.deps.verification, conversation));
+    return frameOf(await verificationView(this.deps.verification, conversation, this.deps.promptLinks));
   }
 
   private async deliver(event: ChatEvent): Promise<void> {

@@ -333,6 +333,7 @@ export const MESSAGES = {
   },
   'label.customer.enter_pin': { en: 'Enter support PIN', nl: 'Support-pincode invoeren' },
   'label.customer.identify': { en: 'It’s me', nl: 'Dat ben ik' },
+  'label.customer.confirm': { en: 'Confirm it’s you', nl: 'Bevestig dat jij het bent' },
   'label.customer.for': { en: 'For {customer}', nl: 'Voor {customer}' },
   'label.verify_modal.customer': { en: 'Customer in this conversation', nl: 'Klant in dit gesprek' },
   'label.verify_modal.customer_hint': {

@@ -32,6 +32,7 @@
   const pinInput = document.getElementById('pin');
   const pinStatus = document.getElementById('pin-status');
   const numberBox = document.getElementById('number-box');
+  const confirmLink = document.getElementById('confirm-link');
   const number = document.getElementById('number');
   const numberExpiry = document.getElementById('number-expiry');
   const paused = document.getElementById('paused');
@@ -93,6 +94,11 @@
     numberBox.hidden = !device;
     clearInterval(countdown);
     if (pin) pinStatus.textContent = page.tries.replace('{tries}', String(view.triesLeft));
+    // With the built-in passkeys the prompt's confirmation page is a link here too: the same page the mail opens.
+    const link = view?.state === 'awaiting_device' && typeof view.confirmUrl === 'string' ? view.confirmUrl : '';
+    confirmLink.hidden = !link.startsWith(`${location.origin}/confirm#`);
+    if (!confirmLink.hidden) confirmLink.href = link;
+    if (link && !device) verify.hidden = false;
     if (device) {
       number.textContent = String(view.number);
       number.classList.remove('expired');

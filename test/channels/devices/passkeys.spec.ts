@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { webChatStart } from '../../../core/chat.ts';
+import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
 import {
   mailedLink,
@@ -9,6 +11,7 @@ import {
   startPasskeyApp,
   withToken,
 } from '../../support/passkeys.ts';
+import { ChatClient } from '../../support/webchat.ts';
 
 describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
   const clock = { offset: 0, now: () => Date.now() + clock.offset };
@@ -200,6 +203,27 @@ describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
       expect((await withToken(`${t.url}/v1/prompts/not-a-prompt`, link.token)).status).to.equal(404);
       const portal = t.app.passkeys?.tokens.mint('portal', link.promptId, Date.now() + 60_000) ?? '';
       expect((await withToken(`${t.url}/v1/prompts/${link.promptId}`, portal)).status).to.equal(401);
+    });
+  });
+
+  describe('in the customer’s support chat', () => {
+    it('offers the web chat customer the very link the mail carries, while the prompt waits', async () => {
+      const { token } = await portalToken(t.url);
+      await registerDevice(t.url, token, t.authenticator());
+      const customer = new ChatClient(t.url);
+      await customer.open();
+      const started = await t.app.verification.start({
+        agent: AGENT,
+        query: 'alex@example.com',
+        ...webChatStart(customer.conversationId),
+      });
+      await t.app.chat.link(customer.conversationId, started.id);
+      await t.app.verification.chooseDevice(started.id, { kind: 'agent', who: AGENT });
+      const link = await mailedLink(t);
+      const read = await customer.read();
+      const view = read.json.verification as { confirmUrl?: string; number?: number };
+      expect(view.confirmUrl).to.equal(link.link);
+      expect(view.number).to.be.a('number');
     });
   });
 

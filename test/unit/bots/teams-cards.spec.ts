@@ -70,6 +70,35 @@ describe('Teams cards', () => {
     });
   }
 
+  it('offers the customer the confirmation page as a link button while a passkey prompt waits', async () => {
+    const session = sampleSession({
+      state: 'awaiting_device',
+      customerLocale: 'nl',
+      prompt: { id: 'p1', expiresAt: NOW + 120_000, matchNumber: 42 },
+    });
+    const account = await accounts.summary('demo-jan');
+    const confirmUrl = 'https://verify.example.com/confirm#p=p1&t=v1.prompt.x';
+    const card = renderCustomerCardTeams(session, account, {
+      locale: 'nl',
+      company: 'Example Co',
+      pinMinutes: 10,
+      now: NOW,
+      confirmUrl,
+    });
+    if (!card) throw new Error('no card');
+    assertValidCard(card);
+    expect(card.actions).to.deep.equal([
+      { type: 'Action.OpenUrl', title: 'Bevestig dat jij het bent', url: confirmUrl, style: 'positive' },
+    ]);
+    const without = renderCustomerCardTeams(session, account, {
+      locale: 'nl',
+      company: 'Example Co',
+      pinMinutes: 10,
+      now: NOW,
+    });
+    expect(without?.actions, 'no link without the passkeys').to.equal(undefined);
+  });
+
   it('escapes markdown in names so a customer cannot inject links or emphasis', () => {
     expect(escapeCardMarkdown('[click](https://evil.example) *now*')).to.equal(
       '\\[click\\](https://evil.example) \\*now\\*',
