@@ -16,6 +16,7 @@ if (relative(ROOT, out).startsWith('..')) throw new Error(`--out must be inside 
 const RUNTIME_FILES = [
   'bots/playground/assets',
   'bots/webchat/assets',
+  'bots/devices/assets',
   'adapters/accounts/demo-directory.json',
   'manifest/slack/manifest.yaml',
   'manifest/teams',

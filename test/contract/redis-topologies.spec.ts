@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { RedisAuditLog } from '../../adapters/audit/redis-audit-log.ts';
 import { InProcessBus } from '../../adapters/bus/in-process-bus.ts';
+import { RedisPasskeyRegistry } from '../../adapters/passkeys/redis-passkey-registry.ts';
 import type { RedisClient, RedisTopology } from '../../adapters/redis/connect.ts';
 import { storeKeys } from '../../adapters/store/keys.ts';
 import { RedisDeadlines } from '../../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../../adapters/store/redis-session-store.ts';
 import { hashSlot } from '../../adapters/store/slots.ts';
 import type { AuditEvent } from '../../core/audit.ts';
+import { hashAccount } from '../support/fakes.ts';
 import { readyClients, replicaStores, replicaStoresAndBuses, sleep } from '../support/redis-fixture.ts';
 import { RedisClusterServers, RedisSentinelServers, useRedisTopology } from '../support/redis-topologies.ts';
 import { busContract, redisBusHarness } from './bus.contract.ts';
 import { deadlinesContract } from './deadlines.contract.ts';
+import { passkeyRegistryContract } from './passkeys.contract.ts';
 import { sampleSession, sessionStoreContract } from './session-store.contract.ts';
 
 const AUDIT_TEST_KEY = 'test-audit-key-0123456789abcdef0123456789';
@@ -36,6 +39,18 @@ function portContractsOn(topology: () => RedisTopology, options: { replicasToAck
   });
 
   busContract('redis', () => redisBusHarness(topology()));
+
+  passkeyRegistryContract('redis', async () => {
+    const [a, b] = (await readyClients(topology(), 2)) as [RedisClient, RedisClient];
+    const scopeOf = (accountId: string) => `a:${hashAccount(accountId)}`;
+    return {
+      replicas: [new RedisPasskeyRegistry(a, scopeOf), new RedisPasskeyRegistry(b, scopeOf)],
+      close: async () => {
+        a.disconnect();
+        b.disconnect();
+      },
+    };
+  });
 
   deadlinesContract('redis', async () => {
     const [a, b] = (await readyClients(topology(), 2)) as [RedisClient, RedisClient];

@@ -449,7 +449,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
           'yours',
         );
         await delivered(1);
-        expect(heard).to.deep.equal([]);
+        // This session's only: on a shared Redis a message of the test before can still be on its way (Cluster).
+        expect(heard.filter((u) => u.sessionId === session.id)).to.deep.equal([]);
       });
 
       it('writes and announces while another replica renders, which hands the new version on to its holder', async () => {

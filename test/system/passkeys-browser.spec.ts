@@ -159,27 +159,32 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
         .getByText(/Prompts now also arrive as notifications|Notifications could not be turned on here/u)
         .waitFor();
 
+      await phone.evaluate('navigator.serviceWorker.ready.then(() => true)');
       const cdp = await phone.context().newCDPSession(phone);
       const registrations: Array<{ registrationId: string; scopeURL: string }> = [];
       cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => registrations.push(...event.registrations));
       await cdp.send('ServiceWorker.enable');
-      await until(() => registrations.some((r) => r.scopeURL === `${t.origin}/`), 'the service worker', 5000);
+      await until(() => registrations.some((r) => r.scopeURL === `${t.origin}/`), 'the service worker', 15_000);
       const registrationId = registrations.find((r) => r.scopeURL === `${t.origin}/`)?.registrationId ?? '';
       const url = `${t.origin}/confirm#p=x&t=y`;
-      await cdp.send('ServiceWorker.deliverPushMessage', {
-        origin: t.origin,
-        registrationId,
-        data: JSON.stringify({ title: 'Confirm it’s you to Example Co', body: 'Robin is asking.', url, tag: 'p-1' }),
+      const data = JSON.stringify({
+        title: 'Confirm it’s you to Example Co',
+        body: 'Robin is asking.',
+        url,
+        tag: 'p-1',
       });
       let shown: Array<{ title: string; tag: string; url: string }> = [];
+      // Delivered again until shown: a worker still starting may miss the first one.
       await until(
         async () => {
+          await cdp.send('ServiceWorker.deliverPushMessage', { origin: t.origin, registrationId, data });
+          await new Promise((resolve) => setTimeout(resolve, 200));
           shown = await phone.evaluate(`navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) =>
-          list.map((n) => ({ title: n.title, tag: n.tag, url: n.data && n.data.url })))`);
+            list.map((n) => ({ title: n.title, tag: n.tag, url: n.data && n.data.url })))`);
           return shown.length > 0;
         },
         'the notification',
-        5000,
+        15_000,
       );
       expect(shown).to.deep.equal([{ title: 'Confirm it’s you to Example Co', tag: 'p-1', url }]);
     });
