@@ -3,7 +3,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import webpush from 'web-push';
 import { ACTIONS } from '../../bots/slack/blocks.ts';
 import { cardText } from '../support/adaptive-cards.ts';
-import { addVirtualPasskeyDevice, screenshot, useBrowser } from '../support/browser.ts';
+import {
+  addVirtualPasskeyDevice,
+  layoutProblems,
+  screenshot,
+  useBrowser,
+  watchPageErrors,
+} from '../support/browser.ts';
 import {
   mailedLink,
   type PasskeyApp,
@@ -32,12 +38,22 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
   };
   afterEach(closeDevices);
 
+  const pageErrors: string[][] = [];
   /** A fresh browser profile (its own authenticator), as another device of the customer's, or someone else's. */
-  async function device(): Promise<Page> {
-    const context = await browser().newContext({ viewport: { width: 390, height: 844 } });
+  async function device(viewport: { width: number; height: number } = { width: 390, height: 844 }): Promise<Page> {
+    const context = await browser().newContext({ viewport });
     contexts.push(context);
-    return context.newPage();
+    const page = await context.newPage();
+    pageErrors.push(watchPageErrors(page));
+    return page;
   }
+  afterEach(() => {
+    // Every page of every test: no script error. Chromium itself logs one when a fresh (incognito-like) profile
+    // asks for a push subscription: the browser's notice, which the page answers by saying so.
+    const browserNotice = /does not support the Push API in incognito mode/u;
+    expect(pageErrors.flat().filter((e) => !browserNotice.test(e))).to.deep.equal([]);
+    pageErrors.length = 0;
+  });
 
   async function registerIn(page: Page, name: string): Promise<void> {
     const { url } = await portalToken(t.url);
@@ -64,6 +80,7 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       expect(new URL(phone.url()).hash, 'the token is taken out of the address bar').to.equal('');
       expect(await authenticator.credentials()).to.have.length(1);
       await screenshot(phone, 'passkey-portal');
+      expect(await layoutProblems(phone), 'the portal on a phone').to.deep.equal([]);
 
       const session = await promptDevice(t);
       const link = await mailedLink(t);
@@ -73,6 +90,7 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       await phone.getByText('Pick the number your support agent gave you first').waitFor();
       await phone.getByRole('button', { name: String(session.prompt?.matchNumber), exact: true }).click();
       await screenshot(phone, 'passkey-confirmation');
+      expect(await layoutProblems(phone), 'the confirmation page on a phone').to.deep.equal([]);
       await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
       await phone.getByText('You confirmed it is you. Robin can now help you.').waitFor();
       expect((await t.app.verification.get(session.id)).state).to.equal('verified');
