@@ -10,32 +10,18 @@ import { HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
 import { CHANNEL_NAMES } from '../presentation/channel-names.ts';
 import { PROMPT_ID_PATTERN } from './device-responses.ts';
+import { b64url, credentialSchema } from './webauthn-json.ts';
 
-const b64url = (max: number) =>
-  ({ type: 'string', minLength: 1, maxLength: max, pattern: '^[A-Za-z0-9_-]+$' }) as const;
-
-/** A browser's `PublicKeyCredential.toJSON()` after `navigator.credentials.get()`, bounded. */
-const ASSERTION = {
-  type: 'object',
-  required: ['id', 'rawId', 'type', 'response'],
+/** A browser's answer to `navigator.credentials.get()`. */
+const ASSERTION = credentialSchema({
+  required: ['clientDataJSON', 'authenticatorData', 'signature'],
   properties: {
-    id: b64url(1024),
-    rawId: b64url(1024),
-    type: { const: 'public-key' },
-    response: {
-      type: 'object',
-      required: ['clientDataJSON', 'authenticatorData', 'signature'],
-      properties: {
-        clientDataJSON: b64url(4096),
-        authenticatorData: b64url(4096),
-        signature: b64url(1024),
-        userHandle: b64url(256),
-      },
-    },
-    authenticatorAttachment: { type: 'string', maxLength: 32 },
-    clientExtensionResults: { type: 'object' },
+    clientDataJSON: b64url(4096),
+    authenticatorData: b64url(4096),
+    signature: b64url(1024),
+    userHandle: b64url(256),
   },
-} as const;
+});
 
 interface ConfirmBody {
   credential: Record<string, unknown>;

@@ -11,6 +11,7 @@ import { HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
 import type { PortalKeys } from './portal-keys.ts';
 import { ACCOUNT_ID_PATTERN, hasChunkedBody } from './portal-pins.ts';
+import { b64url, credentialSchema } from './webauthn-json.ts';
 
 interface TokenRequest {
   ttlSeconds?: number;
@@ -42,30 +43,15 @@ export const DEVICE_TOKEN_SCHEMA = {
   },
 } as const;
 
-const b64url = (max: number) =>
-  ({ type: 'string', minLength: 1, maxLength: max, pattern: '^[A-Za-z0-9_-]+$' }) as const;
-
-/** A browser's `PublicKeyCredential.toJSON()` after `navigator.credentials.create()`, bounded. */
-const REGISTRATION_CREDENTIAL = {
-  type: 'object',
-  required: ['id', 'rawId', 'type', 'response'],
+/** A browser's answer to `navigator.credentials.create()`. */
+const REGISTRATION_CREDENTIAL = credentialSchema({
+  required: ['clientDataJSON', 'attestationObject'],
   properties: {
-    id: b64url(1024),
-    rawId: b64url(1024),
-    type: { const: 'public-key' },
-    response: {
-      type: 'object',
-      required: ['clientDataJSON', 'attestationObject'],
-      properties: {
-        clientDataJSON: b64url(4096),
-        attestationObject: b64url(16_384),
-        transports: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 32 } },
-      },
-    },
-    authenticatorAttachment: { type: 'string', maxLength: 32 },
-    clientExtensionResults: { type: 'object' },
+    clientDataJSON: b64url(4096),
+    attestationObject: b64url(16_384),
+    transports: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 32 } },
   },
-} as const;
+});
 
 interface RegistrationBody {
   name: string;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Request, Response } from 'restify';
 import { type Locale, type MessageKey, renderMessage, resolveLocale } from '../../core/messages/catalog.ts';
+import { escapeHtml } from '../presentation/html.ts';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const ASSETS = {
@@ -12,9 +13,6 @@ const ASSETS = {
   '/device-sw.js': { type: 'text/javascript; charset=utf-8', body: asset('device-sw.js') },
 } as const;
 export const DEVICE_ASSET_PATHS = Object.keys(ASSETS) as Array<keyof typeof ASSETS>;
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * Our own scripts and styles only, and the API; `frameAncestors` says who may frame the page (the device portal

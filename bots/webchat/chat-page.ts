@@ -7,6 +7,7 @@ import {
   renderMessage,
   resolveLocale,
 } from '../../core/messages/catalog.ts';
+import { escapeHtml } from '../presentation/html.ts';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
 const ASSETS = {
@@ -31,9 +32,6 @@ export function chatPageHeaders(origins: string[]): Record<string, string> {
     'cache-control': 'no-store',
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/gu, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** The standalone chat page, in the browser's language (English or Dutch). */
 export function renderChatPage(locale: Locale, company: string): string {

@@ -36,7 +36,6 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
     for (const context of contexts) await context.close();
     contexts = [];
   };
-  afterEach(closeDevices);
 
   const pageErrors: string[][] = [];
   /** A fresh browser profile (its own authenticator), as another device of the customer's, or someone else's. */
@@ -47,7 +46,8 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
     pageErrors.push(watchPageErrors(page));
     return page;
   }
-  afterEach(() => {
+  afterEach(async () => {
+    await closeDevices();
     // Every page of every test: no script error. Chromium itself logs one when a fresh (incognito-like) profile
     // asks for a push subscription: the browser's notice, which the page answers by saying so.
     const browserNotice = /does not support the Push API in incognito mode/u;
@@ -55,8 +55,8 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
     pageErrors.length = 0;
   });
 
-  async function registerIn(page: Page, name: string): Promise<void> {
-    const { url } = await portalToken(t.url);
+  async function registerIn(page: Page, name: string, baseUrl = t.url): Promise<void> {
+    const { url } = await portalToken(baseUrl);
     await page.goto(url);
     await page.getByLabel('Name this device').fill(name);
     await page.getByRole('button', { name: 'Add this device' }).click();
@@ -215,10 +215,7 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       try {
         const phone = await device();
         await addVirtualPasskeyDevice(phone);
-        await phone.goto((await portalToken(h.t.url)).url);
-        await phone.getByLabel('Name this device').fill('Alex’s phone');
-        await phone.getByRole('button', { name: 'Add this device' }).click();
-        await phone.getByText('“Alex’s phone” was added.').waitFor();
+        await registerIn(phone, 'Alex’s phone', h.t.url);
 
         await h.send(slashCommand('alex@example.com', {}, h.slack.responseUrl()));
         await h.slack.waitFor('chat.postMessage', 1);
@@ -249,10 +246,7 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       try {
         const phone = await device();
         await addVirtualPasskeyDevice(phone);
-        await phone.goto((await portalToken(h.t.url)).url);
-        await phone.getByLabel('Name this device').fill('Alex’s phone');
-        await phone.getByRole('button', { name: 'Add this device' }).click();
-        await phone.getByText('“Alex’s phone” was added.').waitFor();
+        await registerIn(phone, 'Alex’s phone', h.t.url);
 
         await h.send(message(h.serviceUrl, 'verify alex@example.com'));
         await h.connector.waitFor(() => h.connector.cards().length > 0, 'the card');
