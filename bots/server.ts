@@ -61,6 +61,7 @@ import { jsonRoute } from './http/handler.ts';
 import { HttpError, sendError, sendJson } from './http/responses.ts';
 import { openApiRoute } from './openapi/document.ts';
 import { LoopbackConnector } from './playground/loopback-connector.ts';
+import { PlaygroundLinks } from './playground/playground-links.ts';
 import { PLAYGROUND_FILES, playgroundFileRoute } from './playground/playground-page.ts';
 import { playgroundRoutes } from './playground/playground-routes.ts';
 import { createSlackFrontDoor, type SlackFrontDoor } from './slack/slack-front-door.ts';
@@ -78,6 +79,8 @@ export interface PasskeyParts {
   party: WebAuthnParty;
   /** With VAPID keys. */
   push?: PushSender;
+  /** With the playground: the links prompts sent, for its phone. */
+  links?: PlaygroundLinks;
 }
 
 export interface AppOptions {
@@ -223,6 +226,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       party: new SimpleWebAuthnParty({ publicUrl: config.publicUrl, name: config.company }),
       ...(push ? { push } : {}),
     };
+    const links = config.playground ? new PlaygroundLinks() : undefined;
+    if (links) passkeys.links = links;
     devicePrompts = new PasskeyPrompts({
       store,
       registry,
@@ -232,6 +237,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(push ? { push } : {}),
       clock,
       publicUrl: config.publicUrl,
+      ...(links ? { onLink: async (request, url) => links.record(request, url) } : {}),
       onBackgroundError,
     });
   } else if (config.device.webhookUrl) {
@@ -479,13 +485,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.post(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
     server.put(`${activities}/:activityId`, jsonRoute(logger, loopback.activities));
     server.get('/playground/agent/events', loopback.stream);
+    const phoneLinks = passkeys?.links;
     const playground = playgroundRoutes({
       ...(device ? { device } : {}),
       ...(outbox ? { outbox } : {}),
       ...(config.portalApiKeys.includes(DEMO_PORTAL_KEY) ? { demoPortalKey: DEMO_PORTAL_KEY } : {}),
+      ...(passkeys && phoneLinks
+        ? {
+            passkeys: {
+              links: phoneLinks,
+              clock,
+              portalUrl: (accountId: string) =>
+                `${config.publicUrl}/devices#t=${passkeys.tokens.mint('portal', accountId, clock.now() + 15 * 60_000)}`,
+            },
+          }
+        : {}),
     });
     server.get('/playground/settings', jsonRoute(logger, playground.settings));
     server.get('/playground/device/prompts', jsonRoute(logger, playground.prompts));
+    server.get('/playground/device/passkey', jsonRoute(logger, playground.passkeyPhone));
     server.post('/playground/device/prompts/:promptId/answer', jsonRoute(logger, playground.answer));
     server.get('/playground/mailbox', jsonRoute(logger, playground.mailbox));
     // The embedded trail lives in this process: `npm run audit -- verify` asks for its check here, locally only.
@@ -526,8 +544,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.post('/v1/prompts/:promptId/assertion-options', jsonRoute(logger, confirmation.assertionOptions));
     server.post('/v1/prompts/:promptId/confirm', jsonRoute(logger, confirmation.confirm));
     server.post('/v1/prompts/:promptId/deny', jsonRoute(logger, confirmation.deny));
-    server.get('/devices', devicesPageRoute(config.company, config.webchatOrigins, config.device.vapid?.publicKey));
-    server.get('/confirm', confirmPageRoute());
+    server.get(
+      '/devices',
+      devicesPageRoute(config.company, config.webchatOrigins, {
+        ...(config.device.vapid ? { vapidPublicKey: config.device.vapid.publicKey } : {}),
+        playground: config.playground,
+      }),
+    );
+    server.get('/confirm', confirmPageRoute({ playground: config.playground }));
     for (const path of DEVICE_ASSET_PATHS) server.get(path, deviceAssetRoute(path));
   }
   server.post(

@@ -29,13 +29,25 @@ function pageHeaders(frameAncestors: string): Record<string, string> {
   };
 }
 
+// The playground's virtual passkey, first among the deferred scripts so the page's own script finds it in place.
+const VIRTUAL_PASSKEY = '<script src="/playground/virtual-passkey.js" defer></script>\n';
+
+/** `?virtual=1` loads the virtual passkey, where the playground serves it (development only). */
+const virtualAsked = (req: Request, playground: boolean) =>
+  playground && new URL(req.url ?? '/', 'http://x').searchParams.get('virtual') === '1';
+
 const localeOf = (req: Request): Locale => {
   const asked = new URL(req.url ?? '/', 'http://x').searchParams.get('locale');
   return asked === 'en' || asked === 'nl' ? asked : resolveLocale(req.headers['accept-language']);
 };
 
 /** The account portal's trusted devices, in `locale`; everything it says is in its data attributes. */
-export function renderDevicesPage(locale: Locale, company: string, vapidPublicKey?: string): string {
+export function renderDevicesPage(
+  locale: Locale,
+  company: string,
+  vapidPublicKey?: string,
+  virtualPasskey = false,
+): string {
   const t = (key: MessageKey, params?: Record<string, string | number>) =>
     escapeHtml(renderMessage(key, locale, params));
   const data: Record<string, string> = {
@@ -65,7 +77,7 @@ export function renderDevicesPage(locale: Locale, company: string, vapidPublicKe
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('label.devices.title')}</title>
 <link rel="stylesheet" href="/devices.css">
-<script src="/passkeys.js" defer></script>
+${virtualPasskey ? VIRTUAL_PASSKEY : ''}<script src="/passkeys.js" defer></script>
 <script src="/devices.js" defer></script>
 </head>
 <body>
@@ -87,7 +99,7 @@ export function renderDevicesPage(locale: Locale, company: string, vapidPublicKe
 }
 
 /** The confirmation page's frame: what it shows comes from the prompt, in the prompt's language. */
-export function renderConfirmPage(locale: Locale): string {
+export function renderConfirmPage(locale: Locale, virtualPasskey = false): string {
   const t = (key: MessageKey) => escapeHtml(renderMessage(key, locale));
   return `<!doctype html>
 <html lang="${locale}">
@@ -96,7 +108,7 @@ export function renderConfirmPage(locale: Locale): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('device.confirm.title')}</title>
 <link rel="stylesheet" href="/devices.css">
-<script src="/passkeys.js" defer></script>
+${virtualPasskey ? VIRTUAL_PASSKEY : ''}<script src="/passkeys.js" defer></script>
 <script src="/confirm.js" defer></script>
 </head>
 <body>
@@ -126,21 +138,30 @@ export function renderConfirmPage(locale: Locale): string {
 }
 
 /** `GET /devices`: may be framed by the origins in WEBCHAT_ORIGINS (any, when it is empty), as the chat may. */
-export function devicesPageRoute(company: string, origins: readonly string[], vapidPublicKey?: string) {
+export function devicesPageRoute(
+  company: string,
+  origins: readonly string[],
+  options: { vapidPublicKey?: string; playground?: boolean } = {},
+) {
   const headers = pageHeaders(origins.length === 0 ? '*' : `'self' ${origins.join(' ')}`);
   return async (req: Request, res: Response): Promise<void> => {
     res.removeHeader('x-frame-options');
     res.writeHead(200, headers);
-    res.end(renderDevicesPage(localeOf(req), company, vapidPublicKey));
+    res.end(
+      renderDevicesPage(localeOf(req), company, options.vapidPublicKey, virtualAsked(req, options.playground ?? false)),
+    );
   };
 }
 
-/** `GET /confirm`: never framed. */
-export function confirmPageRoute() {
+/** `GET /confirm`: never framed (but by the playground's phone, with its virtual passkey). */
+export function confirmPageRoute(options: { playground?: boolean } = {}) {
   const headers = { ...pageHeaders("'none'"), 'x-frame-options': 'DENY' };
+  // The playground's phone frames it, from this very origin.
+  const playgroundHeaders = { ...pageHeaders("'self'"), 'x-frame-options': 'SAMEORIGIN' };
   return async (req: Request, res: Response): Promise<void> => {
-    res.writeHead(200, headers);
-    res.end(renderConfirmPage(localeOf(req)));
+    const virtual = virtualAsked(req, options.playground ?? false);
+    res.writeHead(200, virtual ? playgroundHeaders : headers);
+    res.end(renderConfirmPage(localeOf(req), virtual));
   };
 }
 

@@ -61,6 +61,11 @@ export const PLAYGROUND_PATHS: Record<string, OpenApiObject> = {
   '/playground/agent/events': internal('get', 'playgroundAgentEvents', 'The agent pane’s event stream'),
   '/playground/settings': internal('get', 'playgroundSettings', 'What the playground page may offer'),
   '/playground/device/prompts': internal('get', 'playgroundDevicePrompts', 'The simulated device’s prompts'),
+  '/playground/device/passkey': internal(
+    'get',
+    'playgroundPasskeyPhone',
+    'The passkey phone’s pages: the device portal, and the open prompt’s confirmation page',
+  ),
   '/playground/device/prompts/{promptId}/answer': internal(
     'post',
     'playgroundAnswer',

@@ -12,6 +12,7 @@ const FILES = {
   '/playground/playground.js': { type: 'text/javascript; charset=utf-8', body: () => asset('playground.js') },
   '/playground/playground.css': { type: 'text/css; charset=utf-8', body: () => asset('playground.css') },
   '/playground/adaptivecards.js': { type: 'text/javascript; charset=utf-8', body: adaptiveCardsBundle },
+  '/playground/virtual-passkey.js': { type: 'text/javascript; charset=utf-8', body: () => asset('virtual-passkey.js') },
 } as const;
 
 export const PLAYGROUND_FILES = Object.keys(FILES) as Array<keyof typeof FILES>;

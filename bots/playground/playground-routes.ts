@@ -10,6 +10,7 @@ import { parseJson, readBody } from '../http/json-body.ts';
 import { HttpError, sendJson } from '../http/responses.ts';
 import { bodyValidator } from '../http/validation.ts';
 import { CHANNEL_NAMES } from '../presentation/channel-names.ts';
+import type { PlaygroundLinks } from './playground-links.ts';
 
 export interface PlaygroundDeps {
   /** Present in the embedded mode; the device pane needs it. */
@@ -18,6 +19,20 @@ export interface PlaygroundDeps {
   outbox?: OutboxMailer;
   /** The portal key the portal pane may use: only the built-in demo key, never a real one. */
   demoPortalKey?: string;
+  /** With the built-in passkeys: the phone opens the real device portal and confirmation page, with a virtual passkey. */
+  passkeys?: {
+    links: PlaygroundLinks;
+    /** The device portal of an account, with a fresh token, as a portal backend would open it. */
+    portalUrl(accountId: string): string;
+    clock: { now(): number };
+  };
+}
+
+/** The playground's phone loads the virtual passkey into the real pages (`?virtual=1`, honoured only here). */
+export function withVirtualPasskey(url: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('virtual', '1');
+  return parsed.toString();
 }
 
 interface DeviceAnswer {
@@ -75,8 +90,27 @@ export function playgroundRoutes(deps: PlaygroundDeps) {
       sendJson(res, 200, {
         portalKey: deps.demoPortalKey ?? null,
         device: deps.device !== undefined,
+        passkeys: deps.passkeys !== undefined,
         mailbox: deps.outbox !== undefined,
       });
+    },
+    /** `GET /playground/device/passkey?accountId=`: the phone's two pages: the device portal, and the open prompt. */
+    passkeyPhone: async (req: Request, res: Response) => {
+      const passkeys = deps.passkeys;
+      if (!passkeys) throw new HttpError(404, 'not_found', 'the built-in passkeys are off (DEVICE_PROMPTS=passkey)');
+      const accountId = new URL(req.url ?? '/', 'http://x').searchParams.get('accountId') ?? '';
+      if (!ACCOUNT_ID_PATTERN.test(accountId))
+        throw new HttpError(400, 'invalid_request', 'accountId is not a valid account id');
+      const prompt = passkeys.links.newest(passkeys.clock.now(), accountId);
+      sendJson(
+        res,
+        200,
+        {
+          devicesUrl: withVirtualPasskey(passkeys.portalUrl(accountId)),
+          prompt: prompt ? { ...prompt, url: withVirtualPasskey(prompt.url) } : null,
+        },
+        { 'cache-control': 'no-store' },
+      );
     },
     prompts: async (req: Request, res: Response) => {
       const accountId = new URL(req.url ?? '/', 'http://x').searchParams.get('accountId') ?? undefined;

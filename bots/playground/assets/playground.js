@@ -380,7 +380,53 @@
     tick();
     deviceCountdown = setInterval(tick, 1000);
   }
-  setInterval(pollDevice, 1000);
+  // With the built-in passkeys (DEVICE_PROMPTS=passkey) the phone is the real thing: the device portal to add this
+  // "phone" as a trusted device, and each prompt's confirmation page, with a virtual passkey in place of Face ID.
+  let phoneFrame = null;
+  let phoneShows = '';
+  function passkeyPhone() {
+    phoneFrame = el('iframe', { title: 'Trusted device (passkey)', id: 'device-frame' });
+    const back = el('button', { type: 'button', className: 'secondary', textContent: 'Trusted devices' });
+    back.addEventListener('click', () => {
+      phoneShows = 'devices';
+      void openDevices();
+    });
+    screen.replaceChildren(phoneFrame, back);
+  }
+  async function phoneState() {
+    const account = document.getElementById('portal-account').value;
+    const response = await fetch(`/playground/device/passkey?accountId=${encodeURIComponent(account)}`);
+    return response.ok ? response.json() : null;
+  }
+  async function openDevices() {
+    const state = await phoneState();
+    if (state) phoneFrame.src = state.devicesUrl;
+  }
+  async function pollPasskeyPhone() {
+    const state = await phoneState();
+    if (!state) return;
+    const promptId = state.prompt?.promptId ?? '';
+    if (promptId && promptId !== phoneShows) {
+      phoneShows = promptId;
+      phoneFrame.src = state.prompt.url;
+    } else if (!phoneShows) {
+      phoneShows = 'devices';
+      phoneFrame.src = state.devicesUrl;
+    }
+  }
+  fetch('/playground/settings')
+    .then((r) => r.json())
+    .then((settings) => {
+      if (settings.passkeys) {
+        passkeyPhone();
+        document.getElementById('portal-account').addEventListener('change', () => {
+          phoneShows = 'devices';
+          void openDevices();
+        });
+        setInterval(pollPasskeyPhone, 1000);
+        void pollPasskeyPhone();
+      } else setInterval(pollDevice, 1000);
+    });
 
   // Mailbox: what the customer's inbox would show, from the outbox: newest first, a page at a time, the same
   // for every viewer (the server keeps the history).

@@ -17,6 +17,7 @@ const NOT_DOCUMENTED: ReadonlyArray<{ route: string; why: string }> = [
   { route: 'GET /playground/playground.js', why: 'static asset of the playground page' },
   { route: 'GET /playground/playground.css', why: 'static asset of the playground page' },
   { route: 'GET /playground/adaptivecards.js', why: 'static asset of the playground page (the renderer bundle)' },
+  { route: 'GET /playground/virtual-passkey.js', why: 'static asset of the playground’s passkey phone' },
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
