@@ -425,7 +425,16 @@
         });
         setInterval(pollPasskeyPhone, 1000);
         void pollPasskeyPhone();
-      } else setInterval(pollDevice, 1000);
+      } else {
+        setInterval(pollDevice, 1000);
+        // The real ceremony is one setting away: say which.
+        const hint = el('p', {
+          className: 'note',
+          textContent:
+            'This is the simulated device. For the real passkey ceremony, start with DEVICE_PROMPTS=passkey.',
+        });
+        document.getElementById('device').append(hint);
+      }
     });
 
   // Mailbox: what the customer's inbox would show, from the outbox: newest first, a page at a time, the same

@@ -2,6 +2,15 @@ import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
+import {
+  mailedLink,
+  type PasskeyApp,
+  portalToken,
+  promptDevice,
+  registerDevice,
+  startPasskeyApp,
+  withToken,
+} from '../../support/passkeys.ts';
 import { until } from '../../support/webchat.ts';
 
 const agent = { kind: 'agent', who: AGENT } as const;
@@ -29,6 +38,7 @@ describe('Playground: device, mailbox and settings', () => {
     expect((await json('/playground/settings')).json).to.deep.equal({
       portalKey: 'demo-portal-key',
       device: true,
+      passkeys: false,
       mailbox: true,
     });
     const real = await startTestApp();
@@ -84,5 +94,58 @@ describe('Playground: device, mailbox and settings', () => {
   it('refuses malformed ids and bodies', async () => {
     expect((await json('/playground/device/prompts?accountId=%00bad')).status).to.equal(400);
     expect((await json('/playground/device/prompts/nope/answer', { decision: 'confirmed' })).status).to.equal(404);
+  });
+
+  describe('with the built-in passkeys (DEVICE_PROMPTS=passkey)', () => {
+    let p: PasskeyApp;
+    beforeEach(async () => {
+      p = await startPasskeyApp();
+    });
+    afterEach(async () => p.close());
+
+    it('gives the phone the device portal of the account signed in, then the open prompt’s page, both with the virtual passkey', async () => {
+      expect((await request(`${p.url}/playground/settings`)).json).to.deep.include({ device: false, passkeys: true });
+      const idle = await request(`${p.url}/playground/device/passkey?accountId=demo-alex`);
+      expect(idle.json.prompt).to.equal(null);
+      const devices = new URL(String(idle.json.devicesUrl));
+      expect(devices.pathname).to.equal('/devices');
+      expect(devices.searchParams.get('virtual')).to.equal('1');
+      const token = new URLSearchParams(devices.hash.slice(1)).get('t') ?? '';
+      expect((await withToken(`${p.url}/v1/devices`, token)).status, 'a working portal token').to.equal(200);
+
+      await registerDevice(p.url, (await portalToken(p.url)).token, p.authenticator());
+      await promptDevice(p);
+      const mailed = await mailedLink(p);
+      const open = await request(`${p.url}/playground/device/passkey?accountId=demo-alex`);
+      const prompt = open.json.prompt as { promptId: string; url: string };
+      expect(prompt.promptId).to.equal(mailed.promptId);
+      expect(prompt.url).to.equal(mailed.link.replace('/confirm#', '/confirm?virtual=1#'));
+      expect((await request(`${p.url}/playground/device/passkey?accountId=demo-jan`)).json.prompt).to.equal(null);
+      expect((await request(`${p.url}/playground/device/passkey?accountId=bad%20id`)).status).to.equal(400);
+    });
+
+    it('loads the virtual passkey into the pages only for the playground, which may then frame the confirmation page', async () => {
+      const virtual = await request(`${p.url}/confirm?virtual=1`);
+      expect(virtual.text).to.contain('/playground/virtual-passkey.js');
+      expect(virtual.headers.get('content-security-policy')).to.contain("frame-ancestors 'self'");
+      const plain = await request(`${p.url}/confirm`);
+      expect(plain.text).to.not.contain('virtual-passkey');
+      expect(plain.headers.get('content-security-policy')).to.contain("frame-ancestors 'none'");
+
+      const off = await startPasskeyApp({ PLAYGROUND: 'off' });
+      try {
+        const asked = await request(`${off.url}/confirm?virtual=1`);
+        expect(asked.text, 'no playground, no virtual passkey').to.not.contain('virtual-passkey');
+        expect(asked.headers.get('content-security-policy')).to.contain("frame-ancestors 'none'");
+        expect((await request(`${off.url}/devices?virtual=1`)).text).to.not.contain('virtual-passkey');
+        expect((await request(`${off.url}/playground/virtual-passkey.js`)).status).to.equal(404);
+      } finally {
+        await off.close();
+      }
+    });
+
+    it('says the passkeys are off where they are', async () => {
+      expect((await json('/playground/device/passkey?accountId=demo-alex')).status).to.equal(404);
+    });
   });
 });
