@@ -29,6 +29,7 @@ import { until } from '../support/webchat.ts';
 describe('passkeys in a real browser (Chromium, virtual authenticators)', function () {
   this.timeout(60_000);
   const browser = useBrowser();
+  const clock = { offset: 0, now: () => Date.now() + clock.offset };
   let t: PasskeyApp;
   let contexts: BrowserContext[] = [];
   // Before the server stops: a page's open connections would keep it waiting.
@@ -65,7 +66,8 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
 
   describe('the customer’s side', () => {
     beforeEach(async () => {
-      t = await startPasskeyApp();
+      clock.offset = 0;
+      t = await startPasskeyApp({}, { clock });
     });
     afterEach(async () => {
       await closeDevices();
@@ -137,6 +139,70 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       await jan.getByRole('button', { name: 'Ik heb hier niet om gevraagd' }).click();
       await jan.getByText('Je hebt dit gemeld.').waitFor();
       expect((await t.app.verification.get(reported.id)).reason).to.equal('fraud_reported');
+    });
+
+    it('refuses, from the real browser: a replayed assertion, another origin, an expired challenge, a removed passkey', async () => {
+      const phone = await device();
+      await addVirtualPasskeyDevice(phone);
+      await registerIn(phone, 'Alex’s phone');
+
+      // A replay: the assertion the browser sent, sent again after it confirmed.
+      const first = await promptDevice(t);
+      let sent: { url: string; token: string; body: string } | undefined;
+      await phone.route('**/v1/prompts/*/confirm', async (route) => {
+        const request = route.request();
+        sent = {
+          url: request.url(),
+          token: (await request.allHeaders()).authorization ?? '',
+          body: request.postData() ?? '',
+        };
+        await route.continue();
+      });
+      await phone.goto((await mailedLink(t)).link);
+      await phone.getByRole('button', { name: String(first.prompt?.matchNumber), exact: true }).click();
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText('You confirmed it is you.').waitFor();
+      const replayed = await fetch(sent?.url ?? '', {
+        method: 'POST',
+        headers: { authorization: sent?.token ?? '', 'content-type': 'application/json' },
+        body: sent?.body ?? '',
+      });
+      expect(replayed.status, 'the replayed assertion').to.be.oneOf([400, 409]);
+      await phone.unroute('**/v1/prompts/*/confirm');
+
+      // Another origin: the same page served at 127.0.0.1 cannot use a passkey made for localhost.
+      const second = await promptDevice(t);
+      const link = await mailedLink(t);
+      await phone.goto(link.link.replace('//localhost:', '//127.0.0.1:'));
+      await phone.getByRole('button', { name: String(second.prompt?.matchNumber), exact: true }).click();
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText('This device is not one of your trusted devices').waitFor();
+      expect((await t.app.verification.get(second.id)).state).to.equal('awaiting_device');
+
+      // An expired challenge: the answer reaches the server after the prompt ran out.
+      await phone.goto(link.link);
+      await phone.route('**/v1/prompts/*/confirm', async (route) => {
+        clock.offset = 121_000;
+        await route.continue();
+      });
+      await phone.getByRole('button', { name: String(second.prompt?.matchNumber), exact: true }).click();
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText(/This request has expired|This request had already ended/u).waitFor();
+      expect((await t.app.verification.get(second.id)).state).to.not.equal('verified');
+      await phone.unroute('**/v1/prompts/*/confirm');
+      clock.offset = 0;
+
+      // A removed passkey: removed in the portal while its prompt waits.
+      const third = await promptDevice(t);
+      const waiting = await mailedLink(t);
+      await phone.goto((await portalToken(t.url)).url);
+      await phone.getByRole('button', { name: 'Remove: Alex’s phone' }).click();
+      await phone.getByText('“Alex’s phone” was removed.').waitFor();
+      await phone.goto(waiting.link);
+      await phone.getByRole('button', { name: String(third.prompt?.matchNumber), exact: true }).click();
+      await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
+      await phone.getByText('This device is not one of your trusted devices').waitFor();
+      expect((await t.app.verification.get(third.id)).state).to.equal('awaiting_device');
     });
 
     it('stops confirming with a passkey the moment it is removed in the portal', async () => {

@@ -20,7 +20,9 @@
   };
   const path = (rest = '') => `/v1/prompts/${encodeURIComponent(promptId)}${rest}`;
   const ended = (result) => {
-    if (result.status === 409) done(texts.gone);
+    // No passkey left on the account (removed meanwhile): this device cannot confirm, though the prompt waits.
+    if (result.status === 409 && result.data.error?.code === 'no_trusted_device') say(texts.notThisDevice, 'error');
+    else if (result.status === 409) done(texts.gone);
     else if (result.status === 404 || result.status === 401) done(texts.expired || $('bad-link').textContent);
     else return false;
     return true;
