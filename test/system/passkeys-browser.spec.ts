@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
 import webpush from 'web-push';
@@ -203,6 +205,47 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
       await phone.getByRole('button', { name: 'Confirm', exact: true }).click();
       await phone.getByText('This device is not one of your trusted devices').waitFor();
       expect((await t.app.verification.get(third.id)).state).to.equal('awaiting_device');
+    });
+
+    it('registers from inside the company’s own page, through the one-tag embed (a cross-origin frame)', async () => {
+      const { token } = await portalToken(t.url);
+      // The company's portal: another origin (127.0.0.1 is not localhost), with the embed tag and nothing else.
+      const host = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          `<!doctype html><title>Example Co account</title><h1>Your account</h1>` +
+            `<script src="${t.origin}/trusted-devices.js" data-token="${token}"></script>`,
+        );
+      });
+      await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+      try {
+        const page = await device({ width: 1280, height: 800 });
+        await page.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/`);
+        const frame = page.frameLocator('iframe[title="Your trusted devices"]');
+        await frame.getByLabel('Name this device').waitFor();
+        const inner = page.frames().find((f) => f.url().startsWith(`${t.origin}/devices`));
+        if (!inner) throw new Error('the embed made no frame');
+        // The frame is a process of its own (another site): its authenticator is set up on its own target.
+        const cdp = await page.context().newCDPSession(inner);
+        await cdp.send('WebAuthn.enable', { enableUI: false });
+        await cdp.send('WebAuthn.addVirtualAuthenticator', {
+          options: {
+            protocol: 'ctap2',
+            transport: 'internal',
+            hasResidentKey: true,
+            hasUserVerification: true,
+            isUserVerified: true,
+            automaticPresenceSimulation: true,
+          },
+        });
+        await frame.getByLabel('Name this device').fill('Laptop');
+        await frame.getByRole('button', { name: 'Add this device' }).click();
+        await frame.getByText('“Laptop” was added.').waitFor();
+        expect((await t.app.passkeys?.registry.list('demo-alex'))?.map((p) => p.name)).to.deep.equal(['Laptop']);
+        await screenshot(page, 'passkey-portal-embedded');
+      } finally {
+        await new Promise<void>((resolve) => host.close(() => resolve()));
+      }
     });
 
     it('stops confirming with a passkey the moment it is removed in the portal', async () => {

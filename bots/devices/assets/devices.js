@@ -24,7 +24,24 @@
   // The device registered in this browser, so notifications can be turned on for it here.
   const vapidKey = text('vapidKey');
   const pushable = Boolean(vapidKey) && 'serviceWorker' in navigator && 'PushManager' in window;
-  const here = () => localStorage.getItem('support-verify-device');
+  // Storage may be refused in a frame on another site (third-party storage blocked): then nothing is remembered.
+  const remembered = {
+    get: () => {
+      try {
+        return localStorage.getItem('support-verify-device');
+      } catch {
+        return null;
+      }
+    },
+    set: (id) => {
+      try {
+        localStorage.setItem('support-verify-device', id);
+      } catch {
+        // Notifications are then offered on no device in this frame; the e-mail route still works.
+      }
+    },
+  };
+  const here = () => remembered.get();
 
   async function notify(device, button) {
     button.disabled = true;
@@ -119,7 +136,7 @@
       const added = await P.api(token, 'POST', '/v1/devices', { name, credential: P.registrationJson(credential) });
       if (added.status === 401) return expired();
       if (!added.ok) return say(added.data.error?.message || text('failed'), 'error');
-      localStorage.setItem('support-verify-device', added.data.id);
+      remembered.set(added.data.id);
       nameField.value = '';
       say(fill(text('added'), { device: added.data.name }));
       await load();
