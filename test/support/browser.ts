@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Locator, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const RESULTS_DIR = new URL('../../test-results/', import.meta.url).pathname;
@@ -121,8 +121,10 @@ export async function chatConversationOf(page: Page): Promise<string> {
  * A platform authenticator in the page's browser, through CDP's WebAuthn domain: a passkey on "this device", with
  * user verification (the screen lock) that succeeds, and presence simulated, as a phone with Face ID would act.
  */
-export async function addVirtualPasskeyDevice(page: Page): Promise<{ credentials(): Promise<unknown[]> }> {
-  const cdp = await page.context().newCDPSession(page);
+export async function addVirtualPasskeyDevice(target: Page | Frame): Promise<{ credentials(): Promise<unknown[]> }> {
+  // A frame from another site runs in a process of its own: its authenticator is set up on its own target.
+  const page = 'page' in target ? target.page() : target;
+  const cdp = await page.context().newCDPSession(target);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {

@@ -225,19 +225,7 @@ describe('passkeys in a real browser (Chromium, virtual authenticators)', functi
         await frame.getByLabel('Name this device').waitFor();
         const inner = page.frames().find((f) => f.url().startsWith(`${t.origin}/devices`));
         if (!inner) throw new Error('the embed made no frame');
-        // The frame is a process of its own (another site): its authenticator is set up on its own target.
-        const cdp = await page.context().newCDPSession(inner);
-        await cdp.send('WebAuthn.enable', { enableUI: false });
-        await cdp.send('WebAuthn.addVirtualAuthenticator', {
-          options: {
-            protocol: 'ctap2',
-            transport: 'internal',
-            hasResidentKey: true,
-            hasUserVerification: true,
-            isUserVerified: true,
-            automaticPresenceSimulation: true,
-          },
-        });
+        await addVirtualPasskeyDevice(inner);
         await frame.getByLabel('Name this device').fill('Laptop');
         await frame.getByRole('button', { name: 'Add this device' }).click();
         await frame.getByText('“Laptop” was added.').waitFor();
