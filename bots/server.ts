@@ -27,6 +27,7 @@ import { MemoryDeadlines } from '../adapters/store/memory-deadlines.ts';
 import { MemorySessionStore } from '../adapters/store/memory-session-store.ts';
 import { RedisDeadlines } from '../adapters/store/redis-deadlines.ts';
 import { RedisSessionStore } from '../adapters/store/redis-session-store.ts';
+import { accountScope } from '../core/availability.ts';
 import { SupportChat } from '../core/chat.ts';
 import { DeviceTokens } from '../core/device-tokens.ts';
 import { PasskeyDevices } from '../core/passkey-devices.ts';
@@ -213,9 +214,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let device: SimulatedDevice | undefined;
   let devicePrompts: DevicePrompts;
   let passkeys: PasskeyParts | undefined;
+  let promptLinks: PromptLinks | undefined;
   if (config.device.mode === 'passkey') {
     const registry = redis
-      ? new RedisPasskeyRegistry(redis, (accountId) => `a:${hashAccount(accountId)}`)
+      ? new RedisPasskeyRegistry(redis, (accountId) => accountScope(hashAccount(accountId)))
       : new MemoryPasskeyRegistry();
     accounts = new PasskeyAccounts(accounts, registry);
     const tokens = new DeviceTokens(config.device.tokenKey);
@@ -228,15 +230,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
     const links = config.playground ? new PlaygroundLinks() : undefined;
     if (links) passkeys.links = links;
+    promptLinks = new PromptLinks(tokens, config.publicUrl);
     devicePrompts = new PasskeyPrompts({
       store,
       registry,
       accounts,
       mailer,
-      tokens,
+      links: promptLinks,
       ...(push ? { push } : {}),
       clock,
-      publicUrl: config.publicUrl,
       ...(links ? { onLink: async (request, url) => links.record(request, url) } : {}),
       onBackgroundError,
     });
@@ -284,7 +286,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     idleEnds: chatIdleEnds,
     onSecretRedacted: (input) => verification.secretRedacted({ channel: 'webchat', ...input }),
   });
-  const promptLinks = passkeys ? new PromptLinks(passkeys.tokens, config.publicUrl) : undefined;
   const frontDoorDeps: FrontDoorDeps = {
     ...(promptLinks ? { promptLinks } : {}),
     production: config.nodeEnv === 'production',

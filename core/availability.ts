@@ -2,6 +2,14 @@ import { FIXED_LIMITS, type Policies } from './policies.ts';
 import type { PeekedValue } from './ports/index.ts';
 import type { Availability } from './session.ts';
 
+/**
+ * The store scope of an account (`a:` and its keyed hash): its flags, counters, PIN and passkeys, and the hash slot
+ * its sessions are minted beside. One name everywhere, or they would land apart.
+ */
+export function accountScope(accountHash: string): string {
+  return `a:${accountHash}`;
+}
+
 /** The account's flags and counters that decide what a verification can offer, by their store names. */
 export const ACCOUNT_FLAGS = {
   pending: 'prompt-pending',

@@ -1,3 +1,4 @@
+import { accountScope } from './availability.ts';
 import { AccountNotFoundError, PasskeyLimitError, PasskeyNotFoundError, PasskeyRefusedError } from './errors.ts';
 import { asksForSecret } from './guard/index.ts';
 import { renderMessage } from './messages/catalog.ts';
@@ -200,7 +201,7 @@ export class PasskeyDevices {
   }
 
   private scope(accountId: string): string {
-    return `a:${this.deps.hashAccount(accountId)}`;
+    return accountScope(this.deps.hashAccount(accountId));
   }
 }
 

@@ -42,10 +42,15 @@ export class PromptLinks {
     private readonly publicUrl: string,
   ) {}
 
+  /** The link of a prompt: the one every route (mail, push, chat) carries. */
+  url(promptId: string, expiresAt: number): string {
+    return confirmationUrl(this.publicUrl, promptId, this.tokens.mint('prompt', promptId, expiresAt));
+  }
+
   urlFor(session: Session): string | undefined {
     const prompt = session.prompt;
     if (session.state !== 'awaiting_device' || !prompt) return undefined;
-    return confirmationUrl(this.publicUrl, prompt.id, this.tokens.mint('prompt', prompt.id, prompt.expiresAt));
+    return this.url(prompt.id, prompt.expiresAt);
   }
 }
 
@@ -54,11 +59,10 @@ export interface PasskeyPromptsDeps {
   registry: PasskeyRegistry;
   accounts: Accounts;
   mailer: Mailer;
-  tokens: DeviceTokens;
+  links: Pick<PromptLinks, 'url'>;
   /** Absent without VAPID keys: prompts then go by e-mail (and chat) only. */
   push?: PushSender;
   clock: Clock;
-  publicUrl: string;
   /** A prompt's link also goes to the customer's support chat, where they are in one. */
   onLink?(request: DevicePromptRequest, url: string): Promise<void>;
   onBackgroundError?(error: unknown, what: string): void;
@@ -73,7 +77,7 @@ export class PasskeyPrompts implements DevicePrompts {
   constructor(private readonly deps: PasskeyPromptsDeps) {}
 
   async send(request: DevicePromptRequest): Promise<void> {
-    const { store, registry, accounts, clock, tokens } = this.deps;
+    const { store, registry, accounts, clock, links } = this.deps;
     const passkeys = await registry.list(request.accountId);
     if (passkeys.length === 0) throw new NoTrustedDeviceError();
     const account = await accounts.summary(request.accountId);
@@ -81,11 +85,7 @@ export class PasskeyPrompts implements DevicePrompts {
     const ttl = request.expiresAt - clock.now();
     if (ttl <= 0) throw new DeliveryFailedError('the prompt had expired before it was sent');
     await store.setFlag(scopeOf(request.promptId), REQUEST, JSON.stringify(request), ttl);
-    const url = confirmationUrl(
-      this.deps.publicUrl,
-      request.promptId,
-      tokens.mint('prompt', request.promptId, request.expiresAt),
-    );
+    const url = links.url(request.promptId, request.expiresAt);
     const { locale } = request;
     const params = {
       company: request.requester.company,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { AuditEvent, AuditEventType } from './audit.ts';
-import { ACCOUNT_FLAGS, AVAILABILITY_READS, availabilityFrom, pinTriesFor } from './availability.ts';
+import { ACCOUNT_FLAGS, AVAILABILITY_READS, accountScope, availabilityFrom, pinTriesFor } from './availability.ts';
 import {
   AccountNotFoundError,
   ConversationBusyError,
@@ -941,7 +941,7 @@ export class Verification {
   }
 
   private accountScope(accountId: string): string {
-    return `a:${this.deps.hashAccount(accountId)}`;
+    return accountScope(this.deps.hashAccount(accountId));
   }
 
   private ttl(session: Session, now = this.deps.clock.now()): number {

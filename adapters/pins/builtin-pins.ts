@@ -1,4 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { accountScope } from '../../core/availability.ts';
 import type { Clock, Pins, SessionStore } from '../../core/ports/index.ts';
 
 export interface BuiltinPinsOptions {
@@ -54,7 +55,7 @@ export class BuiltinPins implements Pins {
   }
 
   private scope(accountId: string): string {
-    return `a:${this.options.hashAccount(accountId)}`;
+    return accountScope(this.options.hashAccount(accountId));
   }
 
   private hash(accountId: string, pin: string): string {

@@ -260,6 +260,7 @@ export async function verificationView(
   if (!conversation.sessionId) return undefined;
   const session = await verification.get(conversation.sessionId).catch(() => undefined);
   if (!session) return undefined;
+  const confirmUrl = links?.urlFor(session);
   return {
     order: [session.createdAt, session.version],
     state: session.state,
@@ -269,7 +270,7 @@ export async function verificationView(
       ? {
           expiresAt: session.prompt.expiresAt,
           ...(session.prompt.matchNumber === undefined ? {} : { number: session.prompt.matchNumber }),
-          ...(links?.urlFor(session) ? { confirmUrl: links.urlFor(session) } : {}),
+          ...(confirmUrl ? { confirmUrl } : {}),
         }
       : {}),
   };

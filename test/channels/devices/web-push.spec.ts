@@ -5,7 +5,7 @@ import { MemoryPasskeyRegistry } from '../../../adapters/passkeys/memory-passkey
 import { PUSH_SERVICE_HOSTS, WebPushSender } from '../../../adapters/passkeys/web-push-sender.ts';
 import { MemorySessionStore } from '../../../adapters/store/memory-session-store.ts';
 import { DeviceTokens } from '../../../core/device-tokens.ts';
-import { PasskeyPrompts } from '../../../core/passkey-prompts.ts';
+import { PasskeyPrompts, PromptLinks } from '../../../core/passkey-prompts.ts';
 import type { DevicePromptRequest } from '../../../core/ports/index.ts';
 import { samplePasskey } from '../../contract/passkeys.contract.ts';
 import { FakeClock } from '../../support/clock.ts';
@@ -33,10 +33,9 @@ describe('Web Push to the registered devices (RFC 8291 payloads, RFC 8292 VAPID)
       registry,
       accounts: await DemoAccounts.load(),
       mailer: new RecordingMailer(),
-      tokens: new DeviceTokens('t'.repeat(43)),
+      links: new PromptLinks(new DeviceTokens('t'.repeat(43)), 'https://verify.example.com'),
       push: new WebPushSender(VAPID, { hosts: ['localhost'], ...(service.agent ? { agent: service.agent } : {}) }),
       clock,
-      publicUrl: 'https://verify.example.com',
       onBackgroundError: (error, what) => errors.push({ error, what }),
     });
     const request = (locale: 'en' | 'nl' = 'en'): DevicePromptRequest => ({
