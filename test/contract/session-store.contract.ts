@@ -399,10 +399,18 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         update: { sessionId: session.id, version: session.version, state: session.state, turnMs: 5_000 },
         ...(token ? { turn: { token, turnMs: 5_000 } } : {}),
       });
-      // Versions are compared as a set: on Cluster, messages published on different nodes can cross.
-      /** Lets the bus deliver, until `count` updates are heard (or it is clear no more are coming). */
-      const delivered = async (count: number) => {
-        for (let i = 0; i < 50 && heard.length < count; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Only this session's updates count: on a shared Redis a message of the test before can still be on its way
+      // (Cluster), and versions are compared as a set since messages published on different nodes can cross.
+      const heardFor = (session: Session) => heard.filter((u) => u.sessionId === session.id);
+      const versionsHeard = (session: Session) =>
+        heardFor(session)
+          .map((u) => u.version)
+          .sort();
+      /** Lets the bus deliver, until `count` updates of the session are heard (or it is clear no more are coming). */
+      const delivered = async (session: Session, count: number) => {
+        for (let i = 0; i < 50 && heardFor(session).length < count; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
       };
       beforeEach(async () => {
         heard = [];
@@ -418,8 +426,10 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect((await other.takeRenderTurn(session.id, 1, 'token-b', 5_000)).kind, 'held by the committer').to.equal(
           'busy',
         );
-        await delivered(1);
-        expect(heard, 'heard on every replica as the bus sends it').to.deep.equal([announce(session).update]);
+        await delivered(session, 1);
+        expect(heardFor(session), 'heard on every replica as the bus sends it').to.deep.equal([
+          announce(session).update,
+        ]);
 
         const record = { version: 1, messages: { 'slack-agent': '{"channel":"D1","ts":"1.1"}' } };
         expect(await store.passRenderTurn(session.id, 'token-a', record, timing)).to.deep.equal({ kind: 'done' });
@@ -428,8 +438,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
           turn: { kind: 'yours', record, session: next },
         });
         expect(await other.get(session.id)).to.deep.equal(next);
-        await delivered(2);
-        expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+        await delivered(session, 2);
+        expect(versionsHeard(session)).to.deep.equal([1, 2]);
         expect(await other.passRenderTurn(session.id, 'token-b', { ...record, version: 2 }, timing)).to.deep.equal({
           kind: 'done',
         });
@@ -448,9 +458,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         expect((await store.takeRenderTurn(session.id, 1, 'token-a', 5_000)).kind, 'the turn is free').to.equal(
           'yours',
         );
-        await delivered(1);
-        // This session's only: on a shared Redis a message of the test before can still be on its way (Cluster).
-        expect(heard.filter((u) => u.sessionId === session.id)).to.deep.equal([]);
+        await delivered(session, 1);
+        expect(heardFor(session)).to.deep.equal([]);
       });
 
       it('writes and announces while another replica renders, which hands the new version on to its holder', async () => {
@@ -463,8 +472,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         if (committed?.turn?.kind === 'busy') expect(committed.turn.retryInMs).to.be.within(1, 5_000);
         const pass = await store.passRenderTurn(session.id, 'token-a', { version: 1, messages: {} }, timing);
         expect(pass, 'the holder renders it before it lets go').to.deep.equal({ kind: 'again', session: next });
-        await delivered(1);
-        expect(heard.map((u) => u.version).sort()).to.deep.equal([2]);
+        await delivered(session, 1);
+        expect(versionsHeard(session)).to.deep.equal([2]);
       });
 
       it('announces without taking the turn when none is asked for', async () => {
@@ -473,8 +482,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
         const next = { ...session, version: 2 };
         expect(await other.replace(next, 60_000, announce(next))).to.deep.equal({});
         expect((await other.takeRenderTurn(session.id, 2, 'token-b', 5_000)).kind).to.equal('yours');
-        await delivered(2);
-        expect(heard.map((u) => u.version).sort()).to.deep.equal([1, 2]);
+        await delivered(session, 2);
+        expect(versionsHeard(session)).to.deep.equal([1, 2]);
       });
 
       // Either id layout: a session minted beside the account shares its slot (one script on Cluster too), any other
@@ -569,8 +578,8 @@ export function sessionStoreContract(name: string, open: () => Promise<StoreHarn
           const v4 = { ...v3, version: 4 };
           const limited = await store.replace(v4, 60_000, { ...announce(v4), allowance });
           expect(limited?.refused?.refusedBy, 'the limit reached').to.equal('prompts');
-          await delivered(3);
-          expect(heard.map((u) => u.version).sort(), 'only what was written was announced').to.deep.equal([2, 3]);
+          await delivered(session, 3);
+          expect(versionsHeard(session), 'only what was written was announced').to.deep.equal([2, 3]);
         });
       }
 
