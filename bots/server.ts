@@ -381,23 +381,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await dispatcher.start();
 
+  const passkeyDevices = (parts: PasskeyParts) =>
+    new PasskeyDevices({
+      registry: parts.registry,
+      party: parts.party,
+      store,
+      accounts,
+      mailer,
+      audit,
+      clock,
+      company: config.company,
+      hashAccount,
+      ...(parts.push ? { push: parts.push } : {}),
+      onBackgroundError,
+    });
   // The passkeys' two pages and their APIs: the device portal (the company's portal backend mints its tokens) and
   // the confirmation page every prompt ends on.
-  const passkeyApi = (parts: PasskeyParts) => ({
+  const passkeyApi = (parts: PasskeyParts, devices = passkeyDevices(parts)) => ({
+    devices,
     portal: devicePortalRoutes({
-      devices: new PasskeyDevices({
-        registry: parts.registry,
-        party: parts.party,
-        store,
-        accounts,
-        mailer,
-        audit,
-        clock,
-        company: config.company,
-        hashAccount,
-        ...(parts.push ? { push: parts.push } : {}),
-        onBackgroundError,
-      }),
+      devices,
       tokens: parts.tokens,
       keys: new PortalKeys(config.portalApiKeys, refusals, clients),
       accounts,
@@ -637,6 +640,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await dispatcher.stop();
       await verification.idle();
       await alerts?.idle();
+      // A device added or removed is mailed after the answer; the mail still goes before the store closes.
+      await passkeyRoutes?.devices.settled();
       await bus.close();
       await store.close();
       smtp?.close();

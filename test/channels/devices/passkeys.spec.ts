@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { simpleParser } from 'mailparser';
 import { webChatStart } from '../../../core/chat.ts';
 import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
@@ -51,6 +52,20 @@ describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
 
       expect((await withToken(`${t.url}/v1/devices/${String(added.id)}`, token, 'DELETE')).status).to.equal(204);
       expect((await withToken(`${t.url}/v1/devices`, token)).json).to.deep.equal({ devices: [] });
+    });
+
+    it('mails the account’s owner each device added and removed, also when the server stops right after', async () => {
+      const { token } = await portalToken(t.url);
+      const added = await registerDevice(t.url, token, t.authenticator());
+      expect((await withToken(`${t.url}/v1/devices/${String(added.id)}`, token, 'DELETE')).status).to.equal(204);
+      await t.app.close();
+      const subjects = await Promise.all(
+        (await t.outbox.messages()).map(async (raw) => (await simpleParser(raw)).subject),
+      );
+      expect(subjects.sort()).to.deep.equal([
+        'A trusted device was added to your Example Co account',
+        'A trusted device was removed from your Example Co account',
+      ]);
     });
 
     it('refuses a missing, forged or expired token, and a prompt’s token', async () => {
