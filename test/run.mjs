@@ -1,11 +1,17 @@
-// `npm test`'s mocha step. The fuzz spec is CPU-bound on its own (84,000 requests, about 100 s alone): it runs in a
-// second mocha process beside the rest, so the two cores of a CI machine share the work and the whole suite stays
-// well inside CI's ten minutes. Its report is printed after the main one, so the two never interleave.
+// `npm test`'s mocha step. A few specs run in a second mocha process beside the rest, so the two cores of a CI machine
+// share the work and the whole suite stays well inside CI's ten minutes: the fuzz spec is CPU-bound on its own (84,000
+// requests, about 100 s alone); the other two mostly wait (a real 30 s device prompt running out on a replica that
+// replaced a killed one; a Sentinel failover), so beside the rest their waiting costs no time. Their report is printed
+// after the main one, so the two never interleave.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const ISOLATED = ['test/system/fuzz.spec.ts'];
+const ISOLATED = [
+  'test/system/fuzz.spec.ts',
+  'test/system/deadlines-across-replicas.spec.ts',
+  'test/system/redis-topologies.spec.ts',
+];
 const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const config = JSON.parse(readFileSync(new URL('../.mocharc.json', import.meta.url), 'utf8'));
 
