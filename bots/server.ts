@@ -12,6 +12,7 @@ import { type Config, DEMO_PORTAL_KEY } from '../adapters/config/config.ts';
 import { SimulatedDevice } from '../adapters/devices/simulated-device.ts';
 import { WebhookDevicePrompts } from '../adapters/devices/webhook-device-prompts.ts';
 import { ClientAddresses } from '../adapters/http/client-address.ts';
+import { createKeepAliveFetch } from '../adapters/http/keep-alive-fetch.ts';
 import { createLogger, type Logger } from '../adapters/log/logger.ts';
 import { OutboxMailer } from '../adapters/mailer/outbox-mailer.ts';
 import { SmtpMailer } from '../adapters/mailer/smtp-mailer.ts';
@@ -174,10 +175,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     bus = new InProcessBus(onHandlerError);
     auditRecord = new MemoryAuditLog(config.auditKey);
   }
+  // Every outbound HTTP call but the Bot Connector's (botbuilder keeps its own sockets) shares these.
+  const outboundHttp = createKeepAliveFetch();
   const alerts = config.securityWebhook
     ? new SecurityAlertWebhook({
         ...config.securityWebhook,
         clock,
+        fetch: outboundHttp.fetch,
         onFailure: (error, event) => {
           metrics.backgroundFailures.inc({ what: 'security webhook' });
           logger.error(
@@ -193,7 +197,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   const hashAccount = (accountId: string) => keyedAccountHash(config.auditKey, accountId);
   let accounts: Accounts = config.accountsUrl
-    ? new HttpAccounts({ baseUrl: config.accountsUrl })
+    ? new HttpAccounts({ baseUrl: config.accountsUrl, fetch: outboundHttp.fetch })
     : await DemoAccounts.load();
 
   let outbox: OutboxMailer | undefined;
@@ -248,6 +252,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       keys: config.device.keys,
       responseUrl: `${config.publicUrl}/v1/device-prompts/{promptId}/response`,
       clock,
+      fetch: outboundHttp.fetch,
     });
   } else {
     device = new SimulatedDevice(config.device.keys, clock);
@@ -304,6 +309,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           botToken: config.slack.botToken,
           ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
           ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+          fetch: outboundHttp.fetch,
           agents: config.agents.slack,
           ...frontDoorDeps,
           onRefused: (reason) => metrics.slackRefused.inc({ reason }),
@@ -645,6 +651,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await bus.close();
       await store.close();
       smtp?.close();
+      outboundHttp.close();
     },
   };
 }

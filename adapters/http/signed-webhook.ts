@@ -54,6 +54,8 @@ export class SignedWebhook {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...signedHeaders(this.options.keys, id, timestamp, body) },
         body,
+        // A redirect would take the signed body wherever it points: it is answered as it is, and refused below.
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 4000),
       });
     } catch (error) {

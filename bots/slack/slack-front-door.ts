@@ -21,6 +21,8 @@ export interface SlackFrontDoorOptions extends FrontDoorDeps {
   appToken?: string;
   /** Web API base, e.g. `https://slack.com/api/`; tests point it at a double. */
   apiUrl?: string;
+  /** The Web API client's HTTP calls, ours and Bolt's (keep-alive sockets); Node's fetch unless set. */
+  fetch?: typeof fetch;
   agents: SlackAgentRules;
   onRefused?(reason: string): void;
   /** Relays web chat conversations as threads in this channel. */
@@ -43,6 +45,7 @@ export function createSlackFrontDoor(options: SlackFrontDoorOptions): SlackFront
   // Every Web API call, ours and Bolt's, waits 5 s at most and is retried twice (the README's figures).
   const clientOptions = {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     logger,
     timeout: 5000,
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },

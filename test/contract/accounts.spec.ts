@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DemoAccounts } from '../../adapters/accounts/demo-accounts.ts';
 import { HttpAccounts } from '../../adapters/accounts/http-accounts.ts';
+import { createKeepAliveFetch } from '../../adapters/http/keep-alive-fetch.ts';
 import { DirectoryUnavailableError } from '../../core/errors.ts';
 import type { Accounts } from '../../core/ports/index.ts';
 import { directoryDouble } from '../support/directory-double.ts';
@@ -53,6 +54,19 @@ accountsContract('http directory', async () => {
   const server = await directoryDouble();
   const url = await server.start();
   return { accounts: new HttpAccounts({ baseUrl: `${url}/v1` }), close: () => server.stop() };
+});
+
+accountsContract('http directory through the keep-alive fetch the server uses', async () => {
+  const server = await directoryDouble();
+  const url = await server.start();
+  const outbound = createKeepAliveFetch();
+  return {
+    accounts: new HttpAccounts({ baseUrl: `${url}/v1`, fetch: outbound.fetch }),
+    close: async () => {
+      outbound.close();
+      await server.stop();
+    },
+  };
 });
 
 describe('HttpAccounts', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { SimulatedDevice } from '../../adapters/devices/simulated-device.ts';
 import { WebhookDevicePrompts } from '../../adapters/devices/webhook-device-prompts.ts';
+import { createKeepAliveFetch } from '../../adapters/http/keep-alive-fetch.ts';
 import type { DevicePromptRequest, DevicePrompts } from '../../core/ports/index.ts';
 import { checkSignature, parseSecrets, SIGNATURE_HEADER, TIMESTAMP_HEADER, webhookKeys } from '../../core/signing.ts';
 import { FakeClock } from '../support/clock.ts';
@@ -186,6 +187,38 @@ describe('WebhookDevicePrompts', () => {
     expect((failure as Error).message).to.equal('device service answered 400');
     expect(service.requests).to.have.length(1);
     await service.stop();
+  });
+
+  it('never carries the signed prompt through a redirect: a 3xx is refused, with Node’s fetch and the server’s', async () => {
+    const clock = new FakeClock(Date.now());
+    const service = new RecordingServer();
+    const url = await service.start();
+    service.reply = (r) =>
+      r.url === '/push' ? { status: 307, headers: { location: `${url}/elsewhere` } } : { status: 200 };
+    const outbound = createKeepAliveFetch();
+    try {
+      for (const fetch of [undefined, outbound.fetch]) {
+        const prompts = new WebhookDevicePrompts({
+          url: `${url}/push`,
+          keys: KEYS,
+          responseUrl: 'https://x/{promptId}',
+          clock,
+          ...(fetch ? { fetch } : {}),
+        });
+        let failure: unknown;
+        await prompts.send(request(clock)).catch((error: unknown) => {
+          failure = error;
+        });
+        expect((failure as Error).message).to.equal('device service answered 307');
+      }
+      expect(
+        service.requests.map((r) => r.url),
+        'once each, never followed',
+      ).to.deep.equal(['/push', '/push']);
+    } finally {
+      outbound.close();
+      await service.stop();
+    }
   });
 
   it('signs what it sends so a receiver using the standardwebhooks library accepts it, and says where to answer', async () => {
