@@ -58,12 +58,16 @@ describe('the keep-alive fetch of outbound calls', () => {
   beforeEach(async () => {
     client = createKeepAliveFetch();
     target = await server((req, res) => {
+      // Not writeHead(…).end(): restify, loaded by other specs, patches writeHead on every http server's responses,
+      // and its writeHead returns nothing.
       if (req.url === '/empty') {
-        res.writeHead(204).end();
+        res.writeHead(204);
+        res.end();
         return;
       }
       if (req.url?.startsWith('/moved')) {
-        res.writeHead(302, { location: '/landed' }).end();
+        res.writeHead(302, { location: '/landed' });
+        res.end();
         return;
       }
       if (req.url === '/landed') {
