@@ -21,6 +21,7 @@ import { activityProblems } from './activity-schema.ts';
 import { TeamsAgentPolicy, type TeamsAgentRules } from './agent-policy.ts';
 import { type GraphCredentialOptions, graphCredential } from './graph-credential.ts';
 import { GraphGroupMembership } from './graph-groups.ts';
+import { ReusedConnectorsAuthentication } from './reused-connectors.ts';
 import { SupportVerifyTeamsBot, teamsLocale } from './teams-bot.ts';
 import { TeamsAgentChannel, type TeamsChannelDeps, TeamsCustomerChannel } from './teams-channels.ts';
 import { TeamsRefs } from './teams-refs.ts';
@@ -83,7 +84,7 @@ export function createTeamsFrontDoor(options: TeamsFrontDoorOptions): TeamsFront
       : {}),
     ...(options.authSettings ? { ...PUBLIC_CLOUD, ...options.authSettings } : {}),
   });
-  const adapter = new CloudAdapter(auth);
+  const adapter = new CloudAdapter(new ReusedConnectorsAuthentication(auth));
   const refs = new TeamsRefs(options.store);
   const channelDeps: TeamsChannelDeps = {
     adapter,
