@@ -16,15 +16,20 @@ const MAX_CLIENTS = 200;
 const CLIENT_TTL_MS = 60 * 60 * 1000;
 
 /**
- * The Bot Framework authentication botbuilder's CloudAdapter asks for a Bot Connector client on every turn and
- * every card update, with one change: the clients are reused. botbuilder builds a new `ConnectorClient`, with
- * its whole HTTP pipeline, for each one (measured: about 1.1 s of CPU per 1,000 Teams flows in the bench).
+ * The Bot Framework authentication botbuilder's CloudAdapter asks for a Bot Connector client (and a user token
+ * client) on every turn and every card update, with one change: the clients are reused. botbuilder builds new
+ * ones, each with its whole HTTP pipeline, every time (in the bench's profile, 1.1 s of the server's 82 s of CPU).
  * A client holds nothing of a turn: its credentials sign each request with a token they cache and renew
- * themselves, which is why the older BotFrameworkAdapter kept one per service URL. Clients are keyed by the bot's
- * app id from the claims, the service URL and the audience. They are bounded, since the service URL comes from the activity, and a failed creation is not kept.
+ * themselves, which is why the older BotFrameworkAdapter kept one per service URL. Connector clients are keyed by
+ * the bot's app id from the claims, the service URL and the audience; user token clients by the app id. They are
+ * bounded, since the service URL comes from the activity, and a failed creation is not kept.
  */
 export class ReusedConnectorsAuthentication extends BotFrameworkAuthentication {
   private readonly clients = new LRUCache<string, Promise<ConnectorClient>>({ max: MAX_CLIENTS, ttl: CLIENT_TTL_MS });
+  private readonly userTokenClients = new LRUCache<string, Promise<UserTokenClient>>({
+    max: MAX_CLIENTS,
+    ttl: CLIENT_TTL_MS,
+  });
 
   constructor(private readonly inner: BotFrameworkAuthentication) {
     super();
@@ -45,8 +50,17 @@ export class ReusedConnectorsAuthentication extends BotFrameworkAuthentication {
     return new ReusedConnectorFactory(this.inner.createConnectorFactory(claimsIdentity), claimsIdentity, this.clients);
   }
 
+  // Made on every turn too, with a pipeline of its own, though this bot never asks for a user's token.
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.inner.createUserTokenClient(claimsIdentity);
+    const key = appIdOf(claimsIdentity);
+    const known = this.userTokenClients.get(key);
+    if (known) return known;
+    const created = this.inner.createUserTokenClient(claimsIdentity);
+    this.userTokenClients.set(key, created);
+    created.catch(() => {
+      if (this.userTokenClients.get(key) === created) this.userTokenClients.delete(key);
+    });
+    return created;
   }
 
   override createBotFrameworkClient(): BotFrameworkClient {
@@ -80,12 +94,7 @@ class ReusedConnectorFactory extends ConnectorFactory {
   }
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    // The app id botbuilder's factory makes the client's credentials for: the audience claim, else the appid claim.
-    const appId =
-      this.claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
-      this.claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
-      '';
-    const key = JSON.stringify([appId, serviceUrl, audience ?? '']);
+    const key = JSON.stringify([appIdOf(this.claimsIdentity), serviceUrl, audience ?? '']);
     const known = this.clients.get(key);
     if (known) return known;
     const created = this.inner.create(serviceUrl, audience);
@@ -95,4 +104,13 @@ class ReusedConnectorFactory extends ConnectorFactory {
     });
     return created;
   }
+}
+
+/** The app id botbuilder makes a client's credentials for: the audience claim, else the appid claim. */
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return (
+    claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
 }

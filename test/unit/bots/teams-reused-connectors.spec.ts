@@ -39,6 +39,13 @@ describe('Bot Connector clients reused across turns (ReusedConnectorsAuthenticat
     expect(await two?.connectorFactory?.create(SERVICE, two.audience)).to.equal(clientOne);
   });
 
+  it('gives every turn of one bot the same user token client, which botbuilder also made per turn', async () => {
+    const auth = new ReusedConnectorsAuthentication(new ConfigurationBotFrameworkAuthentication({}));
+    const first = await auth.createUserTokenClient(claimsFor('app-1'));
+    expect(await auth.createUserTokenClient(claimsFor('app-1'))).to.equal(first);
+    expect(await auth.createUserTokenClient(claimsFor('app-2'))).to.not.equal(first);
+  });
+
   it('keeps no client whose creation failed, and at most 200', async () => {
     let calls = 0;
     const inner = new ConfigurationBotFrameworkAuthentication({});
