@@ -52,15 +52,9 @@ export class ReusedConnectorsAuthentication extends BotFrameworkAuthentication {
 
   // Made on every turn too, with a pipeline of its own, though this bot never asks for a user's token.
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    const key = appIdOf(claimsIdentity);
-    const known = this.userTokenClients.get(key);
-    if (known) return known;
-    const created = this.inner.createUserTokenClient(claimsIdentity);
-    this.userTokenClients.set(key, created);
-    created.catch(() => {
-      if (this.userTokenClients.get(key) === created) this.userTokenClients.delete(key);
-    });
-    return created;
+    return reused(this.userTokenClients, appIdOf(claimsIdentity), () =>
+      this.inner.createUserTokenClient(claimsIdentity),
+    );
   }
 
   override createBotFrameworkClient(): BotFrameworkClient {
@@ -95,14 +89,7 @@ class ReusedConnectorFactory extends ConnectorFactory {
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
     const key = JSON.stringify([appIdOf(this.claimsIdentity), serviceUrl, audience ?? '']);
-    const known = this.clients.get(key);
-    if (known) return known;
-    const created = this.inner.create(serviceUrl, audience);
-    this.clients.set(key, created);
-    created.catch(() => {
-      if (this.clients.get(key) === created) this.clients.delete(key);
-    });
-    return created;
+    return reused(this.clients, key, () => this.inner.create(serviceUrl, audience));
   }
 }
 
@@ -113,4 +100,16 @@ function appIdOf(claimsIdentity: ClaimsIdentity): string {
     claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
     ''
   );
+}
+
+/** The client kept under `key`, or a new one kept there unless making it fails. */
+function reused<T extends object>(clients: LRUCache<string, Promise<T>>, key: string, make: () => Promise<T>) {
+  const known = clients.get(key);
+  if (known) return known;
+  const created = make();
+  clients.set(key, created);
+  created.catch(() => {
+    if (clients.get(key) === created) clients.delete(key);
+  });
+  return created;
 }
