@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { webChatStart } from '../../../core/chat.ts';
-import { AGENT } from '../../support/fakes.ts';
 import { request } from '../../support/http.ts';
 import {
   mailedLink,
@@ -12,7 +10,7 @@ import {
   startPasskeyApp,
   withToken,
 } from '../../support/passkeys.ts';
-import { ChatClient } from '../../support/webchat.ts';
+import { ChatClient, verificationInChat, WEBCHAT_AGENT } from '../../support/webchat.ts';
 
 describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
   const clock = { offset: 0, now: () => Date.now() + clock.offset };
@@ -227,13 +225,8 @@ describe('passkeys over HTTP (DEVICE_PROMPTS=passkey)', () => {
       await registerDevice(t.url, token, t.authenticator());
       const customer = new ChatClient(t.url);
       await customer.open();
-      const started = await t.app.verification.start({
-        agent: AGENT,
-        query: 'alex@example.com',
-        ...webChatStart(customer.conversationId),
-      });
-      await t.app.chat.link(customer.conversationId, started.id);
-      await t.app.verification.chooseDevice(started.id, { kind: 'agent', who: AGENT });
+      const started = await verificationInChat(t.app, customer.conversationId);
+      await t.app.verification.chooseDevice(started.id, { kind: 'agent', who: WEBCHAT_AGENT });
       const link = await mailedLink(t);
       const read = await customer.read();
       const view = read.json.verification as { confirmUrl?: string; number?: number };
